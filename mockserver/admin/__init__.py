@@ -1,0 +1,49 @@
+"""The control API under ``/_mock``: JSON in, JSON out, grouped by concern.
+
+Every route is either global (health, settings, journal) or takes an optional
+``tenant`` (a tenant id, ``<vendor>:<credential>``); reading never changes state.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from ..core.errors import MockError
+from ..core.sandbox import Sandbox
+from ..settings import Settings
+from . import clock, health, journal, ratelimits, storage, tenants, webhooks
+from .common import render_admin_error
+
+
+def admin_app(sandbox: Sandbox, settings: Settings) -> Starlette:
+    vendor_routes = [
+        Mount(f"/{v.name}", routes=list(v.admin_routes))
+        for v in sandbox.vendors.values()
+        if v.admin_routes
+    ]
+    app = Starlette(
+        routes=[
+            Mount(
+                "/_mock",
+                routes=[
+                    *health.routes,
+                    *tenants.routes,
+                    *clock.routes,
+                    *ratelimits.routes,
+                    *webhooks.routes,
+                    *journal.routes,
+                    *storage.routes,
+                    *vendor_routes,
+                ],
+            )
+        ],
+        exception_handlers={
+            MockError: render_admin_error,
+            404: render_admin_error,
+            405: render_admin_error,
+        },
+    )
+    app.state.sandbox = sandbox
+    app.state.settings = settings
+    return app

@@ -1,0 +1,41 @@
+"""``/_mock/health`` and ``/_mock/settings``: is it up, and how was it started."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..core.wire import JSONBody
+from .common import sandbox_of
+
+
+def _version() -> str:
+    try:
+        return version("mockserver")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+async def health(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    return JSONBody(
+        {
+            "status": "ok",
+            "version": _version(),
+            "vendors": sorted(sandbox.vendors),
+            "tenants": len(sandbox.tenants),
+        }
+    )
+
+
+async def settings(request: Request) -> Response:
+    return JSONBody(request.app.state.settings.as_dict())
+
+
+routes = [
+    Route("/health", health, methods=["GET"]),
+    Route("/settings", settings, methods=["GET"]),
+]

@@ -1,0 +1,99 @@
+"""``create_app(settings)``: the sandbox as one ASGI application.
+
+The vendors served are listed once, in :data:`VENDORS`; adding a vendor means adding
+its package and one entry here. Nothing else in the app names a vendor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from starlette.types import Receive, Scope, Send
+
+from .admin import admin_app
+from .core.context import SANDBOX
+from .core.middleware import Journaling, vendor_pipeline
+from .core.routing import STORAGE_PREFIX, VendorDispatch
+from .core.sandbox import Sandbox
+from .core.tenancy import TenantDefaults
+from .core.vendor import Vendor
+from .core.wire import JSONBody
+from .settings import Settings
+from .vendors import cloudfactory
+
+VENDORS: tuple[Vendor, ...] = (cloudfactory.VENDOR,)
+
+log = logging.getLogger("mockserver")
+
+
+def vendor_names() -> tuple[str, ...]:
+    return tuple(v.name for v in VENDORS)
+
+
+class MockServer:
+    """The ASGI app: lifespan (realtime ticker, webhook client) around the dispatcher."""
+
+    def __init__(self, settings: Settings) -> None:
+        if settings.vendor is not None and settings.vendor not in vendor_names():
+            raise ValueError(
+                f"unknown vendor {settings.vendor!r}; known: {', '.join(vendor_names())}"
+            )
+        self.settings = settings
+        self.sandbox = Sandbox(
+            VENDORS,
+            TenantDefaults(
+                seed=settings.seed,
+                clock_mode=settings.clock,
+                speed=settings.speed,
+                epoch=settings.epoch,
+                strict_auth=settings.strict_auth,
+                rate_limits=settings.rate_limits,
+            ),
+            journal_size=settings.journal_size,
+            retry_scale=settings.webhook_retry_scale,
+        )
+        served = [v for v in VENDORS if settings.vendor in (None, v.name)]
+        self.dispatch = VendorDispatch(
+            admin=Journaling(
+                admin_app(self.sandbox, settings), self.sandbox.journal, only_under=STORAGE_PREFIX
+            ),
+            vendors=served,
+            pipelines={
+                v.name: vendor_pipeline(v, self.sandbox.tenants, self.sandbox.journal)
+                for v in served
+            },
+            not_found=JSONBody({"message": "Not Found"}, status_code=404),
+            single=settings.vendor,
+        )
+        self._ticker: asyncio.Task[None] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        scope["app"] = self
+        scope[SANDBOX] = self.sandbox
+        await self.dispatch(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self._ticker = asyncio.get_running_loop().create_task(self.sandbox.run_ticker())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._ticker is not None:
+                    self._ticker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._ticker
+                await self.sandbox.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(settings: Settings | None = None) -> MockServer:
+    return MockServer(settings or Settings())

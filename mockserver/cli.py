@@ -1,0 +1,217 @@
+"""The ``mockserver`` command line.
+
+The ``serve`` flags are generated from the fields of :class:`~mockserver.settings.Settings`,
+so a new setting gets its flag, its help text and its environment variable at once.
+Precedence is flag over ``MOCKSERVER_*`` environment variable over built-in default.
+
+Only the standard library is imported at module level: ``--help`` and ``version`` must not
+pay for Starlette, uvicorn or the vendors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import types
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from typing import Any, Literal, NoReturn, get_args, get_origin, get_type_hints
+
+from mockserver import __version__
+from mockserver.settings import ENV_PREFIX, Settings, settings_from_env
+
+_TRUE = ("on", "true", "yes", "1")
+_FALSE = ("off", "false", "no", "0")
+
+
+class CliError(Exception):
+    """A usage problem, reported as one ``mockserver: error: ...`` line and exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Raises :class:`CliError` instead of printing the usage block and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see '{self.prog} --help')")
+
+
+def flag_name(field_name: str) -> str:
+    """The command-line flag of a Settings field: ``journal_size`` -> ``--journal-size``."""
+    return "--" + field_name.replace("_", "-")
+
+
+def env_name(field_name: str) -> str:
+    """The environment variable of a Settings field, as read by ``settings_from_env``."""
+    return ENV_PREFIX + field_name.upper()
+
+
+def show_value(value: object) -> str:
+    """A setting's value as a user types it (booleans are on/off)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def _on_off(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise argparse.ArgumentTypeError(f"must be on or off, not {raw!r}")
+
+
+def _value_type(hint: Any) -> tuple[type, tuple[str, ...]]:
+    """The type a field's flag parses to and, for a ``Literal`` field, its choices."""
+    origin = get_origin(hint)
+    if origin is Literal:
+        return str, tuple(get_args(hint))
+    if origin is types.UnionType:
+        (inner,) = [arg for arg in get_args(hint) if arg is not type(None)]
+        return _value_type(inner)
+    return hint, ()
+
+
+def _field_types() -> dict[str, tuple[type, tuple[str, ...]]]:
+    hints = get_type_hints(Settings)
+    return {f.name: _value_type(hints[f.name]) for f in fields(Settings)}
+
+
+def _add_setting_flags(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    types_by_field = _field_types()
+    builtin = Settings()
+    for f in fields(Settings):
+        kind, choices = types_by_field[f.name]
+        default = getattr(defaults, f.name)
+        # Some help texts already say what their built-in default means.
+        explained = "(default:" in f.metadata["help"] and default == getattr(builtin, f.name)
+        shown = "" if default is None or explained else f"default: {show_value(default)}; "
+        help_text = f"{f.metadata['help']} ({shown}env {env_name(f.name)})"
+        options: dict[str, Any] = {
+            "dest": f.name,
+            "default": default,
+            "help": help_text.replace("%", "%%"),
+        }
+        if kind is bool:
+            # A bare ``--strict-auth`` means on; ``--rate-limits off`` can undo an env value.
+            options.update(type=_on_off, nargs="?", const=True, metavar="on|off")
+        elif choices:
+            options.update(choices=choices, metavar="|".join(choices))
+        else:
+            metavar = {int: "N", float: "X"}.get(kind, f.name.upper())
+            options.update(type=kind, metavar=metavar)
+        parser.add_argument(flag_name(f.name), **options)
+
+
+def build_parser(defaults: Settings) -> argparse.ArgumentParser:
+    """The whole CLI; ``defaults`` are what the ``serve`` flags fall back to."""
+    parser = _Parser(
+        prog="mockserver",
+        description="A stateful sandbox of crowdsourcing vendor APIs.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    serve_parser = commands.add_parser(
+        "serve",
+        help="run the server",
+        description="Run the server. Every flag falls back to its environment variable, "
+        "then to its built-in default.",
+    )
+    _add_setting_flags(serve_parser, defaults)
+    commands.add_parser("version", help="print the installed version")
+    # The top-level help explains every flag too, not only the sub-command names.
+    parser.epilog = serve_parser.format_help()
+    return parser
+
+
+def _check_env_choices(settings: Settings) -> None:
+    """Settings does not check every ``Literal`` field, and argparse checks only flags."""
+    for name, (_, choices) in _field_types().items():
+        value = getattr(settings, name)
+        if choices and value not in choices:
+            allowed = ", ".join(choices)
+            raise ValueError(f"{env_name(name)} must be one of {allowed}, not {value!r}")
+
+
+def _env_defaults(environ: Mapping[str, str]) -> Settings:
+    try:
+        settings = settings_from_env(environ)
+        _check_env_choices(settings)
+    except ValueError as exc:
+        raise CliError(f"environment: {exc}") from None
+    return settings
+
+
+def _check_epoch(epoch: str | None) -> None:
+    if epoch is None:
+        return
+    from mockserver.core.clock import parse_instant
+
+    try:
+        parse_instant(epoch)
+    except ValueError:
+        raise CliError(f"epoch must be an ISO 8601 date-time, not {epoch!r}") from None
+
+
+def _check_vendor(vendor: str | None) -> None:
+    if vendor is None:
+        return
+    from mockserver.app import vendor_names
+
+    names = vendor_names()
+    if vendor not in names:
+        raise CliError(f"vendor must be one of {', '.join(names)}, not {vendor!r}")
+
+
+def _settings_from_args(args: argparse.Namespace) -> Settings:
+    try:
+        settings = Settings(**{f.name: getattr(args, f.name) for f in fields(Settings)})
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    _check_epoch(settings.epoch)
+    _check_vendor(settings.vendor)
+    return settings
+
+
+def build_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
+    """The settings ``mockserver serve <argv>`` runs with; raises :class:`CliError`."""
+    args = build_parser(_env_defaults(environ)).parse_args(["serve", *argv])
+    return _settings_from_args(args)
+
+
+def serve(settings: Settings) -> None:
+    """Runs the server until it is stopped."""
+    import uvicorn
+
+    from mockserver.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        lifespan="on",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``mockserver`` script; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        parser = build_parser(_env_defaults(os.environ))
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
+        if args.command == "version":
+            print(f"mockserver {__version__}")
+            return 0
+        settings = _settings_from_args(args)
+    except CliError as exc:
+        print(f"mockserver: error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    serve(settings)
+    return 0

@@ -1,0 +1,58 @@
+"""Typed access to what the pipeline stores in the ASGI scope.
+
+Steps of the pipeline and handlers share the request's vendor and tenant through
+namespaced scope keys; reading them through these functions keeps the keys and
+their types in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFound
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+    from .tenancy import Tenant
+    from .vendor import Vendor
+
+SANDBOX = "mockserver.sandbox"
+VENDOR = "mockserver.vendor"
+TENANT = "mockserver.tenant"
+
+
+def tenant_of(scope: Mapping[str, Any]) -> Tenant:
+    """The authenticated tenant of a request (a Starlette ``Request`` is a mapping too)."""
+    tenant: Tenant = scope[TENANT]
+    return tenant
+
+
+def vendor_of(scope: Mapping[str, Any]) -> Vendor:
+    vendor: Vendor = scope[VENDOR]
+    return vendor
+
+
+def sandbox_of(scope: Mapping[str, Any]) -> Sandbox:
+    sandbox: Sandbox = scope[SANDBOX]
+    return sandbox
+
+
+def tenant_named(scope: Mapping[str, Any], tid: str | None) -> Tenant | None:
+    """The tenant with id ``tid`` (for ``/_mock`` routes); ``None`` if no id was given.
+
+    An id that names no tenant is refused with :class:`NotFound`.
+    """
+    if not tid:
+        return None
+    tenant = sandbox_of(scope).tenants.get(tid)
+    if tenant is None:
+        raise NotFound(f"no tenant {tid!r}")
+    return tenant
+
+
+def route_path(scope: Mapping[str, Any]) -> str:
+    """The path below the vendor's mount (``/v1/tasks`` for ``/cloudfactory/v1/tasks``)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path

@@ -1,0 +1,230 @@
+"""The request pipeline every vendor is served through, as pure ASGI steps.
+
+``vendor_pipeline`` lists the steps in order (journal, error boundary, body limit,
+authentication, rate limit, router), so what happens to a request can be read at a
+glance. Steps share data through namespaced scope keys read by :mod:`.context`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import Router
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .clock import monotonic, wall_time
+from .context import TENANT, VENDOR, tenant_of
+from .errors import InternalError, MethodNotAllowed, MockError, NotFound, PayloadTooLarge
+from .journal import Entry, Journal, body_text
+from .tenancy import Tenants
+from .vendor import Vendor
+
+log = logging.getLogger("mockserver")
+
+
+class Journaling:
+    """Records each exchange (request, response, tenant, timing) in the journal.
+
+    ``only_under`` limits it to paths with that prefix (the control API journals its
+    pre-signed storage URLs, which clients call, and nothing else).
+    """
+
+    def __init__(self, app: ASGIApp, journal: Journal, *, only_under: str = "") -> None:
+        self.app = app
+        self.journal = journal
+        self.only_under = only_under
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.journal.enabled or not scope["path"].startswith(self.only_under):
+            await self.app(scope, receive, send)
+            return
+        request_chunks: list[bytes] = []
+        response_chunks: list[bytes] = []
+        entry = Entry(
+            id=self.journal.next_id(),
+            at=wall_time(),
+            vendor=None,
+            tenant=None,
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            request_headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
+            request_body="",
+        )
+        started = monotonic()
+
+        async def receive_and_keep() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                request_chunks.append(message.get("body", b""))
+            return message
+
+        async def send_and_keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                entry.status = message["status"]
+                entry.response_headers = {
+                    k.decode("latin-1"): v.decode("latin-1") for k, v in message.get("headers", [])
+                }
+            elif message["type"] == "http.response.body":
+                response_chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive_and_keep, send_and_keep)
+        finally:
+            vendor = scope.get(VENDOR)
+            tenant = scope.get(TENANT)
+            entry.vendor = vendor.name if vendor is not None else None
+            entry.tenant = tenant.id if tenant is not None else None
+            entry.request_body = body_text(request_chunks)
+            entry.response_body = body_text(response_chunks)
+            entry.duration_ms = round((monotonic() - started) * 1000, 3)
+            self.journal.record(entry)
+
+
+class ErrorBoundary:
+    """Turns every refusal, and every surprise, into the vendor's own error response."""
+
+    def __init__(self, app: ASGIApp, vendor: Vendor) -> None:
+        self.app = app
+        self.vendor = vendor
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            error = as_mock_error(exc)
+            if isinstance(error, InternalError):
+                log.exception("unexpected error serving %s %s", scope["method"], scope["path"])
+            if started:
+                return
+            await self.vendor.render_error(error)(scope, receive, send)
+
+
+def as_mock_error(exc: Exception) -> MockError:
+    if isinstance(exc, MockError):
+        return exc
+    if isinstance(exc, HTTPException):
+        if exc.status_code == 405:
+            allow = (exc.headers or {}).get("Allow", "")
+            return MethodNotAllowed(tuple(m.strip() for m in allow.split(",") if m.strip()))
+        if exc.status_code == 404:
+            return NotFound()
+    return InternalError()
+
+
+class BodyLimit:
+    """Refuses bodies over ``max_bytes`` (413) by header, or while they stream in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                raise PayloadTooLarge(self.max_bytes)
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise PayloadTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+class Authentication:
+    """Resolves the request's tenant with the vendor's own credential rules.
+
+    It also fires the tenant's due events first, so a realtime clock's lifecycle is
+    current for what the request is about to read.
+    """
+
+    def __init__(self, app: ASGIApp, vendor: Vendor, tenants: Tenants) -> None:
+        self.app = app
+        self.vendor = vendor
+        self.lookup = tenants.lookup(vendor)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tenant = self.vendor.authenticate(Request(scope), self.lookup)
+        scope[TENANT] = tenant
+        tenant.run_due()
+        await self.app(scope, receive, send)
+
+
+class RateLimiting:
+    """Spends a token of the tenant's buckets; the vendor renders the 429."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tenant_of(scope).limiter.check()
+        await self.app(scope, receive, send)
+
+
+class VendorRouter:
+    """The vendor's routes, with ``/x/`` served as ``/x`` where the vendor allows it."""
+
+    def __init__(self, vendor: Vendor) -> None:
+        self.router = Router(routes=list(vendor.routes), redirect_slashes=False, default=_not_found)
+        self.strip_slash = vendor.optional_trailing_slash
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if (
+            self.strip_slash
+            and path.endswith("/")
+            and len(path) > len(scope.get("root_path", "")) + 1
+        ):
+            scope["path"] = path.rstrip("/")
+        await self.router(scope, receive, send)
+
+
+async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    raise NotFound()
+
+
+class Tagged:
+    """Marks the scope with its vendor before anything else runs."""
+
+    def __init__(self, app: ASGIApp, vendor: Vendor) -> None:
+        self.app = app
+        self.vendor = vendor
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[VENDOR] = self.vendor
+        await self.app(scope, receive, send)
+
+
+Step = Callable[[ASGIApp], ASGIApp]
+
+
+def vendor_pipeline(vendor: Vendor, tenants: Tenants, journal: Journal) -> ASGIApp:
+    """Builds the vendor's app: the steps below run top to bottom for each request."""
+    steps: list[Step] = [
+        lambda app: Tagged(app, vendor),
+        lambda app: Journaling(app, journal),
+        lambda app: ErrorBoundary(app, vendor),
+        lambda app: BodyLimit(app, vendor.max_body_bytes),
+        lambda app: Authentication(app, vendor, tenants),
+        RateLimiting,
+    ]
+    app: ASGIApp = VendorRouter(vendor)
+    for step in reversed(steps):
+        app = step(app)
+    return app

@@ -1,0 +1,118 @@
+"""Rate limits per (tenant, policy), counted in real time.
+
+A client's burst is real even when the sandbox's clock is simulated, so buckets
+refill on the monotonic wall clock. Each policy is a token bucket: ``limit``
+requests per ``window`` seconds, with room for ``burst`` at once (default: the
+whole limit, which makes a fixed window such as 6,200 an hour behave as one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .clock import monotonic
+from .errors import RateLimited
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    limit: int
+    window: float
+    burst: int | None = None
+
+    @property
+    def capacity(self) -> int:
+        return self.burst if self.burst is not None else self.limit
+
+    @property
+    def rate(self) -> float:
+        return self.limit / self.window
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "limit": self.limit,
+            "window": self.window,
+            "burst": self.capacity,
+        }
+
+    def changed(self, changes: Mapping[str, Any]) -> Policy:
+        """A copy with ``limit``/``window``/``burst`` replaced; checks the numbers."""
+        allowed = {k: changes[k] for k in ("limit", "window", "burst") if k in changes}
+        updated = replace(self, **allowed)
+        if updated.limit < 1 or updated.window <= 0 or updated.capacity < 1:
+            raise ValueError(f"policy {self.name}: limit, window and burst must be positive")
+        return updated
+
+
+@dataclass(slots=True)
+class Bucket:
+    tokens: float
+    stamp: float
+
+
+@dataclass(slots=True)
+class Limits:
+    """The policies in force for one tenant, and whether they are enforced."""
+
+    policies: tuple[Policy, ...]
+    enabled: bool = True
+
+
+class RateLimiter:
+    """One tenant's buckets. ``check`` spends a token from every policy or refuses."""
+
+    __slots__ = ("_buckets", "_now", "limits")
+
+    def __init__(self, limits: Limits, now: Callable[[], float] = monotonic) -> None:
+        self.limits = limits
+        self._now = now
+        self._buckets: dict[str, Bucket] = {}
+
+    def configure(self, limits: Limits) -> None:
+        """Replaces the policies; buckets of kept policies keep their tokens."""
+        names = {p.name for p in limits.policies}
+        self._buckets = {k: b for k, b in self._buckets.items() if k in names}
+        self.limits = limits
+
+    def check(self) -> None:
+        if not self.limits.enabled:
+            return
+        now = self._now()
+        buckets = [(p, self._refilled(p, now)) for p in self.limits.policies]
+        for policy, bucket in buckets:
+            if bucket.tokens < 1:
+                retry_after = (1 - bucket.tokens) / policy.rate
+                raise RateLimited(policy.name, policy.limit, policy.window, retry_after)
+        for _, bucket in buckets:
+            bucket.tokens -= 1
+
+    def remaining(self) -> dict[str, int]:
+        now = self._now()
+        return {p.name: int(self._refilled(p, now).tokens) for p in self.limits.policies}
+
+    def _refilled(self, policy: Policy, now: float) -> Bucket:
+        bucket = self._buckets.get(policy.name)
+        if bucket is None:
+            bucket = self._buckets[policy.name] = Bucket(float(policy.capacity), now)
+        elif now > bucket.stamp:
+            bucket.tokens += (now - bucket.stamp) * policy.rate
+            bucket.stamp = now
+        bucket.tokens = min(float(policy.capacity), bucket.tokens)  # also after a smaller burst
+        return bucket
+
+
+def override(
+    policies: Iterable[Policy], changes: Iterable[Mapping[str, Any]]
+) -> tuple[Policy, ...]:
+    """Applies ``[{"name": ..., "limit": ...}, ...]`` to a vendor's policies by name."""
+    by_name = {p.name: p for p in policies}
+    for change in changes:
+        name = change.get("name")
+        if name not in by_name:
+            raise ValueError(f"unknown policy {name!r}; known: {', '.join(sorted(by_name))}")
+        by_name[name] = by_name[name].changed(change)
+    return tuple(by_name.values())

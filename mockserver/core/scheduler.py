@@ -1,0 +1,64 @@
+"""A discrete-event queue: what is due, in due-time order.
+
+Events are plain data (a target, an action name and a dict of arguments), not
+closures, so a tenant's pending future can be listed, saved and restored. Ties on
+the due time fire in the order they were scheduled, which keeps a seeded run
+reproducible.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Target = Literal["world", "webhook"]
+
+
+@dataclass(order=True, slots=True)
+class Event:
+    """Something that will happen at sim time ``due``.
+
+    ``target`` says who handles it: the tenant's vendor world, or the webhook
+    delivery machinery.
+    """
+
+    due: float
+    seq: int
+    target: Target = field(compare=False)
+    action: str = field(compare=False)
+    data: dict[str, Any] = field(compare=False, default_factory=dict)
+
+
+class Scheduler:
+    """A min-heap of events keyed by ``(due, seq)``."""
+
+    __slots__ = ("_heap", "_seq")
+
+    def __init__(self) -> None:
+        self._heap: list[Event] = []
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def at(self, due: float, target: Target, action: str, **data: Any) -> Event:
+        """Schedules ``action`` for ``target`` at sim time ``due``."""
+        self._seq += 1
+        event = Event(due=due, seq=self._seq, target=target, action=action, data=data)
+        heapq.heappush(self._heap, event)
+        return event
+
+    def next_due(self) -> float | None:
+        return self._heap[0].due if self._heap else None
+
+    def pop_due(self, now: float) -> Event | None:
+        """Takes the earliest event if it is due at ``now``."""
+        if self._heap and self._heap[0].due <= now:
+            return heapq.heappop(self._heap)
+        return None
+
+    def pending(self) -> Iterator[Event]:
+        """The events still to come, earliest first."""
+        return iter(sorted(self._heap))

@@ -1,0 +1,217 @@
+"""Outbound webhook delivery: attempts, retries on the sim clock, and the delivery log.
+
+Worlds only ask for a notification. Here it becomes a :class:`Delivery`: each
+attempt is a scheduler event of the tenant, rendered and signed by the vendor at
+the attempt's sim time, sent with httpx, and logged (time, status, latency,
+error). A failed attempt schedules the next one after the vendor's delay times
+``retry_scale``, so advancing the clock is what makes retries happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import httpx
+
+from .clock import isoformat, monotonic
+from .scheduler import Event
+from .vendor import Notification, RetryPolicy
+
+if TYPE_CHECKING:
+    from .tenancy import Tenant
+
+log = logging.getLogger("mockserver.webhooks")
+
+DeliveryState = Literal["pending", "delivered", "failed"]
+RESPONSE_CAP = 2048
+
+
+@dataclass(slots=True)
+class Attempt:
+    number: int
+    at: float
+    status: int | None
+    latency_ms: float
+    error: str | None
+    response_body: str = ""
+    replay: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["at"] = isoformat(self.at)
+        return data
+
+
+@dataclass(slots=True)
+class Delivery:
+    id: str
+    vendor: str
+    tenant: str
+    notification: Notification
+    created_at: float
+    state: DeliveryState = "pending"
+    next_attempt_at: float | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        n = self.notification
+        return {
+            "id": self.id,
+            "vendor": self.vendor,
+            "tenant": self.tenant,
+            "event": n.event,
+            "url": n.url,
+            "payload": dict(n.payload),
+            "state": self.state,
+            "created_at": isoformat(self.created_at),
+            "next_attempt_at": None
+            if self.next_attempt_at is None
+            else isoformat(self.next_attempt_at),
+            "attempts": [a.as_dict() for a in self.attempts],
+        }
+
+
+class Deliveries:
+    """The app's delivery machinery and log, shared by every tenant."""
+
+    def __init__(
+        self, *, retry_scale: float = 1.0, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.retry_scale = retry_scale
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._log: dict[str, Delivery] = {}
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._seq = 0
+
+    # -- the log ---------------------------------------------------------------------------
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        return self._log.get(delivery_id)
+
+    def listing(self, *, vendor: str | None = None, tenant: str | None = None) -> list[Delivery]:
+        return [
+            d
+            for d in self._log.values()
+            if (vendor is None or d.vendor == vendor) and (tenant is None or d.tenant == tenant)
+        ]
+
+    def forget(self, tenant: str | None = None) -> None:
+        """Drops the log of one tenant, or of all."""
+        if tenant is None:
+            self._log.clear()
+        else:
+            self._log = {k: d for k, d in self._log.items() if d.tenant != tenant}
+
+    # -- delivering ------------------------------------------------------------------------
+
+    def create(self, tenant: Tenant, notification: Notification) -> Delivery:
+        """Logs a new delivery and plans its first attempt for the tenant's now."""
+        self._seq += 1
+        now = tenant.clock.now()
+        delivery = Delivery(
+            id=str(self._seq),
+            vendor=tenant.vendor.name,
+            tenant=tenant.id,
+            notification=notification,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        self._log[delivery.id] = delivery
+        tenant.scheduler.at(now, "webhook", "attempt", delivery=delivery.id)
+        return delivery
+
+    def fire(self, tenant: Tenant, event: Event) -> None:
+        """Starts the attempt an event stands for; its outcome is logged when it lands."""
+        delivery = self._log.get(event.data["delivery"])
+        if delivery is None or delivery.state != "pending":
+            return
+        task = asyncio.get_running_loop().create_task(self._attempt(tenant, delivery, event.due))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+
+    async def replay(self, tenant: Tenant, delivery: Delivery) -> Attempt:
+        """Sends a delivery once more, now, whatever its state; plans no retry."""
+        attempt = await self._send(tenant, delivery, tenant.clock.now(), replay=True)
+        if attempt.status is not None and self._policy(tenant).is_success(attempt.status):
+            delivery.state = "delivered"
+            delivery.next_attempt_at = None
+        return attempt
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._inflight)
+
+    async def settle(self, timeout: float) -> None:
+        """Waits, at most ``timeout`` seconds, for the attempts under way to land."""
+        if self._inflight:
+            await asyncio.wait(set(self._inflight), timeout=timeout)
+
+    async def aclose(self) -> None:
+        for task in list(self._inflight):
+            task.cancel()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def _attempt(self, tenant: Tenant, delivery: Delivery, at: float) -> None:
+        attempt = await self._send(tenant, delivery, at)
+        policy = self._policy(tenant)
+        if attempt.status is not None and policy.is_success(attempt.status):
+            delivery.state, delivery.next_attempt_at = "delivered", None
+            return
+        retries_done = sum(1 for a in delivery.attempts if not a.replay) - 1
+        if retries_done < len(policy.delays):
+            due = at + policy.delays[retries_done] * self.retry_scale
+            delivery.next_attempt_at = due
+            tenant.scheduler.at(due, "webhook", "attempt", delivery=delivery.id)
+        else:
+            delivery.state, delivery.next_attempt_at = "failed", None
+
+    async def _send(
+        self, tenant: Tenant, delivery: Delivery, at: float, *, replay: bool = False
+    ) -> Attempt:
+        assert tenant.vendor.webhook is not None, "a vendor without webhooks cannot notify"
+        outbound = tenant.vendor.webhook.render(delivery.notification, at)
+        policy = self._policy(tenant)
+        started = monotonic()
+        status: int | None = None
+        error: str | None = None
+        body = ""
+        try:
+            response = await self._http().request(
+                outbound.method,
+                outbound.url,
+                headers=dict(outbound.headers),
+                content=outbound.body,
+                timeout=policy.timeout,
+            )
+            status, body = response.status_code, response.text[:RESPONSE_CAP]
+        except httpx.TimeoutException:
+            error = f"timed out after {policy.timeout:g}s"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        attempt = Attempt(
+            number=len(delivery.attempts) + 1,
+            at=at,
+            status=status,
+            latency_ms=round((monotonic() - started) * 1000, 3),
+            error=error,
+            response_body=body,
+            replay=replay,
+        )
+        delivery.attempts.append(attempt)
+        log.debug("webhook %s attempt %d -> %s", delivery.id, attempt.number, status or error)
+        return attempt
+
+    def _policy(self, tenant: Tenant) -> RetryPolicy:
+        assert tenant.vendor.webhook is not None
+        return tenant.vendor.webhook.policy
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(transport=self._transport, follow_redirects=False)
+        return self._client

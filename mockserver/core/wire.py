@@ -1,0 +1,80 @@
+"""Reading request bodies and writing JSON responses, shared by every vendor's api.
+
+Body readers raise the core errors (malformed body, wrong media type) so that
+each vendor's error renderer answers in its own dialect.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .errors import MalformedBody, UnsupportedMediaType
+from .routing import STORAGE_PREFIX
+
+
+def media_type(request: Request) -> str:
+    """The request's media type without parameters, lower-cased ('' if none)."""
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def is_json_media_type(kind: str) -> bool:
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+async def read_json(request: Request, *, require_media_type: bool = True) -> Any:
+    """The body parsed as JSON.
+
+    With ``require_media_type`` a body sent as anything but JSON is refused (415);
+    a missing Content-Type is tolerated, as curl users often forget it.
+    """
+    kind = media_type(request)
+    if require_media_type and kind and not is_json_media_type(kind):
+        raise UnsupportedMediaType(f"Unsupported Media Type: {kind}; send application/json")
+    raw = await request.body()
+    if not raw.strip():
+        raise MalformedBody("Request body is empty; a JSON object is required")
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise MalformedBody("Request body is not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedBody(
+            f"Request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+
+
+async def read_json_object(request: Request, *, require_media_type: bool = True) -> dict[str, Any]:
+    document = await read_json(request, require_media_type=require_media_type)
+    if not isinstance(document, dict):
+        raise MalformedBody("Request body must be a JSON object")
+    return document
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class JSONBody(Response):
+    """A compact JSON response (Starlette's ``JSONResponse`` with tighter encoding)."""
+
+    media_type = "application/json"
+
+    def __init__(
+        self, content: Any, status_code: int = 200, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(content, status_code=status_code, headers=headers)
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content)
+
+
+def storage_url(request: Request, token: str) -> str:
+    """The absolute pre-signed URL of an upload token, on the host the client called."""
+    return f"{request.url.scheme}://{request.url.netloc}{STORAGE_PREFIX}{token}"

@@ -1,0 +1,142 @@
+"""Every knob of the server, in one frozen dataclass.
+
+Settings are read once, from command-line flags and ``MOCKSERVER_*`` environment
+variables, and handed to :func:`mockserver.app.create_app`. Nothing reads the
+environment at request time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from typing import Any, Literal
+
+ClockMode = Literal["realtime", "manual"]
+LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
+
+ENV_PREFIX = "MOCKSERVER_"
+LOG_LEVELS: tuple[LogLevel, ...] = ("critical", "error", "warning", "info", "debug", "trace")
+
+
+def _is_instant(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return "T" in text or " " in text
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The server's configuration.
+
+    Each field's ``metadata["help"]`` is the text of its command-line flag, so the
+    CLI, the environment and ``GET /_mock/settings`` all describe the same thing.
+    """
+
+    host: str = field(default="127.0.0.1", metadata={"help": "interface to bind"})
+    port: int = field(default=8080, metadata={"help": "TCP port to listen on"})
+    seed: int = field(
+        default=0, metadata={"help": "seed of every tenant's ids, workers and answers"}
+    )
+    clock: ClockMode = field(
+        default="realtime",
+        metadata={
+            "help": "realtime: sim time runs at --speed x wall time; "
+            "manual: it moves only on POST /_mock/clock/advance"
+        },
+    )
+    speed: float = field(
+        default=60.0,
+        metadata={"help": "sim seconds per wall second in realtime mode"},
+    )
+    epoch: str | None = field(
+        default=None,
+        metadata={
+            "help": "ISO 8601 sim time every new tenant's clock starts at "
+            "(default: the wall clock when the tenant is created)"
+        },
+    )
+    vendor: str | None = field(
+        default=None,
+        metadata={"help": "serve only this vendor, mounted at / (single-vendor mode)"},
+    )
+    strict_auth: bool = field(
+        default=False,
+        metadata={
+            "help": "refuse credentials not registered through /_mock/tenants "
+            "(default: any credential opens its own tenant)"
+        },
+    )
+    rate_limits: bool = field(
+        default=True, metadata={"help": "enforce the vendors' rate limits (on|off)"}
+    )
+    journal_size: int = field(
+        default=1000, metadata={"help": "requests kept in the request journal"}
+    )
+    webhook_retry_scale: float = field(
+        default=1.0,
+        metadata={
+            "help": "factor on the vendors' webhook retry delays (sim time); "
+            "0.001 turns an hour into 3.6 s"
+        },
+    )
+    log_level: LogLevel = field(default="info", metadata={"help": "server log level"})
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not 0 < self.port < 65536:
+            problems.append(f"port must be between 1 and 65535, not {self.port}")
+        if self.speed <= 0:
+            problems.append(f"speed must be positive, not {self.speed}")
+        if self.journal_size < 0:
+            problems.append(f"journal-size must be 0 or more, not {self.journal_size}")
+        if self.webhook_retry_scale < 0:
+            problems.append("webhook-retry-scale must be 0 or more")
+        if self.clock not in ("realtime", "manual"):
+            problems.append(f"clock must be realtime or manual, not {self.clock!r}")
+        if self.log_level not in LOG_LEVELS:
+            problems.append(f"log-level must be one of {', '.join(LOG_LEVELS)}")
+        if self.epoch is not None and not _is_instant(self.epoch):
+            problems.append(f"epoch must be an ISO 8601 date-time, not {self.epoch!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _coerce(name: str, raw: str, default: Any) -> Any:
+    """Turns an environment string into the type of the field's default."""
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"must be on or off, not {raw!r}")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw or None if default is None else raw
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Builds settings from ``MOCKSERVER_<FIELD>`` variables over the defaults."""
+    environ = os.environ if environ is None else environ
+    base = Settings()
+    changes: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = environ.get(ENV_PREFIX + f.name.upper())
+        if raw is not None:
+            try:
+                changes[f.name] = _coerce(f.name, raw, getattr(base, f.name))
+            except ValueError as exc:
+                raise ValueError(f"{ENV_PREFIX}{f.name.upper()}: {exc}") from None
+    return base.with_changes(**changes)

@@ -1,0 +1,28 @@
+"""CloudFactory Public API (api.cloudfactory.app): WorkStream Performance and Oversight."""
+
+from __future__ import annotations
+
+from mockserver.core.ratelimit import Policy
+from mockserver.core.vendor import Vendor
+
+from . import admin, api, auth, uploads
+from .backend import CloudFactoryWorld
+from .webhook import WEBHOOK
+
+VENDOR = Vendor(
+    name="cloudfactory",
+    hosts=("api.cloudfactory.app",),
+    routes=api.routes,
+    authenticate=auth.authenticate,
+    render_error=api.render_error,
+    new_world=CloudFactoryWorld,
+    # INFERRED (the Rate Limiting page was not found): an API-gateway usage plan of
+    # 10 requests a second with bursts of 20, per key, shared by every endpoint.
+    rate_limits=(Policy("per_second", limit=10, window=1.0, burst=20),),
+    webhook=WEBHOOK,
+    setup_schema="setup",
+    admin_routes=admin.routes,
+    accept_upload=uploads.accept_upload,
+    # INFERRED: the 6 MB payload limit of the gateway's Lambda integration.
+    max_body_bytes=6 * 1024 * 1024,
+)

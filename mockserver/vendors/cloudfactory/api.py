@@ -1,0 +1,147 @@
+"""CloudFactory's wire: parse and validate each call, ask the world, answer as the API does.
+
+Endpoints (FOUND unless marked): Quality ``task_reviewed``; Throughput
+``task_completed`` (path INFERRED by symmetry); Secure Upload ``upload_url``
+(INFERRED); Oversight Upload Media (path INFERRED), Submit Task, Task Status, and a
+task list (INFERRED: the docs' auth example calls ``GET /v1/tasks``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver.core.context import tenant_of
+from mockserver.core.errors import MockError
+from mockserver.core.validation import validate
+from mockserver.core.wire import JSONBody, read_json_object, storage_url
+
+from . import views
+from .backend import CloudFactoryWorld
+from .backend.performance import RecordKind
+from .errors import error_body
+
+VENDOR = "cloudfactory"
+RECEIVED = {"message": "Data successfully received."}  # FOUND: the documented 202 body
+
+
+def world_of(request: Request) -> CloudFactoryWorld:
+    return cast(CloudFactoryWorld, tenant_of(request).world)
+
+
+def render_error(error: MockError) -> Response:
+    status, body, headers = error_body(error)
+    return JSONBody(body, status_code=status, headers=headers)
+
+
+async def _validated(request: Request, schema: str) -> dict[str, Any]:
+    body = await read_json_object(request)
+    validate(VENDOR, schema, body)
+    return body
+
+
+# -- WorkStream Performance ------------------------------------------------------------------
+
+
+async def _report(request: Request, kind: RecordKind, schema: str) -> Response:
+    world = world_of(request)
+    workstream_id = request.path_params["workstream_id"]
+    world.performance.check_access(workstream_id)
+    body = await _validated(request, schema)
+    world.performance.report(kind, workstream_id, body)
+    return JSONBody(RECEIVED, status_code=202)
+
+
+async def task_reviewed(request: Request) -> Response:
+    """Quality (FOUND): one reviewed task; 202 once received, processed asynchronously."""
+    return await _report(request, "quality", "task_reviewed")
+
+
+async def task_completed(request: Request) -> Response:
+    """Throughput: one completed task, or ``task_count`` of them."""
+    return await _report(request, "throughput", "task_completed")
+
+
+async def upload_url(request: Request) -> Response:
+    """Secure Upload (INFERRED): a pre-signed URL that takes one performance CSV.
+
+    The body (or, for GET, the query) may name the file and its ``type``; without a
+    type, the CSV's header decides (a ``review_score`` column means quality).
+    """
+    world = world_of(request)
+    workstream_id = request.path_params["workstream_id"]
+    world.performance.check_access(workstream_id)
+    if request.method == "GET" or not (await request.body()).strip():
+        options: dict[str, Any] = dict(request.query_params)
+    else:
+        options = await read_json_object(request)
+    validate(VENDOR, "upload_url", options)
+    upload = world.performance.new_upload(
+        workstream_id, file_name=options.get("file_name"), kind=options.get("type")
+    )
+    return JSONBody(
+        {
+            "upload_url": storage_url(request, upload.token),
+            "file_key": upload.file_key,
+            "expires_in": int(upload.expires_at - upload.created_at),
+        }
+    )
+
+
+# -- Oversight ------------------------------------------------------------------------------
+
+
+async def upload_media(request: Request) -> Response:
+    """Upload Media (FOUND role, INFERRED path): where to PUT the bytes, and their key."""
+    body = await _validated(request, "upload_media")
+    media = world_of(request).oversight.new_media(
+        body["configuration_id"],
+        file_name=body.get("file_name"),
+        content_type=body.get("content_type"),
+        media_type=body.get("media_type"),
+    )
+    return JSONBody(
+        {
+            "media_upload_url": storage_url(request, media.token),
+            "media_key": media.key,
+        }
+    )
+
+
+async def submit_task(request: Request) -> Response:
+    """Submit Task (FOUND): 200 with the new ``task_id``."""
+    body = await _validated(request, "submit_task")
+    task = world_of(request).oversight.submit(body)
+    return JSONBody({"task_id": task.id})
+
+
+async def task_status(request: Request) -> Response:
+    """Task Status (FOUND): ``task_id``, ``state``, ``updated_inferences``."""
+    task = world_of(request).oversight.task(request.path_params["task_id"])
+    return JSONBody(views.task_status(task))
+
+
+async def list_tasks(request: Request) -> Response:
+    """INFERRED: the caller's tasks, oldest first. Clients should not depend on it."""
+    tasks = world_of(request).oversight.tasks.values()
+    return JSONBody({"tasks": [views.task_status(t) for t in tasks]})
+
+
+async def tasks_collection(request: Request) -> Response:
+    """``/v1/tasks``: POST submits, GET lists; one route so a 405 names both methods."""
+    return await (submit_task if request.method == "POST" else list_tasks)(request)
+
+
+routes = [
+    Route("/v1/workstreams/{workstream_id}/task_reviewed", task_reviewed, methods=["POST"]),
+    Route("/v1/workstreams/{workstream_id}/task_completed", task_completed, methods=["POST"]),
+    Route("/v1/workstreams/{workstream_id}/upload_url", upload_url, methods=["POST", "GET"]),
+    Route("/v1/media", upload_media, methods=["POST"]),
+    Route("/v1/media/upload", upload_media, methods=["POST"]),
+    Route("/v1/upload-media", upload_media, methods=["POST"]),
+    Route("/v1/tasks", tasks_collection, methods=["POST", "GET"]),
+    Route("/v1/tasks/{task_id}", task_status, methods=["GET"]),
+]

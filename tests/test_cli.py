@@ -1,0 +1,217 @@
+"""The command line: flags generated from Settings, precedence, one-line errors, light import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockserver import __version__
+from mockserver.cli import CliError, build_settings, env_name, flag_name, main
+from mockserver.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELDS = [f.name for f in fields(Settings)]
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own MOCKSERVER_* variables must not leak into these tests."""
+    for name in FIELDS:
+        monkeypatch.delenv(env_name(name), raising=False)
+
+
+def _squashed(text: str) -> str:
+    """Help text without whitespace, since argparse re-wraps lines (even at hyphens)."""
+    return "".join(text.split())
+
+
+def _one_error_line(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("mockserver: error: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["serve", "--help"]])
+def test_help_explains_every_setting(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 0
+    out = _squashed(capsys.readouterr().out)
+    for f in fields(Settings):
+        assert flag_name(f.name) in out
+        assert _squashed(f"env {env_name(f.name)}") in out
+        assert _squashed(f.metadata["help"]) in out
+
+
+def test_help_shows_the_environment_default(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOCKSERVER_PORT", "9123")
+    assert main(["serve", "--help"]) == 0
+    assert "default: 9123" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["serve", "--bogus"],
+        ["serve", "--port", "0"],
+        ["serve", "--port", "eighty"],
+        ["serve", "--speed", "-1"],
+        ["serve", "--journal-size", "-5"],
+        ["serve", "--clock", "fast"],
+        ["serve", "--strict-auth", "maybe"],
+        ["serve", "--log-level", "loud"],
+        ["serve", "--epoch", "yesterday"],
+        ["nosuch"],
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    _one_error_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MOCKSERVER_PORT", "eighty"),
+        ("MOCKSERVER_PORT", "0"),
+        ("MOCKSERVER_RATE_LIMITS", "sometimes"),
+        ("MOCKSERVER_LOG_LEVEL", "loud"),
+        ("MOCKSERVER_EPOCH", "yesterday"),
+    ],
+)
+def test_bad_environment_exits_2_with_one_line(
+    variable: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["serve"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    setting = variable.removeprefix("MOCKSERVER_").lower().replace("_", "-")
+    assert variable in line or setting in line
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "serve" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["version"]) == 0
+    assert capsys.readouterr().out.startswith("mockserver ")
+
+
+def test_defaults_without_flags_or_environment() -> None:
+    assert build_settings([], {}) == Settings()
+
+
+def test_environment_is_honoured_and_a_flag_overrides_it() -> None:
+    environ = {"MOCKSERVER_PORT": "9000", "MOCKSERVER_RATE_LIMITS": "off", "MOCKSERVER_SPEED": "2"}
+    from_env = build_settings([], environ)
+    assert (from_env.port, from_env.rate_limits, from_env.speed) == (9000, False, 2.0)
+
+    flagged = build_settings(["--port", "9001", "--rate-limits", "on"], environ)
+    assert (flagged.port, flagged.rate_limits, flagged.speed) == (9001, True, 2.0)
+
+
+def test_every_flag_reaches_its_field() -> None:
+    argv = [
+        "--host=0.0.0.0",
+        "--port=9999",
+        "--seed=7",
+        "--clock=manual",
+        "--speed=0.5",
+        "--epoch=2024-01-02T03:04:05Z",
+        "--strict-auth",
+        "--rate-limits=off",
+        "--journal-size=3",
+        "--webhook-retry-scale=0.001",
+        "--log-level=debug",
+    ]
+    expected = Settings(
+        host="0.0.0.0",
+        port=9999,
+        seed=7,
+        clock="manual",
+        speed=0.5,
+        epoch="2024-01-02T03:04:05Z",
+        strict_auth=True,
+        rate_limits=False,
+        journal_size=3,
+        webhook_retry_scale=0.001,
+        log_level="debug",
+    )
+    assert build_settings(argv, {}) == expected
+
+
+def test_bare_boolean_flag_turns_off_an_environment_on() -> None:
+    assert build_settings([], {"MOCKSERVER_STRICT_AUTH": "on"}).strict_auth is True
+    assert (
+        build_settings(["--strict-auth", "off"], {"MOCKSERVER_STRICT_AUTH": "on"}).strict_auth
+        is False
+    )
+
+
+def test_vendor_must_be_a_mounted_vendor(capsys: pytest.CaptureFixture[str]) -> None:
+    from mockserver.app import vendor_names
+
+    known = vendor_names()[0]
+    assert build_settings(["--vendor", known], {}).vendor == known
+    with pytest.raises(CliError, match="vendor must be one of"):
+        build_settings(["--vendor", "nosuch"], {})
+    assert main(["serve", "--vendor", "nosuch"]) == 2
+    assert known in _one_error_line(capsys.readouterr().err)
+
+
+def test_serve_runs_uvicorn_with_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    import mockserver.app
+
+    app = object()
+    created: list[Settings] = []
+    runs: list[tuple[object, dict[str, Any]]] = []
+
+    def fake_create_app(settings: Settings) -> object:
+        created.append(settings)
+        return app
+
+    monkeypatch.setattr(mockserver.app, "create_app", fake_create_app)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: runs.append((app, kwargs)))
+
+    assert main(["serve", "--port", "9002", "--log-level", "warning"]) == 0
+    assert created == [build_settings(["--port", "9002", "--log-level", "warning"], {})]
+    assert runs == [
+        (app, {"host": "127.0.0.1", "port": 9002, "log_level": "warning", "lifespan": "on"})
+    ]
+
+
+def test_importing_the_cli_stays_light() -> None:
+    heavy = ["starlette", "uvicorn", "faker", "hypothesis"]
+    code = (
+        "import json, sys, mockserver.cli; "
+        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == []
+
+
+def test_python_dash_m_runs_the_same_main() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mockserver", "version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"mockserver {__version__}"

@@ -1,0 +1,132 @@
+"""The README's commands are the ones CI and the Docker image actually run."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from mockserver.cli import env_name, flag_name, show_value
+from mockserver.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALL_AND_RUN = "pip install . && mockserver serve"
+TEST_COMMAND = "pip install -e '.[test]' && pytest"
+
+
+def _readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _bash_blocks(markdown: str) -> list[str]:
+    return [block.strip() for block in re.findall(r"^```bash\n(.*?)^```", markdown, re.M | re.S)]
+
+
+def _section(markdown: str, heading: str) -> str:
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", markdown, re.M | re.S)
+    assert match, f"README has no '## {heading}' section"
+    return match.group(1)
+
+
+def _table_rows(section: str) -> dict[str, list[str]]:
+    """Rows of a markdown table keyed by their first cell; ``\\|`` is a literal pipe."""
+    rows = {}
+    for line in section.splitlines():
+        if line.startswith("|") and not line.startswith("| ---"):
+            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            rows[cells[0]] = cells
+    return rows
+
+
+def _dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, with ``\\`` continuations joined."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    instructions = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            instructions.append((keyword.upper(), " ".join(rest.split())))
+    return instructions
+
+
+def _dockerfile(keyword: str) -> list[str]:
+    return [rest for kw, rest in _dockerfile_instructions() if kw == keyword]
+
+
+def test_readme_quick_start_is_the_two_commands() -> None:
+    assert _bash_blocks(_readme())[:2] == [INSTALL_AND_RUN, TEST_COMMAND]
+
+
+def test_readme_has_its_sections() -> None:
+    readme = _readme()
+    assert readme.startswith("# mockserver\n")
+    for heading in [
+        "Quick start",
+        "Base URLs",
+        "Routing",
+        "Control API (/_mock)",
+        "Settings",
+        "CloudFactory",
+        "Docker",
+        "Not implemented yet",
+    ]:
+        _section(readme, heading)
+
+
+@pytest.mark.parametrize("name", [f.name for f in fields(Settings)])
+def test_readme_settings_table_matches_the_settings(name: str) -> None:
+    rows = _table_rows(_section(_readme(), "Settings"))
+    field = next(f for f in fields(Settings) if f.name == name)
+    default = getattr(Settings(), name)
+    assert rows.get(f"`{flag_name(name)}`") == [
+        f"`{flag_name(name)}`",
+        f"`{env_name(name)}`",
+        "unset" if default is None else f"`{show_value(default)}`",
+        field.metadata["help"],
+    ]
+
+
+def test_readme_settings_table_has_no_stale_rows() -> None:
+    rows = _table_rows(_section(_readme(), "Settings"))
+    flags = {f"`{flag_name(f.name)}`" for f in fields(Settings)}
+    assert set(rows) - {"Flag"} == flags
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    script = ROOT / ".ci" / "run"
+    lines = [line.strip() for line in script.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == "#!/usr/bin/env bash"
+    assert "set -euo pipefail" in lines
+    assert any(line.startswith(TEST_COMMAND) for line in lines), "README test command not run"
+    assert script.stat().st_mode & 0o111, ".ci/run is not executable"
+
+
+def test_dockerfile_installs_with_the_readme_command() -> None:
+    assert INSTALL_AND_RUN.startswith("pip install . ")
+    # The README's ``pip install .``, optionally with flags such as --no-cache-dir.
+    pattern = re.compile(r"(?:^|&&\s*)pip install(?: --?[\w-]+(?:=\S+)?)* \.(?:\s|$)")
+    assert any(pattern.search(run) for run in _dockerfile("RUN")), _dockerfile("RUN")
+
+
+def test_dockerfile_base_and_command() -> None:
+    assert _dockerfile("FROM") == ["python:3.11-slim"]
+    [command] = _dockerfile("CMD")
+    assert json.loads(command) == ["mockserver", "serve", "--host", "0.0.0.0"]
+    assert "8080" in " ".join(_dockerfile("EXPOSE")).split()
+
+
+def test_dockerfile_probes_health_without_curl() -> None:
+    [healthcheck] = _dockerfile("HEALTHCHECK")
+    assert "http://127.0.0.1:8080/_mock/health" in healthcheck
+    assert "urllib" in healthcheck
+    assert "curl" not in healthcheck
+
+
+def test_dockerfile_runs_as_a_non_root_user() -> None:
+    users = _dockerfile("USER")
+    assert users, "the image runs as root"
+    assert users[-1].split(":")[0] not in ("root", "0")
