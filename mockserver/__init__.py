@@ -1,8 +1,18 @@
 """A stateful sandbox of the CloudFactory, CrowdFlower, clickworker and ModelArts APIs."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("mockserver")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed metadata only when asked for.
+
+    importlib.metadata costs tens of milliseconds, which every start-up would pay.
+    """
+    if name != "__version__":
+        raise AttributeError(name)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mockserver")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0.0.0"

@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any, Literal, NoReturn, get_args, get_origin, get_type_hints
 
-from mockserver import __version__
 from mockserver.settings import ENV_PREFIX, Settings, settings_from_env
 
 _TRUE = ("on", "true", "yes", "1")
@@ -205,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return 2
         if args.command == "version":
+            from mockserver import __version__
+
             print(f"mockserver {__version__}")
             return 0
         settings = _settings_from_args(args)

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+import mockserver
+
 from ..core.wire import JSONBody
 from .common import sandbox_of
-
-
-def _version() -> str:
-    try:
-        return version("mockserver")
-    except PackageNotFoundError:
-        return "0.0.0"
 
 
 async def health(request: Request) -> Response:
@@ -24,7 +17,7 @@ async def health(request: Request) -> Response:
     return JSONBody(
         {
             "status": "ok",
-            "version": _version(),
+            "version": mockserver.__version__,
             "vendors": sorted(sandbox.vendors),
             "tenants": len(sandbox.tenants),
         }

@@ -41,7 +41,7 @@ def body_text(chunks: list[bytes]) -> str:
 
 
 class Journal:
-    """A ring of the last ``size`` entries, numbered from 1 since start or clear."""
+    """A ring of the last ``size`` entries, numbered from 1 since start; ids are never reused."""
 
     __slots__ = ("_entries", "_next_id")
 

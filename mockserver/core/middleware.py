@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.routing import Router
+from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .clock import monotonic, wall_time
@@ -192,7 +192,21 @@ class VendorRouter:
             and len(path) > len(scope.get("root_path", "")) + 1
         ):
             scope["path"] = path.rstrip("/")
-        await self.router(scope, receive, send)
+        try:
+            await self.router(scope, receive, send)
+        except HTTPException as exc:
+            if exc.status_code != 405:
+                raise
+            raise MethodNotAllowed(self._allowed(scope)) from None
+
+    def _allowed(self, scope: Scope) -> tuple[str, ...]:
+        """Every method some route serves at this path (Starlette names only the first)."""
+        methods: set[str] = set()
+        for route in self.router.routes:
+            match, _ = route.matches(scope)
+            if match != Match.NONE:
+                methods |= getattr(route, "methods", None) or set()
+        return tuple(sorted(methods))
 
 
 async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:

@@ -67,10 +67,10 @@ class Sandbox:
         return Advanced(len(targets), fired, self.deliveries.in_flight)
 
     def tick(self) -> None:
-        """Fires what realtime clocks have made due since the last tick."""
+        """Fires what has fallen due: on realtime clocks as time passes, and on manual
+        clocks what a request planned for the current instant (a webhook, say)."""
         for tenant in self.tenants:
-            if tenant.clock.mode == "realtime":
-                tenant.run_due()
+            tenant.run_due()
 
     async def run_ticker(self, interval: float = TICK_SECONDS) -> None:
         while True:

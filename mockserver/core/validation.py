@@ -2,7 +2,8 @@
 
 Schemas live in the package (``mockserver/schemas/<vendor>/<name>.json``) so an
 installed wheel carries them; they are the one source for validation, the OpenAPI
-documents and the hypothesis strategies. Each is compiled once, on first use.
+documents and the hypothesis strategies. Each is compiled once, on first use, and
+jsonschema itself is imported then too, which keeps start-up light.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import json
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import FieldError, InvalidInput
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
 
 
 def _is_iso_datetime(value: object) -> bool:
@@ -41,9 +43,14 @@ def _is_absolute_http_url(value: object) -> bool:
     return True
 
 
-format_checker = FormatChecker()
-format_checker.checks("date-time", raises=ValueError)(_is_iso_datetime)
-format_checker.checks("uri", raises=ValueError)(_is_absolute_http_url)
+@cache
+def format_checker() -> FormatChecker:
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    checker.checks("date-time", raises=ValueError)(_is_iso_datetime)
+    checker.checks("uri", raises=ValueError)(_is_absolute_http_url)
+    return checker
 
 
 def load_schema(vendor: str, name: str) -> dict[str, Any]:
@@ -55,9 +62,11 @@ def load_schema(vendor: str, name: str) -> dict[str, Any]:
 
 @cache
 def validator(vendor: str, name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(vendor, name)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=format_checker)
+    return Draft202012Validator(schema, format_checker=format_checker())
 
 
 def field_errors(vendor: str, name: str, document: Any) -> list[FieldError]:

@@ -14,13 +14,13 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
-
 from .clock import isoformat, monotonic
 from .scheduler import Event
 from .vendor import Notification, RetryPolicy
 
 if TYPE_CHECKING:
+    import httpx
+
     from .tenancy import Tenant
 
 log = logging.getLogger("mockserver.webhooks")
@@ -177,6 +177,8 @@ class Deliveries:
         assert tenant.vendor.webhook is not None, "a vendor without webhooks cannot notify"
         outbound = tenant.vendor.webhook.render(delivery.notification, at)
         policy = self._policy(tenant)
+        import httpx  # deferred: most runs send no webhook, and httpx is slow to import
+
         started = monotonic()
         status: int | None = None
         error: str | None = None
@@ -212,6 +214,8 @@ class Deliveries:
         return tenant.vendor.webhook.policy
 
     def _http(self) -> httpx.AsyncClient:
+        import httpx
+
         if self._client is None:
             self._client = httpx.AsyncClient(transport=self._transport, follow_redirects=False)
         return self._client

@@ -1,0 +1,81 @@
+"""The request journal: a bounded ring with increasing ids and capped bodies."""
+
+from __future__ import annotations
+
+from mockserver.core.journal import BODY_CAP, Entry, Journal, body_text
+
+
+def entry(journal: Journal, path: str = "/x") -> Entry:
+    return Entry(
+        id=journal.next_id(),
+        at=0.0,
+        vendor="fake",
+        tenant="fake:k",
+        method="GET",
+        path=path,
+        query="",
+        request_headers={},
+        request_body="",
+    )
+
+
+def test_ring_keeps_only_the_newest_entries() -> None:
+    journal = Journal(3)
+    for n in range(5):
+        journal.record(entry(journal, f"/{n}"))
+    assert len(journal) == 3
+    assert [e.path for e in journal] == ["/2", "/3", "/4"]
+    assert [e.id for e in journal] == [3, 4, 5]
+
+
+def test_ids_start_at_one_and_increase() -> None:
+    journal = Journal(10)
+    ids = [journal.next_id() for _ in range(4)]
+    assert ids == [1, 2, 3, 4]
+
+
+def test_clear_empties_the_ring_and_keeps_recording() -> None:
+    journal = Journal(10)
+    for _ in range(3):
+        journal.record(entry(journal))
+    journal.clear()
+    assert len(journal) == 0
+    assert list(journal) == []
+    journal.record(entry(journal, "/after"))
+    assert [e.path for e in journal] == ["/after"]
+
+
+def test_size_zero_disables() -> None:
+    journal = Journal(0)
+    assert not journal.enabled
+    journal.record(entry(journal))
+    assert len(journal) == 0
+    assert Journal(1).enabled
+
+
+def test_iteration_is_a_snapshot_order_oldest_first() -> None:
+    journal = Journal(5)
+    for n in range(3):
+        journal.record(entry(journal, f"/{n}"))
+    assert [e.path for e in journal] == ["/0", "/1", "/2"]
+
+
+def test_entry_as_dict_has_defaults_for_the_response() -> None:
+    journal = Journal(1)
+    data = entry(journal).as_dict()
+    assert data["status"] == 0
+    assert data["response_headers"] == {}
+    assert data["response_body"] == ""
+    assert data["tenant"] == "fake:k"
+
+
+def test_body_text_joins_chunks_and_caps() -> None:
+    assert body_text([b"ab", b"", b"cd"]) == "abcd"
+    big = body_text([b"x" * BODY_CAP, b"overflow"])
+    assert len(big) == BODY_CAP
+    assert "overflow" not in big
+
+
+def test_body_text_decodes_leniently() -> None:
+    assert body_text([b"caf\xc3\xa9 \xff"]) == "café \ufffd"
+    assert body_text([]) == ""

@@ -1,0 +1,181 @@
+"""Reading JSON bodies (refusals raise core errors) and writing compact JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from starlette.requests import Request
+from starlette.types import Message
+
+from mockserver.core.errors import MalformedBody, UnsupportedMediaType
+from mockserver.core.routing import STORAGE_PREFIX
+from mockserver.core.wire import (
+    JSONBody,
+    dumps,
+    is_json_media_type,
+    media_type,
+    read_json,
+    read_json_object,
+    storage_url,
+)
+
+
+def request(body: bytes, content_type: str | None = "application/json") -> Request:
+    headers = [] if content_type is None else [(b"content-type", content_type.encode("latin-1"))]
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": headers, "query_string": b""}
+    delivered = False
+
+    async def receive() -> Message:
+        nonlocal delivered
+        if delivered:
+            return {"type": "http.disconnect"}
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(scope, receive)
+
+
+def read(body: bytes, content_type: str | None = "application/json", **options: Any) -> Any:
+    return asyncio.run(read_json(request(body, content_type), **options))
+
+
+def read_object(body: bytes, content_type: str | None = "application/json") -> Any:
+    return asyncio.run(read_json_object(request(body, content_type)))
+
+
+# -- media types -------------------------------------------------------------------------
+
+
+def test_media_type_drops_parameters_and_case() -> None:
+    assert media_type(request(b"", "Application/JSON; charset=UTF-8")) == "application/json"
+    assert media_type(request(b"", None)) == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "is_json"),
+    [
+        ("application/json", True),
+        ("application/vnd.api+json", True),
+        ("application/merge-patch+json", True),
+        ("text/json", False),
+        ("application/jsonp", False),
+        ("text/plain", False),
+        ("", False),
+    ],
+)
+def test_is_json_media_type(kind: str, is_json: bool) -> None:
+    assert is_json_media_type(kind) is is_json
+
+
+def test_wrong_content_type_is_415() -> None:
+    with pytest.raises(UnsupportedMediaType) as caught:
+        read(b'{"a": 1}', "text/plain")
+    assert caught.value.status == 415
+    assert "text/plain" in caught.value.detail
+    assert "application/json" in caught.value.detail
+
+
+def test_form_content_type_is_415() -> None:
+    with pytest.raises(UnsupportedMediaType):
+        read(b"a=1", "application/x-www-form-urlencoded")
+
+
+def test_json_variants_and_a_missing_content_type_are_read() -> None:
+    assert read(b'{"a": 1}', "application/json; charset=utf-8") == {"a": 1}
+    assert read(b'{"a": 1}', "application/vnd.api+json") == {"a": 1}
+    assert read(b'{"a": 1}', None) == {"a": 1}
+
+
+def test_the_media_type_check_can_be_waived() -> None:
+    assert read(b'{"a": 1}', "text/plain", require_media_type=False) == {"a": 1}
+
+
+# -- bodies ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [b"", b"   ", b"\n\t"])
+def test_an_empty_body_is_malformed(body: bytes) -> None:
+    with pytest.raises(MalformedBody) as caught:
+        read(body)
+    assert caught.value.status == 400
+    assert "empty" in caught.value.detail
+
+
+def test_invalid_json_names_line_and_column() -> None:
+    with pytest.raises(MalformedBody) as caught:
+        read(b'{\n  "a": 1,\n  "b": }')
+    assert caught.value.detail.startswith("Request body is not valid JSON: ")
+    assert "line 3 column 8" in caught.value.detail
+
+
+def test_invalid_utf8_is_malformed() -> None:
+    with pytest.raises(MalformedBody, match="UTF-8"):
+        read(b'{"a": "\xff\xfe\xfa"}')
+
+
+def test_any_json_value_is_read_by_read_json() -> None:
+    assert read(b"[1, 2]") == [1, 2]
+    assert read(b'"text"') == "text"
+    assert read(b"null") is None
+
+
+def test_utf8_content_is_decoded() -> None:
+    assert read('{"name": "Zoë 東京"}'.encode()) == {"name": "Zoë 東京"}
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"text"', b"3", b"null", b"true"])
+def test_read_json_object_refuses_non_objects(body: bytes) -> None:
+    with pytest.raises(MalformedBody, match="must be a JSON object"):
+        read_object(body)
+
+
+def test_read_json_object_returns_the_object() -> None:
+    assert read_object(b'{"nested": {"x": [1]}}') == {"nested": {"x": [1]}}
+
+
+def test_read_json_object_checks_media_type_first() -> None:
+    with pytest.raises(UnsupportedMediaType):
+        read_object(b"[]", "text/csv")
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def test_dumps_is_compact_utf8() -> None:
+    data = {"name": "café", "list": [1, 2], "nested": {"ok": True, "none": None}}
+    encoded = dumps(data)
+    assert encoded == '{"name":"café","list":[1,2],"nested":{"ok":true,"none":null}}'.encode()
+    assert json.loads(encoded) == data
+
+
+def test_json_body_renders_compact_json_with_headers() -> None:
+    response = JSONBody({"city": "Zürich", "n": [1, 2]}, status_code=201, headers={"x-a": "b"})
+    assert response.status_code == 201
+    assert response.body == '{"city":"Zürich","n":[1,2]}'.encode()
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-length"] == str(len(response.body))
+    assert response.headers["x-a"] == "b"
+
+
+def test_json_body_defaults_to_200_and_renders_lists() -> None:
+    response = JSONBody([{"a": 1}])
+    assert response.status_code == 200
+    assert response.body == b'[{"a":1}]'
+
+
+def test_storage_url_points_at_the_host_the_client_called() -> None:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "scheme": "https",
+        "path": "/cloudfactory/v1/uploads",
+        "headers": [(b"host", b"sandbox.example:8443")],
+        "query_string": b"",
+        "server": ("sandbox.example", 8443),
+    }
+    url = storage_url(Request(scope), "tok123")
+    assert url == f"https://sandbox.example:8443{STORAGE_PREFIX}tok123"
+    assert STORAGE_PREFIX == "/_mock/storage/"
