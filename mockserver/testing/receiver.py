@@ -10,7 +10,8 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+
+from .background import Background
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,7 @@ class ReceivedRequest:
     body: bytes
 
 
-class Receiver:
+class Receiver(Background):
     def __init__(self) -> None:
         self.requests: list[ReceivedRequest] = []
         self._script: deque[int] = deque()
@@ -80,14 +81,3 @@ class Receiver:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
-
-    def __enter__(self) -> Receiver:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import socket
 import threading
-from types import TracebackType
 
 import uvicorn
 
 from ..app import MockServer, create_app
 from ..settings import Settings
+from .background import Background
 
 START_TIMEOUT = 10.0
 POLL = 0.01
 
 
-class ServerThread:
+class ServerThread(Background):
     """Starts ``create_app(settings)`` on 127.0.0.1 and an OS-chosen port.
 
     The socket is bound before the thread starts, so the port is known and free at
@@ -54,14 +54,3 @@ class ServerThread:
         self._server.should_exit = True
         self._thread.join(START_TIMEOUT)
         self._socket.close()
-
-    def __enter__(self) -> ServerThread:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
