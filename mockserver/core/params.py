@@ -1,0 +1,114 @@
+"""Rails-style nested parameters: ``job[title]``, ``unit[data][col]``, ``channels[]``.
+
+Form-encoded APIs of the Rails era take objects as bracketed keys, and their clients
+send them every way Rails accepts: ``x[]=a&x[]=b``, indexed ``x[0]=a&x[1]=b``, the
+same key repeated (values accumulate), in the query string or the body, or as a
+JSON body of the same shape. :func:`merged_params` folds all of that into one
+nested dict, the body winning over the query on a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+Params = dict[str, Any]
+
+
+def split_key(key: str) -> list[str]:
+    """``job[options][x]`` -> ``["job", "options", "x"]``; ``a[]`` -> ``["a", ""]``.
+
+    A key whose brackets do not parse is taken whole, as a plain name.
+    """
+    head, bracket, rest = key.partition("[")
+    if not bracket or not head:
+        return [key]
+    segments = _SEGMENT.findall("[" + rest)
+    if "".join(f"[{s}]" for s in segments) != "[" + rest:
+        return [key]
+    return [head, *segments]
+
+
+def nest(pairs: Iterable[tuple[str, str]]) -> Params:
+    """Builds the nested structure of key/value pairs (see the module docstring)."""
+    root: Params = {}
+    for key, value in pairs:
+        _insert(root, split_key(key), value)
+    listed = _listify(root)
+    assert isinstance(listed, dict)
+    return listed
+
+
+def parse_query(query: str | bytes) -> Params:
+    text = query.decode("latin-1") if isinstance(query, bytes) else query
+    return nest(parse_qsl(text, keep_blank_values=True))
+
+
+def deep_merge(base: Params, over: Params) -> Params:
+    """``over`` on top of ``base``; nested dicts merge, anything else is replaced."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def merged_params(query: Params, body: Params) -> Params:
+    """Query and body parameters as one dict; the body wins on a conflict."""
+    return deep_merge(query, body)
+
+
+def _insert(node: Params, path: list[str], value: str) -> None:
+    for index, segment in enumerate(path[:-1]):
+        following = path[index + 1]
+        if segment == "":  # ``a[][b]``: each occurrence starts a new element
+            return
+        child = node.get(segment)
+        if following == "":
+            if not isinstance(child, list):
+                child = node[segment] = [] if child is None else [child]
+            if index + 2 == len(path):
+                child.append(value)
+                return
+            element: Params = {}
+            child.append(element)
+            _insert(element, path[index + 2 :], value)
+            return
+        if not isinstance(child, dict):
+            child = node[segment] = {}
+        node = child
+    leaf = path[-1]
+    existing = node.get(leaf)
+    if existing is None:
+        node[leaf] = value
+    elif isinstance(existing, list):
+        existing.append(value)
+    elif isinstance(existing, str):
+        node[leaf] = [existing, value]
+    else:  # a scalar arriving where an object already is: the object stands
+        return
+
+
+def _listify(value: Any) -> Any:
+    """Turns dicts keyed ``"0"``, ``"1"``, ... into lists, in index order.
+
+    Values accumulated under one index (``channels[0]=a&channels[0]=b``) are spread.
+    """
+    if isinstance(value, list):
+        return [_listify(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    converted = {k: _listify(v) for k, v in value.items()}
+    if converted and all(k.isdigit() for k in converted):
+        items: list[Any] = []
+        for key in sorted(converted, key=int):
+            element = converted[key]
+            items.extend(element if isinstance(element, list) else [element])
+        return items
+    return converted

@@ -1,0 +1,70 @@
+"""Rails-style nested parameters, in every form the clients of such APIs send them."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.core.params import merged_params, nest, parse_query, split_key
+
+
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [
+        ("title", ["title"]),
+        ("job[title]", ["job", "title"]),
+        ("job[options][req_ttl_in_seconds]", ["job", "options", "req_ttl_in_seconds"]),
+        ("channels[]", ["channels", ""]),
+        ("channels[0]", ["channels", "0"]),
+        ("weird[", ["weird["]),
+        ("[x]", ["[x]"]),
+        ("a[b]c", ["a[b]c"]),
+    ],
+)
+def test_split_key(key: str, path: list[str]) -> None:
+    assert split_key(key) == path
+
+
+def test_nested_objects() -> None:
+    params = parse_query("job[title]=Cats&job[options][req_ttl_in_seconds]=60&key=K")
+    assert params == {"job": {"title": "Cats", "options": {"req_ttl_in_seconds": "60"}}, "key": "K"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "channels[]=on_demand&channels[]=cf_internal",
+        "channels[0]=on_demand&channels[1]=cf_internal",
+        "channels[1]=cf_internal&channels[0]=on_demand",
+        "channels[0]=on_demand&channels[0]=cf_internal",
+        "channels=on_demand&channels=cf_internal",
+    ],
+)
+def test_every_list_form_gives_the_same_list(query: str) -> None:
+    assert parse_query(query)["channels"] == ["on_demand", "cf_internal"]
+
+
+def test_nested_lists_and_blank_values() -> None:
+    params = parse_query("job[included_countries][]=US&job[included_countries][]=GB&job[cml]=")
+    assert params == {"job": {"included_countries": ["US", "GB"], "cml": ""}}
+
+
+def test_unit_data_columns_keep_their_names() -> None:
+    params = parse_query("unit[data][column 1]=a%20b&unit[data][_golden]=true")
+    assert params == {"unit": {"data": {"column 1": "a b", "_golden": "true"}}}
+
+
+def test_a_scalar_after_an_object_does_not_destroy_it() -> None:
+    assert nest([("job[title]", "x"), ("job", "y")]) == {"job": {"title": "x"}}
+
+
+def test_appended_objects() -> None:
+    assert nest([("rows[][a]", "1"), ("rows[][a]", "2")]) == {"rows": [{"a": "1"}, {"a": "2"}]}
+
+
+def test_body_wins_over_query_and_objects_merge() -> None:
+    query = parse_query("key=K&job[title]=from-query&job[instructions]=q")
+    body = parse_query("job[title]=from-body")
+    assert merged_params(query, body) == {
+        "key": "K",
+        "job": {"title": "from-body", "instructions": "q"},
+    }
