@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from starlette.types import Receive, Scope, Send
 
@@ -19,11 +20,15 @@ from .core.routing import STORAGE_PREFIX, VendorDispatch
 from .core.sandbox import Sandbox
 from .core.tenancy import TenantDefaults
 from .core.vendor import Vendor
+from .core.webhooks import Deliveries
 from .core.wire import JSONBody
 from .settings import Settings
 from .vendors import cloudfactory
 
 VENDORS: tuple[Vendor, ...] = (cloudfactory.VENDOR,)
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("mockserver")
 
@@ -35,7 +40,9 @@ def vendor_names() -> tuple[str, ...]:
 class MockServer:
     """The ASGI app: lifespan (realtime ticker, webhook client) around the dispatcher."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, *, webhook_transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         if settings.vendor is not None and settings.vendor not in vendor_names():
             raise ValueError(
                 f"unknown vendor {settings.vendor!r}; known: {', '.join(vendor_names())}"
@@ -52,7 +59,9 @@ class MockServer:
                 rate_limits=settings.rate_limits,
             ),
             journal_size=settings.journal_size,
-            retry_scale=settings.webhook_retry_scale,
+            deliveries=Deliveries(
+                retry_scale=settings.webhook_retry_scale, transport=webhook_transport
+            ),
         )
         served = [v for v in VENDORS if settings.vendor in (None, v.name)]
         self.dispatch = VendorDispatch(
@@ -95,5 +104,12 @@ class MockServer:
                 return
 
 
-def create_app(settings: Settings | None = None) -> MockServer:
-    return MockServer(settings or Settings())
+def create_app(
+    settings: Settings | None = None, *, webhook_transport: httpx.AsyncBaseTransport | None = None
+) -> MockServer:
+    """The sandbox as an ASGI app.
+
+    ``webhook_transport`` replaces the network for outbound webhooks (an
+    ``httpx.MockTransport`` in tests that want no receiver on a real port).
+    """
+    return MockServer(settings or Settings(), webhook_transport=webhook_transport)

@@ -36,11 +36,10 @@ class Sandbox:
         defaults: TenantDefaults,
         *,
         journal_size: int = 1000,
-        retry_scale: float = 1.0,
         deliveries: Deliveries | None = None,
     ) -> None:
         self.vendors = {v.name: v for v in vendors}
-        self.deliveries = deliveries or Deliveries(retry_scale=retry_scale)
+        self.deliveries = deliveries or Deliveries()
         self.journal = Journal(journal_size)
         self.tenants = Tenants(vendors, defaults, self.deliveries)
 

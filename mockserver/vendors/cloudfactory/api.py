@@ -130,11 +130,6 @@ async def list_tasks(request: Request) -> Response:
     return JSONBody({"tasks": [views.task_status(t) for t in tasks]})
 
 
-async def tasks_collection(request: Request) -> Response:
-    """``/v1/tasks``: POST submits, GET lists; one route so a 405 names both methods."""
-    return await (submit_task if request.method == "POST" else list_tasks)(request)
-
-
 routes = [
     Route("/v1/workstreams/{workstream_id}/task_reviewed", task_reviewed, methods=["POST"]),
     Route("/v1/workstreams/{workstream_id}/task_completed", task_completed, methods=["POST"]),
@@ -142,6 +137,7 @@ routes = [
     Route("/v1/media", upload_media, methods=["POST"]),
     Route("/v1/media/upload", upload_media, methods=["POST"]),
     Route("/v1/upload-media", upload_media, methods=["POST"]),
-    Route("/v1/tasks", tasks_collection, methods=["POST", "GET"]),
+    Route("/v1/tasks", submit_task, methods=["POST"]),
+    Route("/v1/tasks", list_tasks, methods=["GET"]),
     Route("/v1/tasks/{task_id}", task_status, methods=["GET"]),
 ]
