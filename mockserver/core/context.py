@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 SANDBOX = "mockserver.sandbox"
 VENDOR = "mockserver.vendor"
 TENANT = "mockserver.tenant"
+BODY = "mockserver.body"
 
 
 def tenant_of(scope: Mapping[str, Any]) -> Tenant:
@@ -56,3 +57,9 @@ def route_path(scope: Mapping[str, Any]) -> str:
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
     return path[len(root) :] if root and path.startswith(root) else path
+
+
+def body_of(scope: Mapping[str, Any]) -> bytes:
+    """The request body, as read (and size-checked) by the pipeline."""
+    body: bytes = scope.get(BODY, b"")
+    return body

@@ -8,6 +8,7 @@ glance. Steps share data through namespaced scope keys read by :mod:`.context`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
@@ -16,7 +17,7 @@ from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .clock import monotonic, wall_time
-from .context import TENANT, VENDOR, tenant_of
+from .context import BODY, TENANT, VENDOR, tenant_of
 from .errors import InternalError, MethodNotAllowed, MockError, NotFound, PayloadTooLarge
 from .journal import Entry, Journal, body_text
 from .tenancy import Tenants
@@ -124,7 +125,12 @@ def as_mock_error(exc: Exception) -> MockError:
 
 
 class BodyLimit:
-    """Refuses bodies over ``max_bytes`` (413) by header, or while they stream in."""
+    """Reads the whole body once, refusing it (413) past ``max_bytes``, and keeps it.
+
+    The body is stored in the scope (see :func:`.context.body_of`) and replayed to the
+    app, so a step before the handler (a vendor whose key may sit in a form body)
+    can read it without taking it from the handler.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -134,17 +140,30 @@ class BodyLimit:
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
                 raise PayloadTooLarge(self.max_bytes)
+        chunks: list[bytes] = []
         seen = 0
-
-        async def limited_receive() -> Message:
-            nonlocal seen
+        more = True
+        while more:
             message = await receive()
-            seen += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            seen += len(chunk)
             if seen > self.max_bytes:
                 raise PayloadTooLarge(self.max_bytes)
-            return message
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = scope[BODY] = b"".join(chunks)
+        replayed = False
 
-        await self.app(scope, limited_receive, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 class Authentication:
@@ -178,11 +197,17 @@ class RateLimiting:
 
 
 class VendorRouter:
-    """The vendor's routes, with ``/x/`` served as ``/x`` where the vendor allows it."""
+    """The vendor's routes, with ``/x/`` served as ``/x`` where the vendor allows it, and
+    the vendor's optional suffixes (``/jobs/1.json``) dropped from every path segment."""
 
     def __init__(self, vendor: Vendor) -> None:
         self.router = Router(routes=list(vendor.routes), redirect_slashes=False, default=_not_found)
         self.strip_slash = vendor.optional_trailing_slash
+        self.suffixes = (
+            re.compile("|".join(re.escape(s) for s in vendor.path_suffixes) + r"(?=/|$)")
+            if vendor.path_suffixes
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
@@ -191,7 +216,9 @@ class VendorRouter:
             and path.endswith("/")
             and len(path) > len(scope.get("root_path", "")) + 1
         ):
-            scope["path"] = path.rstrip("/")
+            scope["path"] = path = path.rstrip("/")
+        if self.suffixes is not None:
+            scope["path"] = self.suffixes.sub("", path)
         try:
             await self.router(scope, receive, send)
         except HTTPException as exc:

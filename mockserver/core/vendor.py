@@ -109,7 +109,8 @@ class Vendor:
     ``authenticate`` reads the vendor's credential from the request and resolves
     it through the lookup, raising the vendor's own error when either fails.
     ``accept_upload`` answers a PUT to a pre-signed URL the world handed out.
-    ``admin_routes`` are mounted at ``/_mock/<name>/``.
+    ``admin_routes`` are mounted at ``/_mock/<name>/``. ``path_suffixes`` (such as
+    ``.json``) are optional on every path segment.
     """
 
     name: str
@@ -126,6 +127,7 @@ class Vendor:
     accept_upload: Callable[[Request, Tenant, str], Awaitable[Response]] | None = None
     max_body_bytes: int = 10 * 1024 * 1024
     optional_trailing_slash: bool = True
+    path_suffixes: tuple[str, ...] = ()
 
     def serves_host(self, host: str) -> bool:
         return host in self.hosts or any(p.fullmatch(host) for p in self.host_patterns)

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
-from mockserver.core.context import SANDBOX, route_path, tenant_of, vendor_of
+from mockserver.core.context import SANDBOX, body_of, route_path, tenant_of, vendor_of
 from mockserver.core.errors import (
     Conflict,
     InternalError,
@@ -435,7 +435,7 @@ def _receive_from(chunks: list[bytes]) -> Receive:
     return receive
 
 
-def test_body_limit_counts_across_chunks() -> None:
+def test_body_limit_counts_across_chunks_and_keeps_the_body() -> None:
     seen: list[bytes] = []
 
     async def reader(scope: Scope, receive: Receive, send: Send) -> None:
@@ -450,12 +450,13 @@ def test_body_limit_counts_across_chunks() -> None:
 
     scope: Scope = {"type": "http", "headers": []}
     asyncio.run(BodyLimit(reader, 10)(scope, _receive_from([b"1234", b"5678", b"90"]), send))
-    assert seen == [b"1234", b"5678", b"90"]
+    assert seen == [b"1234567890"]  # read whole, then replayed to the app in one piece
+    assert body_of(scope) == b"1234567890"
     seen.clear()
     with pytest.raises(PayloadTooLarge) as caught:
         asyncio.run(BodyLimit(reader, 10)(scope, _receive_from([b"1234", b"5678", b"901"]), send))
     assert caught.value.limit == 10
-    assert seen == [b"1234", b"5678"]
+    assert seen == []  # an oversized body never reaches the app
 
 
 # -- rate limits -------------------------------------------------------------------------
@@ -607,3 +608,23 @@ def test_journaling_only_under_a_prefix() -> None:
     assert [(e.path, e.status, e.response_body) for e in journal] == [
         ("/_mock/storage/tok", 200, '{"ok":true}')
     ]
+
+
+# -- optional path suffixes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/sfx/v1/items.json", "/sfx/v1/items.json/", "/sfx/v1.json/items.json"]
+)
+def test_a_vendors_optional_suffix_is_dropped_from_every_segment(
+    make_vendor: Any, defaults: TenantDefaults, path: str
+) -> None:
+    vendor = make_vendor("sfx", routes=ROUTES, path_suffixes=(".json",))
+    with serve([vendor], defaults) as served:
+        response = served.client.get(path, headers=KEY)
+    assert response.status_code == 200
+    assert response.json()["route_path"] == "/v1/items"
+
+
+def test_without_declared_suffixes_a_suffixed_path_is_unknown(both: Served) -> None:
+    assert both.client.get("/alpha/v1/items.json", headers=KEY).status_code == 404
