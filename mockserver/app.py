@@ -23,9 +23,9 @@ from .core.vendor import Vendor
 from .core.webhooks import Deliveries
 from .core.wire import JSONBody
 from .settings import Settings
-from .vendors import cloudfactory
+from .vendors import cloudfactory, crowdflower
 
-VENDORS: tuple[Vendor, ...] = (cloudfactory.VENDOR,)
+VENDORS: tuple[Vendor, ...] = (cloudfactory.VENDOR, crowdflower.VENDOR)
 
 if TYPE_CHECKING:
     import httpx

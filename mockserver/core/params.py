@@ -17,6 +17,8 @@ from urllib.parse import parse_qsl
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
 Params = dict[str, Any]
+TRUE = frozenset({"true", "1", "yes", "on", "t"})
+FALSE = frozenset({"false", "0", "no", "off", "f", ""})
 
 
 def split_key(key: str) -> list[str]:
@@ -112,3 +114,25 @@ def _listify(value: Any) -> Any:
             items.extend(element if isinstance(element, list) else [element])
         return items
     return converted
+
+
+def flag(value: Any, default: bool = False) -> bool:
+    """A boolean as clients send them: true/false, True/False, 1/0, on/off, or empty."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    return default
+
+
+def text_list(value: Any) -> list[str]:
+    """``a,b`` or ``["a", "b"]`` or ``a`` as a list of non-empty, stripped strings."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]

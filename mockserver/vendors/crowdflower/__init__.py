@@ -1,0 +1,25 @@
+"""CrowdFlower (Figure Eight) API v1: api.crowdflower.com, api.figure-eight.com."""
+
+from __future__ import annotations
+
+from mockserver.core.ratelimit import Policy
+from mockserver.core.vendor import Vendor
+
+from . import api, auth
+from .api.common import render_error
+from .backend import CrowdFlowerWorld
+
+VENDOR = Vendor(
+    name="crowdflower",
+    hosts=("api.crowdflower.com", "api.figure-eight.com", "api.appen.com"),
+    routes=api.routes,
+    authenticate=auth.authenticate,
+    render_error=render_error,
+    new_world=CrowdFlowerWorld,
+    # FOUND: 40 requests a second and 6,200 an hour; INFERRED: per API key.
+    rate_limits=(Policy("per_second", 40, 1.0), Policy("per_hour", 6200, 3600.0)),
+    setup_schema="setup",
+    # Uploads of 10^6 rows are documented; a CSV of that size is well over 100 MB.
+    max_body_bytes=512 * 1024 * 1024,
+    path_suffixes=(".json",),
+)

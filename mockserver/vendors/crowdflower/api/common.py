@@ -1,0 +1,45 @@
+"""What every CrowdFlower handler shares: the world, the job in the path, the answers."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockserver.core.context import tenant_of
+from mockserver.core.errors import MockError
+from mockserver.core.wire import JSONBody
+
+from ..backend import CrowdFlowerWorld
+from ..backend.jobs import Job, Outcome
+from ..errors import StateConflict, error_body
+
+
+def world_of(request: Request) -> CrowdFlowerWorld:
+    return cast(CrowdFlowerWorld, tenant_of(request).world)
+
+
+def job_of(request: Request) -> Job:
+    return world_of(request).jobs.get(request.path_params["job_id"])
+
+
+def answer(body: Any, status: int = 200) -> Response:
+    return JSONBody(body, status_code=status)
+
+
+def outcome(request: Request, result: Outcome) -> Response:
+    """FOUND: state actions answer a flat message with status 200, refusals included.
+
+    A tenant whose setup asks for ``"state_errors": "422"`` gets refusals as 422.
+    """
+    if result.error is not None:
+        if world_of(request).strict_states:
+            raise StateConflict(result.error)
+        return answer({"error": result.error})
+    return answer({"success": result.success})
+
+
+def render_error(error: MockError) -> Response:
+    status, body, headers = error_body(error)
+    return JSONBody(body, status_code=status, headers=headers)

@@ -1,0 +1,186 @@
+"""Jobs: their attributes, their states, and the actions that move them.
+
+FOUND states: ``unordered`` (new), ``running``, ``paused``, ``canceled``,
+``finished``. Pause, resume and cancel answer **200 with a flat message** even when
+the job's state forbids them; the refusals below are the recorded texts.
+INFERRED: the texts of refusals that were not recorded, and the success texts of
+the Appen era (``"Your job is being paused."``), applied at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mockserver.core.clock import Clock
+from mockserver.core.errors import InvalidInput
+from mockserver.core.rng import Rng
+
+from ..errors import NothingFound
+from .attributes import DEFAULT_OPTIONS, DEFAULTS, MINIMUM_REQUIREMENTS, read_changes
+from .units import Units
+
+JobState = Literal["unordered", "running", "paused", "canceled", "finished"]
+AVAILABLE_CHANNELS = ("on_demand", "cf_internal")  # FOUND: the public crowd and your own team
+PAGE_SIZE = 10  # FOUND: jobs are listed ten at a time, newest first
+
+
+@dataclass(slots=True, eq=False)
+class Job:
+    id: int
+    secret: str
+    created_at: float
+    updated_at: float
+    attrs: dict[str, Any]
+    state: JobState = "unordered"
+    completed_at: float | None = None
+    copied_from: int | None = None
+    tags: list[str] = field(default_factory=list)
+    enabled_channels: list[str] = field(default_factory=list)
+    units: Units = field(default_factory=Units)
+    judgments_count: int = 0
+    crowd_costs: float = 0.0
+
+    def __getitem__(self, name: str) -> Any:
+        return self.attrs.get(name, DEFAULTS.get(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a state action answers: a flat ``success`` or ``error`` message."""
+
+    success: str | None = None
+    error: str | None = None
+
+
+class Jobs:
+    """One account's jobs, by id, with aliases as a second key."""
+
+    def __init__(self, clock: Clock, rng: Rng) -> None:
+        self._clock = clock
+        self._rng = rng
+        self._by_id: dict[int, Job] = {}
+        self._next_id = 500_000 + rng.integer(0, 49_999) * 10
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self) -> Iterator[Job]:
+        return iter(self._by_id.values())
+
+    def get(self, ref: str | int) -> Job:
+        """A job by id or alias (FOUND: an alias may stand in for the id)."""
+        text = str(ref)
+        if text.isdigit() and int(text) in self._by_id:
+            return self._by_id[int(text)]
+        found = next((j for j in self._by_id.values() if j["alias"] == text), None)
+        if found is None:
+            raise NothingFound()
+        return found
+
+    def create(self, given: Mapping[str, Any], *, copied_from: Job | None = None) -> Job:
+        base = _fresh_attrs() if copied_from is None else _copyable(copied_from.attrs)
+        changes, problems = read_changes(given, base)
+        if problems:
+            raise InvalidInput(problems)
+        now = self._clock.now()
+        job = Job(
+            id=self._next_id,
+            secret=self._rng.token(44),
+            created_at=now,
+            updated_at=now,
+            attrs={**base, **changes},
+            copied_from=None if copied_from is None else copied_from.id,
+        )
+        if copied_from is not None:
+            job.tags = list(copied_from.tags)
+        self._next_id += 1
+        self._by_id[job.id] = job
+        return job
+
+    def update(self, job: Job, given: Mapping[str, Any]) -> Job:
+        changes, problems = read_changes(given, job.attrs)
+        if problems:
+            raise InvalidInput(problems)
+        job.attrs.update(changes)
+        job.updated_at = self._clock.now()
+        return job
+
+    def delete(self, job: Job) -> None:
+        del self._by_id[job.id]
+
+    def page(self, page: int, *, state: str | None = None, tags: Sequence[str] = ()) -> list[Job]:
+        jobs = [
+            j
+            for j in reversed(self._by_id.values())
+            if (state is None or j.state == state) and all(t in j.tags for t in tags)
+        ]
+        start = (max(page, 1) - 1) * PAGE_SIZE
+        return jobs[start : start + PAGE_SIZE]
+
+    # -- state actions -----------------------------------------------------------------------
+
+    def pause(self, job: Job) -> Outcome:
+        if job.state == "unordered":
+            return Outcome(error="You can't pause a job that hasn't been launched.")  # FOUND
+        if job.state != "running":
+            return Outcome(error="You can only pause a running job.")
+        self._move(job, "paused")
+        return Outcome(success="Your job is being paused.")
+
+    def resume(self, job: Job) -> Outcome:
+        if job.state not in ("paused", "finished"):
+            # FOUND: the recorded refusal; it also says finished jobs may be resumed.
+            return Outcome(error="You can only resume jobs that are paused or complete.")
+        self._move(job, "running")
+        job.completed_at = None
+        return Outcome(success="Your job is being resumed.")
+
+    def cancel(self, job: Job) -> Outcome:
+        if job.state == "unordered":
+            return Outcome(error="You can't cancel a job that hasn't been launched.")  # FOUND
+        if job.state in ("canceled", "finished"):
+            return Outcome(error=f"You can't cancel a job that is {job.state}.")
+        self._move(job, "canceled")
+        return Outcome(success="Your job is being canceled.")
+
+    def _move(self, job: Job, state: JobState) -> None:
+        job.state = state
+        job.updated_at = self._clock.now()
+
+    # -- tags and channels -----------------------------------------------------------------
+
+    def set_tags(self, job: Job, tags: list[str]) -> None:
+        job.tags = list(dict.fromkeys(tags))
+
+    def add_tags(self, job: Job, tags: list[str]) -> None:
+        self.set_tags(job, [*job.tags, *tags])
+
+    def remove_tags(self, job: Job, tags: list[str]) -> None:
+        job.tags = [t for t in job.tags if t not in tags]
+
+    def enable_channels(self, job: Job, channels: list[str]) -> list[str]:
+        """Enables known channels; returns the names that are not channels at all."""
+        unknown = [c for c in channels if c not in AVAILABLE_CHANNELS]
+        if not unknown:
+            job.enabled_channels = list(dict.fromkeys([*job.enabled_channels, *channels]))
+        return unknown
+
+    def disable_channel(self, job: Job, channel: str) -> None:
+        job.enabled_channels = [c for c in job.enabled_channels if c != channel]
+
+
+def _fresh_attrs() -> dict[str, Any]:
+    """A new job's own values; everything else reads as its recorded default."""
+    return {
+        "options": dict(DEFAULT_OPTIONS),
+        "minimum_requirements": dict(MINIMUM_REQUIREMENTS),
+        "included_countries": [],
+        "excluded_countries": [],
+    }
+
+
+def _copyable(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """What a copy keeps: settings and design, never the alias."""
+    return {k: v for k, v in attrs.items() if k != "alias"}

@@ -1,0 +1,90 @@
+"""CrowdFlower's documents as plain dicts, shaped as the real API answered.
+
+The job object keeps the key order and types of a job recorded from the real API in
+2014; timestamps are ISO 8601 with ``+00:00`` and whole seconds, as recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from .backend.account import Account
+from .backend.attributes import DEFAULTS
+from .backend.jobs import AVAILABLE_CHANNELS, Job
+from .backend.units import GOLD_STATES
+
+
+def timestamp(instant: float | None) -> str | None:
+    if instant is None:
+        return None
+    return datetime.fromtimestamp(instant, UTC).isoformat(timespec="seconds")
+
+
+def job_view(job: Job) -> dict[str, Any]:
+    golds = job.units.count(*GOLD_STATES)
+    computed: dict[str, Any] = {
+        "id": job.id,
+        "secret": job.secret,
+        "state": job.state,
+        "created_at": timestamp(job.created_at),
+        "updated_at": timestamp(job.updated_at),
+        "completed_at": timestamp(job.completed_at),
+        "completed": job.state == "finished",
+        "gold": {},
+        "units_count": len(job.units) - golds,
+        "golds_count": golds,
+        "judgments_count": job.judgments_count,
+        "crowd_costs": job.crowd_costs,
+    }
+    return {name: computed[name] if name in computed else job[name] for name in DEFAULTS}
+
+
+def copied_job_view(job: Job) -> dict[str, Any]:
+    """FOUND: a copy answers the new job plus a notice."""
+    notice = "Job successfully copied. You may add data using one of three methods above."
+    return {**job_view(job), "message": {"notice": notice}}
+
+
+def ping_view(job: Job) -> dict[str, int]:
+    """FOUND keys and order (recorded); the counts come from the job's unit counters."""
+    golds = job.units.count(*GOLD_STATES)
+    ordered = job.units.count("judgable", "judging", "judged", "finalized")
+    finalized = job.units.count("finalized")
+    return {
+        "golden_units": golds,
+        "all_units": len(job.units),
+        "ordered_units": ordered,
+        "completed_units_estimate": finalized,
+        "needed_judgments": 0,
+        "all_judgments": job.judgments_count,
+        "tainted_judgments": 0,
+        "completed_gold_estimate": 0,
+        "completed_non_gold_estimate": finalized,
+    }
+
+
+def channels_view(job: Job) -> dict[str, list[str]]:
+    return {
+        "available_channels": list(AVAILABLE_CHANNELS),
+        "enabled_channels": job.enabled_channels,
+    }
+
+
+def tags_view(job: Job) -> list[dict[str, str]]:
+    return [{"name": tag} for tag in job.tags]
+
+
+def account_view(account: Account) -> dict[str, Any]:
+    """The fields Appen documented for ``GET /account``; ``balance`` in US cents."""
+    return {
+        "id": account.id,
+        "email": account.email,
+        "first_name": account.first_name,
+        "last_name": account.last_name,
+        "auth_key": account.auth_key,
+        "status": "active",
+        "created_at": timestamp(account.created_at),
+        "balance": account.balance,
+        "api_team_id": account.team_id,
+    }

@@ -1,0 +1,49 @@
+"""How CrowdFlower requests carry their parameters.
+
+FOUND: parameters are Rails-style form keys (``job[title]``, ``unit[data][col]``,
+``channels[]`` or ``channels[0]``) and clients send them in the query string even
+for POST/PUT, in a form body, or as a JSON body of the same shape; the key rides
+along as ``key``. Everything is merged into one nested dict, body over query, and
+parsed once per request. Raw uploads (CSV, JSON Lines) are data, not parameters.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+
+from mockserver.core.context import body_of
+from mockserver.core.params import Params, merged_params, parse_query
+
+PARAMS = "mockserver.crowdflower.params"
+FORM = "application/x-www-form-urlencoded"
+
+
+def media_type_of(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def params_of(request: Request) -> Params:
+    """Query and body parameters of the request, merged (cached in the scope)."""
+    cached: Params | None = request.scope.get(PARAMS)
+    if cached is None:
+        query = parse_query(request.scope.get("query_string", b""))
+        cached = request.scope[PARAMS] = merged_params(query, _body_params(request))
+    return cached
+
+
+def _body_params(request: Request) -> Params:
+    body = body_of(request.scope)
+    if not body.strip():
+        return {}
+    kind = media_type_of(request)
+    if kind == FORM or (not kind and b"=" in body and not body.lstrip().startswith(b"{")):
+        return parse_query(body.decode("utf-8", errors="replace"))
+    if kind in ("application/json", "text/json", ""):
+        try:
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return {}  # JSON Lines or broken JSON: an upload handler reads the raw body
+        return document if isinstance(document, dict) else {}
+    return {}
