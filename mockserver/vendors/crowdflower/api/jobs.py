@@ -15,7 +15,7 @@ from starlette.routing import Route
 from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.params import flag, text_list
 
-from .. import views
+from .. import cml, views
 from ..errors import NothingFound
 from ..wire import params_of
 from .common import answer, job_of, outcome, world_of
@@ -85,6 +85,11 @@ async def ping(request: Request) -> Response:
     return answer(views.ping_view(job_of(request)))
 
 
+async def legend(request: Request) -> Response:
+    """The keys workers' answers will carry, from the job's CML (INFERRED shape)."""
+    return answer(cml.legend(cml.parse(job_of(request)["cml"])))
+
+
 async def pause(request: Request) -> Response:
     return outcome(request, world_of(request).jobs.pause(job_of(request)))
 
@@ -149,6 +154,7 @@ routes = [
     Route("/v1/jobs/{job_id}", delete_job, methods=["DELETE"]),
     Route("/v1/jobs/{job_id}/copy", copy_job, methods=["GET", "POST"]),
     Route("/v1/jobs/{job_id}/ping", ping, methods=["GET"]),
+    Route("/v1/jobs/{job_id}/legend", legend, methods=["GET"]),
     Route("/v1/jobs/{job_id}/pause", pause, methods=ACTIONS),
     Route("/v1/jobs/{job_id}/resume", resume, methods=ACTIONS),
     Route("/v1/jobs/{job_id}/cancel", cancel, methods=ACTIONS),
