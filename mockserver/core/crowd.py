@@ -20,6 +20,13 @@ T = TypeVar("T")
 
 POOL_SIZE = 50  # ids below stay unique while the pool holds at most 100
 
+# Where crowd workers live, as (ISO 3166 alpha-2, alpha-3): vendors report one or the other.
+COUNTRIES = (
+    ("US", "USA"), ("IN", "IND"), ("PH", "PHL"), ("VE", "VEN"), ("GB", "GBR"), ("BR", "BRA"),
+    ("DE", "DEU"), ("CA", "CAN"), ("KE", "KEN"), ("NG", "NGA"), ("EG", "EGY"), ("ID", "IDN"),
+    ("RS", "SRB"), ("UA", "UKR"), ("BD", "BGD"), ("PK", "PAK"), ("ES", "ESP"), ("MX", "MEX"),
+)  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Worker:
@@ -27,6 +34,8 @@ class Worker:
     name: str
     email: str
     country: str
+    country3: str
+    region: str
     city: str
     trust: float
     accuracy: float
@@ -86,13 +95,16 @@ class Crowd:
         workers = []
         for index in range(self._size):
             first, last = fake.first_name(), fake.last_name()
+            country, country3 = self._rng.choice(COUNTRIES)
             accuracy = round(min(0.99, max(0.55, self._rng.gauss(0.86, 0.08))), 3)
             workers.append(
                 Worker(
                     id=str(30_000_000 + self._rng.integer(0, 99_999) * 100 + index),
                     name=f"{first} {last}",
                     email=f"{first}.{last}@{self.domain}".lower(),
-                    country=fake.country_code(),
+                    country=country,
+                    country3=country3,
+                    region=f"{self._rng.integer(1, 30):02d}",
                     city=fake.city(),
                     trust=round(min(1.0, accuracy + self._rng.uniform(-0.05, 0.05)), 3),
                     accuracy=accuracy,

@@ -61,8 +61,27 @@ def test_workers_differ_in_their_traits(workers: list[Worker]) -> None:
 
 def test_as_dict_has_every_field(workers: list[Worker]) -> None:
     data = workers[0].as_dict()
-    assert set(data) == {"id", "name", "email", "country", "city", "trust", "accuracy", "speed"}
+    assert set(data) == {
+        "id",
+        "name",
+        "email",
+        "country",
+        "country3",
+        "region",
+        "city",
+        "trust",
+        "accuracy",
+        "speed",
+    }
     assert data["id"] == workers[0].id
+
+
+def test_country_codes_are_paired(workers: list[Worker]) -> None:
+    from mockserver.core.crowd import COUNTRIES
+
+    pairs = set(COUNTRIES)
+    assert all((w.country, w.country3) in pairs for w in workers)
+    assert len({w.country for w in workers}) > 3
 
 
 def test_get_finds_by_id() -> None:
