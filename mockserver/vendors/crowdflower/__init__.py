@@ -8,6 +8,7 @@ from mockserver.core.vendor import Vendor
 from . import api, auth
 from .api.common import render_error
 from .backend import CrowdFlowerWorld
+from .webhook import WEBHOOK
 
 VENDOR = Vendor(
     name="crowdflower",
@@ -18,6 +19,7 @@ VENDOR = Vendor(
     new_world=CrowdFlowerWorld,
     # FOUND: 40 requests a second and 6,200 an hour; INFERRED: per API key.
     rate_limits=(Policy("per_second", 40, 1.0), Policy("per_hour", 6200, 3600.0)),
+    webhook=WEBHOOK,
     setup_schema="setup",
     # Uploads of 10^6 rows are documented; a CSV of that size is well over 100 MB.
     max_body_bytes=512 * 1024 * 1024,

@@ -75,4 +75,13 @@ def error_body(error: MockError) -> tuple[int, Any, dict[str, str]]:
         # INFERRED: no headers were documented; Retry-After is a harmless extension.
         headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
         return 429, {"error": {"message": "Too many requests"}}, headers
+    if type(error) is NotFound:  # an unknown route: the API's own 404 text
+        return 404, {"error": {"message": NothingFound.message}}, headers
     return error.status, {"error": {"message": error.detail}}, headers
+
+
+class ColumnMismatch(MockError):
+    """INFERRED: an upload whose columns differ from the job's rows, sent without ``force``."""
+
+    status = 400
+    message = "The uploaded columns do not match the columns of this job's rows."

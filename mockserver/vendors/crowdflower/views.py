@@ -12,7 +12,7 @@ from typing import Any
 from .backend.account import Account
 from .backend.attributes import DEFAULTS
 from .backend.jobs import AVAILABLE_CHANNELS, Job
-from .backend.units import GOLD_STATES
+from .backend.units import GOLD_STATES, Unit
 
 
 def timestamp(instant: float | None) -> str | None:
@@ -30,6 +30,7 @@ def job_view(job: Job) -> dict[str, Any]:
         "created_at": timestamp(job.created_at),
         "updated_at": timestamp(job.updated_at),
         "completed_at": timestamp(job.completed_at),
+        "copied_from": job.copied_from,
         "completed": job.state == "finished",
         "gold": {},
         "units_count": len(job.units) - golds,
@@ -88,3 +89,13 @@ def account_view(account: Account) -> dict[str, Any]:
         "balance": account.balance,
         "api_team_id": account.team_id,
     }
+
+
+def units_page_view(units: list[Unit]) -> dict[str, dict[str, Any]]:
+    """FOUND: a page of units is an object keyed by unit id, each the unit's source row."""
+    return {str(unit.id): unit.data for unit in units}
+
+
+def units_ping_view(job: Job) -> dict[str, Any]:
+    """FOUND: ``count`` is every row of the job; INFERRED: uploads finish at once."""
+    return {"count": len(job.units), "done": True}

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import account, jobs
+from . import account, jobs, orders, reports, units
 
-routes = [*account.routes, *jobs.routes]
+routes = [*units.routes, *account.routes, *reports.routes, *jobs.routes, *orders.routes]

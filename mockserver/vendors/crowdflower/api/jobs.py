@@ -91,15 +91,15 @@ async def legend(request: Request) -> Response:
 
 
 async def pause(request: Request) -> Response:
-    return outcome(request, world_of(request).jobs.pause(job_of(request)))
+    return outcome(request, world_of(request).pause(job_of(request)))
 
 
 async def resume(request: Request) -> Response:
-    return outcome(request, world_of(request).jobs.resume(job_of(request)))
+    return outcome(request, world_of(request).resume(job_of(request)))
 
 
 async def cancel(request: Request) -> Response:
-    return outcome(request, world_of(request).jobs.cancel(job_of(request)))
+    return outcome(request, world_of(request).cancel(job_of(request)))
 
 
 async def channels(request: Request) -> Response:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.core.errors import FieldError
-from mockserver.core.params import flag, text_list
+from mockserver.core.params import FALSE, TRUE, flag, text_list
 
 DEFAULT_OPTIONS = {
     "logical_aggregation": True,
@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "completed_at": None, "state": None, "auto_order": False, "webhook_uri": None,
     "send_judgments_webhook": None, "language": "en", "minimum_requirements": None,
     "desired_requirements": None, "order_approved": True, "max_work_per_network": None,
-    "created_at": None, "updated_at": None, "included_countries": None,
+    "copied_from": None, "created_at": None, "updated_at": None, "included_countries": None,
     "excluded_countries": None, "instructions": "", "cml": None, "js": None, "css": None,
     "problem": None, "confidence_fields": None, "gold": None, "units_count": None,
     "golds_count": None, "judgments_count": None, "support_email": SUPPORT_EMAIL,
@@ -76,7 +76,12 @@ def _text(value: Any) -> str | None:
 def _boolean(value: Any) -> bool | None:
     if value is None or value == "":
         return None
-    return flag(value)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in TRUE | FALSE:
+        raise ValueError
+    return flag(text)
 
 
 def _countries(value: Any) -> list[str]:
@@ -87,9 +92,26 @@ def _countries(value: Any) -> list[str]:
 
 
 def _mapping(value: Any) -> dict[str, Any]:
+    """An object whose form-sent leaves take the JSON types they spell."""
     if not isinstance(value, dict):
         raise ValueError
-    return dict(value)
+    return {key: _scalar(item) for key, item in value.items()}
+
+
+def _scalar(value: Any) -> Any:
+    """``"5"`` -> 5, ``"0.5"`` -> 0.5, ``"true"`` -> True; nested objects likewise."""
+    if isinstance(value, dict):
+        return {key: _scalar(item) for key, item in value.items()}
+    if not isinstance(value, str):
+        return value
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if re.fullmatch(r"-?\d+", lowered):
+        return int(lowered)
+    if re.fullmatch(r"-?\d*\.\d+", lowered):
+        return float(lowered)
+    return value
 
 
 WRITABLE: dict[str, tuple[Reader, str]] = {

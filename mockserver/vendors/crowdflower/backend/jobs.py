@@ -9,9 +9,10 @@ the Appen era (``"Your job is being paused."``), applied at once.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import InvalidInput
@@ -19,11 +20,17 @@ from mockserver.core.rng import Rng
 
 from ..errors import NothingFound
 from .attributes import DEFAULT_OPTIONS, DEFAULTS, MINIMUM_REQUIREMENTS, read_changes
+from .judgments import JudgmentBook
 from .units import Units
+
+if TYPE_CHECKING:
+    from .orders import Order
 
 JobState = Literal["unordered", "running", "paused", "canceled", "finished"]
 AVAILABLE_CHANNELS = ("on_demand", "cf_internal")  # FOUND: the public crowd and your own team
 PAGE_SIZE = 10  # FOUND: jobs are listed ten at a time, newest first
+REPORT_TYPES = ("full", "aggregated", "json", "gold_report", "workset", "source")  # FOUND
+REPORT_SECONDS = 10.0  # INFERRED from the documented "Try again in 10 seconds."
 
 
 @dataclass(slots=True, eq=False)
@@ -41,6 +48,11 @@ class Job:
     units: Units = field(default_factory=Units)
     judgments_count: int = 0
     crowd_costs: float = 0.0
+    judgments: JudgmentBook = field(default_factory=JudgmentBook)
+    queue: deque[int] = field(default_factory=deque)  # unit ids still wanting judgments
+    orders: list[Order] = field(default_factory=list)
+    working: bool = False  # a round of crowd work is planned
+    reports: dict[str, float] = field(default_factory=dict)  # report type -> sim time ready
 
     def __getitem__(self, name: str) -> Any:
         return self.attrs.get(name, DEFAULTS.get(name))
@@ -110,6 +122,9 @@ class Jobs:
     def delete(self, job: Job) -> None:
         del self._by_id[job.id]
 
+    def find(self, job_id: int) -> Job | None:
+        return self._by_id.get(job_id)
+
     def page(self, page: int, *, state: str | None = None, tags: Sequence[str] = ()) -> list[Job]:
         jobs = [
             j
@@ -144,6 +159,21 @@ class Jobs:
             return Outcome(error=f"You can't cancel a job that is {job.state}.")
         self._move(job, "canceled")
         return Outcome(success="Your job is being canceled.")
+
+    def report_ready(self, job: Job, kind: str) -> bool:
+        """Whether a report can be downloaded; asking starts its generation if needed.
+
+        FOUND: reports regenerate by themselves when a job finishes; while it runs, a
+        report is generated on request and is ready some seconds later.
+        """
+        ready_at = job.reports.get(kind)
+        if ready_at is None:
+            job.reports[kind] = self._clock.now() + REPORT_SECONDS
+            return False
+        return self._clock.now() >= ready_at
+
+    def regenerate(self, job: Job, kind: str) -> None:
+        job.reports[kind] = self._clock.now() + REPORT_SECONDS
 
     def _move(self, job: Job, state: JobState) -> None:
         job.state = state

@@ -1,21 +1,36 @@
 """A job's units (rows): stored in upload order, counted by state as they change.
 
 Jobs hold up to 10^6 units, so nothing here walks all of them on a request: a page
-is a slice of the id list, and the counts the job's ping reports are kept up to
-date as units are added and change state.
+is a slice of the id list, the counts the job's ping reports are kept up to date as
+units are added and change state, and the job's columns are remembered as rows
+arrive (an upload compares its own with them).
+
+FOUND unit states: ``new``, ``judgable``, ``judging``, ``judged``, ``golden``,
+``hidden_gold``, ``canceled``, ``finalized`` (and ``ordering``/``preprocessing``,
+which the sandbox never shows); a client may set ``new``, ``golden``, ``finalized``,
+``canceled`` or ``hidden_gold``, and ``unit[golden]=true`` or a ``_golden`` column of
+``true`` makes a test question (``golden``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.params import flag
 
 UnitState = Literal[
     "new", "judgable", "judging", "judged", "golden", "hidden_gold", "canceled", "finalized"
 ]
 GOLD_STATES = ("golden", "hidden_gold")
+SETTABLE_STATES: tuple[UnitState, ...] = ("new", "golden", "finalized", "canceled", "hidden_gold")
+CANCELABLE_STATES = ("new", "judgable")  # FOUND: only units no one has judged yet
+GOLD_COLUMN = "_golden"  # FOUND (Appen): ``_golden`` = true marks a test question
+DEFAULT_UNIT_LIMIT = 250_000  # FOUND: rows per job, raisable to 10^6 by a team admin
+PAGE_LIMIT = 1000  # FOUND: units are listed 1000 at a time at most, and by default
 
 
 @dataclass(slots=True, eq=False)
@@ -30,6 +45,7 @@ class Unit:
     missed_count: int = 0
     difficulty: int = 0
     agreement: float | None = None
+    extra_judgments: int = 0  # asked for through request_more_judgments
 
     @property
     def golden(self) -> bool:
@@ -37,12 +53,13 @@ class Unit:
 
 
 class Units:
-    __slots__ = ("_by_id", "_order", "_states")
+    __slots__ = ("_by_id", "_columns", "_order", "_states")
 
     def __init__(self) -> None:
         self._by_id: dict[int, Unit] = {}
         self._order: list[int] = []
         self._states: Counter[str] = Counter()
+        self._columns: dict[str, None] = {}
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -54,7 +71,15 @@ class Units:
         self._by_id[unit.id] = unit
         self._order.append(unit.id)
         self._states[unit.state] += 1
+        self.remember(unit.data)
         return unit
+
+    def add_many(self, units: list[Unit], columns: Iterable[str]) -> None:
+        """Adds a batch of units whose data keys are all among ``columns``."""
+        self._by_id.update((u.id, u) for u in units)
+        self._order.extend(u.id for u in units)
+        self._states.update(u.state for u in units)
+        self.remember(columns)
 
     def get(self, unit_id: int) -> Unit | None:
         return self._by_id.get(unit_id)
@@ -68,6 +93,8 @@ class Units:
         del self._by_id[unit.id]
         self._order.remove(unit.id)
         self._states[unit.state] -= 1
+        if not self._by_id:
+            self._columns.clear()
 
     def page(self, page: int, limit: int) -> list[Unit]:
         """Units of a 1-based page, in upload order; ``[]`` past the end."""
@@ -76,3 +103,52 @@ class Units:
 
     def count(self, *states: str) -> int:
         return sum(self._states[s] for s in states)
+
+    @property
+    def columns(self) -> list[str]:
+        """The data columns of the job's rows, in the order they first appeared."""
+        return list(self._columns)
+
+    def remember(self, columns: Iterable[str]) -> None:
+        """Notes data columns the job's rows now have (``_golden`` is never one)."""
+        for name in columns:
+            if name not in self._columns and name != GOLD_COLUMN:
+                self._columns[name] = None
+
+
+def state_named(value: Any) -> UnitState:
+    """A state a client may set, or a refusal that lists the allowed ones."""
+    text = str(value).strip().lower() if isinstance(value, (str, int, float)) else None
+    if text not in SETTABLE_STATES:
+        allowed = ", ".join(SETTABLE_STATES)
+        raise InvalidInput([FieldError("state", f"State must be one of {allowed}")])
+    return text
+
+
+def next_state(
+    current: UnitState,
+    data: Mapping[str, Any] | None,
+    *,
+    state: Any = None,
+    golden: Any = None,
+) -> UnitState:
+    """The state a create or update asks for, ``current`` if it asks for none.
+
+    ``unit[state]`` wins; then ``unit[golden]``; then a ``_golden`` data column.
+    INFERRED: a false ``unit[golden]`` or ``_golden`` turns a test question back to
+    ``new``, and leaves any other unit as it is.
+    """
+    if state is not None and state != "":
+        return state_named(state)
+    for given in (golden, None if data is None else data.get(GOLD_COLUMN)):
+        if given is None or given == "":
+            continue
+        if flag(given):
+            return "golden"
+        return "new" if current in GOLD_STATES else current
+    return current
+
+
+def gold_state(value: Any) -> UnitState:
+    """The state of an uploaded row from its ``_golden`` cell."""
+    return "golden" if value is not None and flag(value) else "new"

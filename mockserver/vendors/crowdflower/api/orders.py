@@ -1,0 +1,100 @@
+"""Orders (launching a job) and the judgments that come back.
+
+``POST /jobs/{id}/orders`` takes ``debit[units_count]`` and channels in any list form
+(``channels[]``, ``channels[0]``, repeated); INFERRED: it answers 200 with the
+order object that ``GET /jobs/{id}/orders/{order_id}`` shows.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver.core.params import text_list
+
+from .. import results
+from ..backend.jobs import Job
+from ..backend.orders import Order
+from ..errors import NothingFound
+from ..views import timestamp
+from ..wire import params_of
+from .common import answer, job_of, world_of
+
+JUDGMENTS_PAGE = 100  # FOUND: units per page of the judgments listing
+
+
+def order_view(order: Order, user_id: int) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "job_id": order.job_id,
+        "type": "debit",
+        "meta": {
+            "units_count": order.units_count,
+            "channels": order.channels,
+            "cost_cents": order.cost_cents,
+            "unit_ids": list(order.unit_ids or ()),
+        },
+        "created_at": timestamp(order.created_at),
+        "updated_at": timestamp(order.created_at),
+        "user_id": user_id,
+    }
+
+
+async def place_order(request: Request) -> Response:
+    params = params_of(request)
+    debit = params.get("debit")
+    count = debit.get("units_count") if isinstance(debit, dict) else None
+    world = world_of(request)
+    order = world.order(job_of(request), count, text_list(params.get("channels")))
+    return answer(order_view(order, world.account.id))
+
+
+async def show_order(request: Request) -> Response:
+    job = job_of(request)
+    found = next((o for o in job.orders if str(o.id) == request.path_params["order_id"]), None)
+    if found is None:
+        raise NothingFound()
+    return answer(order_view(found, world_of(request).account.id))
+
+
+def _page(request: Request) -> int:
+    raw = params_of(request).get("page", "1")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and int(raw) > 0 else 1
+
+
+async def list_judgments(request: Request) -> Response:
+    """FOUND: an object keyed by unit id, 100 units a page, ``{}`` past the end."""
+    job = job_of(request)
+    world = world_of(request)
+    start = (_page(request) - 1) * JUDGMENTS_PAGE
+    page: dict[str, Any] = {}
+    for unit_id in islice(job.judgments.by_unit, start, start + JUDGMENTS_PAGE):
+        unit = job.units.get(unit_id)
+        if unit is not None and not unit.golden:
+            page[str(unit_id)] = results.aggregated_row(job, unit, world.results(job, unit))
+    return answer(page)
+
+
+def _judgment(job: Job, judgment_id: str) -> Any:
+    found = job.judgments.by_id.get(int(judgment_id)) if judgment_id.isdigit() else None
+    if found is None:
+        raise NothingFound()
+    return found
+
+
+async def show_judgment(request: Request) -> Response:
+    job = job_of(request)
+    judgment = _judgment(job, request.path_params["judgment_id"])
+    return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
+
+
+routes = [
+    Route("/v1/jobs/{job_id}/orders", place_order, methods=["POST"]),
+    Route("/v1/jobs/{job_id}/orders/{order_id}", show_order, methods=["GET"]),
+    Route("/v1/jobs/{job_id}/judgments", list_judgments, methods=["GET"]),
+    Route("/v1/jobs/{job_id}/judgments/{judgment_id}", show_judgment, methods=["GET"]),
+]
