@@ -57,9 +57,9 @@ def ping_view(job: Job) -> dict[str, int]:
         "all_units": len(job.units),
         "ordered_units": ordered,
         "completed_units_estimate": finalized,
-        "needed_judgments": 0,
+        "needed_judgments": job.needed_judgments,
         "all_judgments": job.judgments_count,
-        "tainted_judgments": 0,
+        "tainted_judgments": job.judgments.tainted,
         "completed_gold_estimate": 0,
         "completed_non_gold_estimate": finalized,
     }

@@ -334,3 +334,39 @@ def test_while_a_job_runs_a_report_is_generated_on_the_clock(sandbox: Sandbox) -
     )
     assert regenerate.text == "OK"
     assert _report(sandbox, job_id, type="aggregated").status_code == 202
+
+
+def test_ping_counts_the_judgments_still_needed(sandbox: Sandbox) -> None:
+    job_id = sandbox.job_with_units(20)
+    sandbox.order(job_id, 20)
+    assert sandbox.get(f"jobs/{job_id}/ping")["needed_judgments"] == 60
+    sandbox.advance(60)
+    ping = sandbox.get(f"jobs/{job_id}/ping")
+    trusted = ping["all_judgments"] - ping["tainted_judgments"]
+    assert ping["needed_judgments"] == 60 - trusted < 60
+    sandbox.advance(6 * 3600)
+    assert sandbox.get(f"jobs/{job_id}/ping")["needed_judgments"] == 0
+
+
+def test_an_upload_fires_job_data_processed_signed_with_the_setup_token(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.client.post(
+        "/_mock/tenants",
+        json={"vendor": "crowdflower", "credential": KEY, "setup": {"webhook_token": "tok"}},
+    )
+    job = sandbox.client.post(
+        sandbox.url("jobs"), data={"job[webhook_uri]": "http://hooks.example/cf"}
+    ).json()
+    uploaded = sandbox.client.put(
+        sandbox.url(f"jobs/{job['id']}/upload"),
+        content=b"tweet\nhello\nworld\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    assert uploaded.status_code == 200
+    sandbox.advance(0)
+    (request,) = sandbox.received
+    form = _form(request)
+    assert form["signal"] == "job_data_processed"
+    assert json.loads(form["payload"])["units_count"] == 2
+    assert form["signature"] == hashlib.sha1((form["payload"] + "tok").encode()).hexdigest()

@@ -105,6 +105,7 @@ async def upload_new_job(request: Request) -> Response:
     world.units.make_room(None, len(upload.rows))
     job = world.jobs.create(given)
     world.units.upload(job, upload, force=True)
+    world.data_processed(job)
     return answer(views.job_view(job))
 
 
@@ -112,7 +113,9 @@ async def upload_to_job(request: Request) -> Response:
     """J8: the file's rows added to the job; ``force=true`` skips the column check."""
     job = job_of(request)
     upload, params = _read_upload(request)
-    world_of(request).units.upload(job, upload, force=flag(params.get("force")))
+    world = world_of(request)
+    world.units.upload(job, upload, force=flag(params.get("force")))
+    world.data_processed(job)
     return answer(views.job_view(job))
 
 

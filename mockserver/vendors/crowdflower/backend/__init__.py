@@ -81,6 +81,10 @@ class CrowdFlowerWorld:
             self.orders.refund(job, self.account)
         return outcome
 
+    def data_processed(self, job: Job) -> None:
+        """FOUND: ``job_data_processed`` fires once uploaded rows are processed."""
+        self._signal(job, "job_data_processed", None)
+
     def results(self, job: Job, unit: Unit) -> dict[str, Any]:
         return self.orders.results(job, unit)
 

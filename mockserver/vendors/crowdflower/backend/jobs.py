@@ -52,6 +52,7 @@ class Job:
     queue: deque[int] = field(default_factory=deque)  # unit ids still wanting judgments
     orders: list[Order] = field(default_factory=list)
     working: bool = False  # a round of crowd work is planned
+    needed_judgments: int = 0  # trusted judgments the ordered units still wait for
     reports: dict[str, float] = field(default_factory=dict)  # report type -> sim time ready
 
     def __getitem__(self, name: str) -> Any:

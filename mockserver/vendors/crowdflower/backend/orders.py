@@ -89,6 +89,7 @@ class Orders:
         for unit in chosen:
             job.units.move(unit, "judgable", now)
             job.queue.append(unit.id)
+            job.needed_judgments += self._needed(job, unit)
         job.enabled_channels = list(dict.fromkeys([*job.enabled_channels, *channels, "on_demand"]))
         order = Order(
             self._next_order,
@@ -117,6 +118,7 @@ class Orders:
         refund = math.ceil(missing * per_judgment * FEE)
         account.balance += refund
         job.queue.clear()
+        job.needed_judgments = 0
         return refund
 
     def kick(self, job: Job) -> None:
@@ -212,6 +214,7 @@ class Orders:
     def _record(self, job: Job, unit: Unit, judgment: Judgment, at: float) -> None:
         if not judgment.tainted:
             unit.judgments_count += 1
+            job.needed_judgments = max(0, job.needed_judgments - 1)
         if self._needed(job, unit) > 0:
             if unit.state == "judgable":
                 job.units.move(unit, "judging", at)
@@ -223,7 +226,7 @@ class Orders:
     def _needed(self, job: Job, unit: Unit | None) -> int:
         if unit is None or unit.state not in ("judgable", "judging"):
             return 0
-        wanted = (job["judgments_per_unit"] or 1) + getattr(unit, "extra_judgments", 0)
+        wanted = (job["judgments_per_unit"] or 1) + unit.extra_judgments
         return max(0, wanted - unit.judgments_count)
 
     def _ip(self) -> str:
