@@ -2,8 +2,8 @@
 
 Run by hand (never by the test suite)::
 
-    /work/venv/bin/python bench/crowdflower_upload.py            # 100k and 1M rows
-    /work/venv/bin/python bench/crowdflower_upload.py 20000      # other sizes
+    python bench/crowdflower_upload.py            # 100k and 1M rows
+    python bench/crowdflower_upload.py 20000      # other sizes
 
 For each size it uploads a CSV into a new job (``POST /v1/jobs/upload``) and the same
 rows as JSON Lines into another, then times listing the job's last page of units and
