@@ -122,7 +122,7 @@ def _rows(world: CrowdFlowerWorld, job: Job, kind: str) -> Iterator[list[Any]]:
             ]
     elif kind == "gold_report":
         yield ["_unit_id", "_judgments", "_missed", *source]
-        for unit in (u for u in job.units if u.golden):
+        for unit in job.units.golds():
             seen = job.judgments.of_unit(unit.id)
             yield [
                 unit.id,

@@ -371,3 +371,21 @@ def test_a_large_upload_is_counted_and_paged_without_walking_the_job(
     last = job.units.page(20, 1000)
     assert [u.data["text"] for u in last[-2:]] == ["19998", "19999"]
     assert job.units.page(21, 1000) == []
+
+
+def test_the_store_keeps_its_test_questions_indexed() -> None:
+    from mockserver.vendors.crowdflower.backend.units import Unit, Units
+
+    units = Units()
+    plain = units.add(Unit(1, 9, {"a": "x"}, "new", 0.0, 0.0))
+    units.add_many(
+        [Unit(2, 9, {"a": "y"}, "golden", 0.0, 0.0), Unit(3, 9, {"a": "z"}, "new", 0.0, 0.0)], ["a"]
+    )
+    assert [u.id for u in units.golds()] == [2]
+    units.move(plain, "hidden_gold", 1.0)
+    assert [u.id for u in units.golds()] == [2, 1]
+    gold = units.get(2)
+    assert gold is not None
+    units.move(gold, "new", 2.0)
+    units.remove(plain)
+    assert units.golds() == []

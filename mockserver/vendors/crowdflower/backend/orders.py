@@ -149,7 +149,7 @@ class Orders:
             return
         at = event.due
         form = cml.parse(job["cml"])
-        golds = [u for u in job.units if u.golden] if job["gold_per_assignment"] else []
+        golds = job.units.golds() if job["gold_per_assignment"] else []
         fresh: list[Judgment] = []
         for worker in self._crowd.pick(max(3, min(50, math.ceil(len(job.queue) / 200)))):
             assignment = self._assignment(job, worker)

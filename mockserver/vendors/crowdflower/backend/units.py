@@ -53,13 +53,14 @@ class Unit:
 
 
 class Units:
-    __slots__ = ("_by_id", "_columns", "_order", "_states")
+    __slots__ = ("_by_id", "_columns", "_golds", "_order", "_states")
 
     def __init__(self) -> None:
         self._by_id: dict[int, Unit] = {}
         self._order: list[int] = []
         self._states: Counter[str] = Counter()
         self._columns: dict[str, None] = {}
+        self._golds: dict[int, None] = {}  # test questions, in upload order
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -71,6 +72,7 @@ class Units:
         self._by_id[unit.id] = unit
         self._order.append(unit.id)
         self._states[unit.state] += 1
+        self._index_gold(unit)
         self.remember(unit.data)
         return unit
 
@@ -79,6 +81,8 @@ class Units:
         self._by_id.update((u.id, u) for u in units)
         self._order.extend(u.id for u in units)
         self._states.update(u.state for u in units)
+        for unit in units:
+            self._index_gold(unit)
         self.remember(columns)
 
     def get(self, unit_id: int) -> Unit | None:
@@ -88,11 +92,13 @@ class Units:
         self._states[unit.state] -= 1
         self._states[state] += 1
         unit.state, unit.updated_at = state, at
+        self._index_gold(unit)
 
     def remove(self, unit: Unit) -> None:
         del self._by_id[unit.id]
         self._order.remove(unit.id)
         self._states[unit.state] -= 1
+        self._golds.pop(unit.id, None)
         if not self._by_id:
             self._columns.clear()
 
@@ -103,6 +109,16 @@ class Units:
 
     def count(self, *states: str) -> int:
         return sum(self._states[s] for s in states)
+
+    def golds(self) -> list[Unit]:
+        """The test questions, without walking every unit."""
+        return [self._by_id[uid] for uid in self._golds]
+
+    def _index_gold(self, unit: Unit) -> None:
+        if unit.golden:
+            self._golds[unit.id] = None
+        else:
+            self._golds.pop(unit.id, None)
 
     @property
     def columns(self) -> list[str]:
