@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
-from .errors import NotFound
+from .errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -49,6 +50,17 @@ def tenant_named(scope: Mapping[str, Any], tid: str | None) -> Tenant | None:
     tenant = sandbox_of(scope).tenants.get(tid)
     if tenant is None:
         raise NotFound(f"no tenant {tid!r}")
+    return tenant
+
+
+def tenant_for_vendor(scope: Mapping[str, Any], vendor: str) -> Tenant:
+    """The ``?tenant=`` of a vendor's ``/_mock`` route: required, and that vendor's."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    tenant = tenant_named(scope, query.get("tenant", [None])[0])
+    if tenant is None:
+        raise InvalidInput.one("tenant", f"is required ({vendor}:<credential>)")
+    if tenant.vendor.name != vendor:
+        raise InvalidInput.one("tenant", f"{tenant.id} is not a {vendor} tenant")
     return tenant
 
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver.core.context import tenant_named
+from mockserver.core.context import tenant_for_vendor
 from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import JSONBody
 
@@ -22,12 +22,7 @@ VENDOR = "cloudfactory"
 
 
 def _world(request: Request) -> CloudFactoryWorld:
-    tenant = tenant_named(request, request.query_params.get("tenant"))
-    if tenant is None:
-        raise InvalidInput.one("tenant", "is required (cloudfactory:<x-api-key>)")
-    if tenant.vendor.name != VENDOR:
-        raise InvalidInput.one("tenant", f"{tenant.id} is not a CloudFactory tenant")
-    return cast(CloudFactoryWorld, tenant.world)
+    return cast(CloudFactoryWorld, tenant_for_vendor(request, VENDOR).world)
 
 
 async def workstreams(request: Request) -> Response:

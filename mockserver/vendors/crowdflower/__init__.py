@@ -5,7 +5,7 @@ from __future__ import annotations
 from mockserver.core.ratelimit import Policy
 from mockserver.core.vendor import Vendor
 
-from . import api, auth
+from . import admin, api, auth
 from .api.common import render_error
 from .backend import CrowdFlowerWorld
 from .webhook import WEBHOOK
@@ -21,6 +21,7 @@ VENDOR = Vendor(
     rate_limits=(Policy("per_second", 40, 1.0), Policy("per_hour", 6200, 3600.0)),
     webhook=WEBHOOK,
     setup_schema="setup",
+    admin_routes=admin.routes,
     # Uploads of 10^6 rows are documented; a CSV of that size is well over 100 MB.
     max_body_bytes=512 * 1024 * 1024,
     path_suffixes=(".json",),

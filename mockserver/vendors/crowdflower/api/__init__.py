@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from . import account, jobs, orders, reports, units
+from . import account, gold, jobs, orders, reports, units, workers
 
-routes = [*units.routes, *account.routes, *reports.routes, *jobs.routes, *orders.routes]
+routes = [
+    *units.routes,
+    *account.routes,
+    *reports.routes,
+    *gold.routes,
+    *workers.routes,
+    *jobs.routes,
+    *orders.routes,
+]

@@ -12,10 +12,12 @@ from mockserver.core.scheduler import Event
 from mockserver.core.vendor import Notification, WorldContext
 
 from .account import Account
+from .gold import GoldActions
 from .jobs import Job, Jobs, Outcome
 from .orders import Order, Orders
 from .units import DEFAULT_UNIT_LIMIT, Unit, UnitState
 from .uploads import UnitActions
+from .workers import Workers
 
 __all__ = ["CrowdFlowerWorld"]
 
@@ -33,6 +35,8 @@ class CrowdFlowerWorld:
             context.clock, context.scheduler, context.rng, context.crowd, self._signal
         )
         self.webhook_token = context.setup.get("webhook_token") or context.credential
+        self.gold = GoldActions(context.clock, self._signal)
+        self.workers = Workers(context.clock, self.account, self.orders.reopen)
         self.unit_limit = int(context.setup.get("unit_limit", DEFAULT_UNIT_LIMIT))
         # FOUND: a JSON string as unit[data] was refused (400) in 2014; lenient by default.
         self.strict_unit_data = context.setup.get("unit_data_json") == "strict"

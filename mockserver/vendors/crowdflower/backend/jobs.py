@@ -21,7 +21,7 @@ from mockserver.core.rng import Rng
 from ..errors import NothingFound
 from .attributes import DEFAULT_OPTIONS, DEFAULTS, MINIMUM_REQUIREMENTS, read_changes
 from .judgments import JudgmentBook
-from .units import Units
+from .units import Unit, Units
 
 if TYPE_CHECKING:
     from .orders import Order
@@ -215,3 +215,15 @@ def _fresh_attrs() -> dict[str, Any]:
 def _copyable(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """What a copy keeps: settings and design, never the alias."""
     return {k: v for k, v in attrs.items() if k != "alias"}
+
+
+def judgments_wanted(job: Job, unit: Unit) -> int:
+    """Trusted judgments a unit must collect: the job's count plus any extra asked for."""
+    return (job["judgments_per_unit"] or 1) + unit.extra_judgments
+
+
+def judgments_needed(job: Job, unit: Unit | None) -> int:
+    """Trusted judgments an ordered, open unit still waits for (0 for any other unit)."""
+    if unit is None or unit.state not in ("judgable", "judging"):
+        return 0
+    return max(0, judgments_wanted(job, unit) - unit.judgments_count)

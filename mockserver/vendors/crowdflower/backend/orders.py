@@ -30,7 +30,7 @@ from .. import cml
 from ..errors import MissingParameters, PaymentRequired
 from .account import Account
 from .aggregation import aggregate
-from .jobs import REPORT_TYPES, Job
+from .jobs import REPORT_TYPES, Job, judgments_needed, judgments_wanted
 from .judgments import Judgment
 from .units import Unit
 
@@ -89,7 +89,7 @@ class Orders:
         for unit in chosen:
             job.units.move(unit, "judgable", now)
             job.queue.append(unit.id)
-            job.needed_judgments += self._needed(job, unit)
+            job.needed_judgments += judgments_needed(job, unit)
         job.enabled_channels = list(dict.fromkeys([*job.enabled_channels, *channels, "on_demand"]))
         order = Order(
             self._next_order,
@@ -113,7 +113,7 @@ class Orders:
 
     def refund(self, job: Job, account: Account) -> int:
         """FOUND: canceling refunds the judgments not yet received."""
-        missing = sum(self._needed(job, job.units.get(uid)) for uid in set(job.queue))
+        missing = sum(judgments_needed(job, job.units.get(uid)) for uid in set(job.queue))
         per_judgment = (job["payment_cents"] or 0) / max(1, job["units_per_assignment"] or 1)
         refund = math.ceil(missing * per_judgment * FEE)
         account.balance += refund
@@ -215,7 +215,7 @@ class Orders:
         if not judgment.tainted:
             unit.judgments_count += 1
             job.needed_judgments = max(0, job.needed_judgments - 1)
-        if self._needed(job, unit) > 0:
+        if judgments_needed(job, unit) > 0:
             if unit.state == "judgable":
                 job.units.move(unit, "judging", at)
             job.queue.append(unit.id)
@@ -223,11 +223,43 @@ class Orders:
         job.units.move(unit, "finalized", at)
         self._signal(job, "unit_complete", unit)
 
-    def _needed(self, job: Job, unit: Unit | None) -> int:
-        if unit is None or unit.state not in ("judgable", "judging"):
-            return 0
-        wanted = (job["judgments_per_unit"] or 1) + unit.extra_judgments
-        return max(0, wanted - unit.judgments_count)
+    def reopen(self, job: Job, lost: dict[int, int]) -> int:
+        """Takes trusted judgments back from units (``unit id -> how many``).
+
+        While the job is running or paused, a unit that now needs judgments again goes
+        back to the queue, and a finalized one to ``judging`` unless the job's
+        ``units_remain_finalized`` keeps it. Returns how many units re-opened.
+        """
+        reopening = job.state in ("running", "paused")
+        queued = set(job.queue) if reopening else set()
+        now = self._clock.now()
+        reopened = 0
+        for unit_id, count in lost.items():
+            unit = job.units.get(unit_id)
+            if unit is None:
+                continue
+            before = judgments_needed(job, unit)
+            unit.judgments_count = max(0, unit.judgments_count - count)
+            unit.updated_at = now
+            if not reopening or unit.golden:
+                continue
+            if unit.state == "finalized":
+                if job["units_remain_finalized"] or unit.judgments_count >= judgments_wanted(
+                    job, unit
+                ):
+                    continue
+                job.units.move(unit, "judging", now)
+            gained = judgments_needed(job, unit) - before
+            if gained <= 0:
+                continue
+            reopened += 1
+            job.needed_judgments += gained
+            if unit.id not in queued:
+                job.queue.append(unit.id)
+                queued.add(unit.id)
+        if reopened and job.state == "running":
+            self.kick(job)
+        return reopened
 
     def _ip(self) -> str:
         return ".".join(str(self._rng.integer(1, 254)) for _ in range(4))
