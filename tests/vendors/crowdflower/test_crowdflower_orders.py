@@ -370,3 +370,54 @@ def test_an_upload_fires_job_data_processed_signed_with_the_setup_token(
     assert form["signal"] == "job_data_processed"
     assert json.loads(form["payload"])["units_count"] == 2
     assert form["signature"] == hashlib.sha1((form["payload"] + "tok").encode()).hexdigest()
+
+
+# -- judgments sent through the API (legacy) ----------------------------------------------
+
+
+def test_a_judgment_sent_through_the_api_counts_and_can_be_changed_and_deleted(
+    sandbox: Sandbox,
+) -> None:
+    job_id = sandbox.job_with_units(1, judgments_per_unit="1")
+    sandbox.order(job_id, 1)
+    unit_id = next(iter(sandbox.get(f"jobs/{job_id}/units")))
+    created = sandbox.client.post(
+        sandbox.url(f"jobs/{job_id}/judgments"),
+        data={"judgment[unit_id]": unit_id, "judgment[data][sentiment]": "pos"},
+    )
+    assert created.status_code == 200
+    judgment = created.json()
+    assert (judgment["data"], judgment["external_type"]) == ({"sentiment": "pos"}, "api")
+    assert sandbox.get(f"jobs/{job_id}/units/{unit_id}")["state"] == "finalized"
+
+    changed = sandbox.client.put(
+        sandbox.url(f"jobs/{job_id}/judgments/{judgment['id']}"),
+        data={"judgment[data][sentiment]": "neg"},
+    ).json()
+    assert changed["data"] == {"sentiment": "neg"}
+
+    deleted = sandbox.client.delete(sandbox.url(f"jobs/{job_id}/judgments/{judgment['id']}"))
+    assert deleted.json() == {
+        "message": {"success": f"Judgment {judgment['id']} has been deleted."}
+    }
+    unit = sandbox.get(f"jobs/{job_id}/units/{unit_id}")
+    assert (unit["state"], unit["judgments_count"]) == ("judging", 0)
+    assert sandbox.get(f"jobs/{job_id}/ping")["needed_judgments"] == 1
+    assert (
+        sandbox.client.get(sandbox.url(f"jobs/{job_id}/judgments/{judgment['id']}")).status_code
+        == 404
+    )
+
+
+def test_a_judgment_needs_its_unit_and_data(sandbox: Sandbox) -> None:
+    job_id = sandbox.job_with_units(1)
+    missing = sandbox.client.post(
+        sandbox.url(f"jobs/{job_id}/judgments"), data={"judgment[unit_id]": "1"}
+    )
+    assert missing.status_code == 400
+    unknown = sandbox.client.post(
+        sandbox.url(f"jobs/{job_id}/judgments"),
+        data={"judgment[unit_id]": "1", "judgment[data][a]": "b"},
+    )
+    assert unknown.status_code == 404
+    assert sandbox.get(f"jobs/{job_id}/ping")["all_judgments"] == 0

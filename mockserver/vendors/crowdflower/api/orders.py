@@ -19,7 +19,7 @@ from mockserver.core.params import text_list
 from .. import results
 from ..backend.jobs import Job
 from ..backend.orders import Order
-from ..errors import NothingFound
+from ..errors import MissingParameters, NothingFound
 from ..views import timestamp
 from ..wire import params_of
 from .common import answer, job_of, world_of
@@ -92,9 +92,48 @@ async def show_judgment(request: Request) -> Response:
     return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
 
 
+def _judgment_params(request: Request) -> dict[str, Any]:
+    given = params_of(request).get("judgment")
+    if not isinstance(given, dict) or not isinstance(given.get("data"), dict) or not given["data"]:
+        raise MissingParameters()
+    return given
+
+
+async def create_judgment(request: Request) -> Response:
+    """Legacy: ``judgment[unit_id]`` and ``judgment[data][field]=...`` on a unit of the job."""
+    job = job_of(request)
+    given = _judgment_params(request)
+    unit_id = str(given.get("unit_id", ""))
+    unit = job.units.get(int(unit_id)) if unit_id.isdigit() else None
+    if unit is None:
+        raise NothingFound()
+    world = world_of(request)
+    worker = str(given.get("worker_id", ""))
+    worker_id = int(worker) if worker.isdigit() else world.account.id
+    judgment = world.orders.add_judgment(job, unit, given["data"], worker_id)
+    return answer(results.judgment_view(judgment, unit))
+
+
+async def update_judgment(request: Request) -> Response:
+    job = job_of(request)
+    judgment = _judgment(job, request.path_params["judgment_id"])
+    judgment.data.update(_judgment_params(request)["data"])
+    return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
+
+
+async def delete_judgment(request: Request) -> Response:
+    job = job_of(request)
+    judgment = _judgment(job, request.path_params["judgment_id"])
+    world_of(request).orders.delete_judgment(job, judgment)
+    return answer({"message": {"success": f"Judgment {judgment.id} has been deleted."}})
+
+
 routes = [
     Route("/v1/jobs/{job_id}/orders", place_order, methods=["POST"]),
     Route("/v1/jobs/{job_id}/orders/{order_id}", show_order, methods=["GET"]),
     Route("/v1/jobs/{job_id}/judgments", list_judgments, methods=["GET"]),
+    Route("/v1/jobs/{job_id}/judgments", create_judgment, methods=["POST"]),
     Route("/v1/jobs/{job_id}/judgments/{judgment_id}", show_judgment, methods=["GET"]),
+    Route("/v1/jobs/{job_id}/judgments/{judgment_id}", update_judgment, methods=["PUT"]),
+    Route("/v1/jobs/{job_id}/judgments/{judgment_id}", delete_judgment, methods=["DELETE"]),
 ]

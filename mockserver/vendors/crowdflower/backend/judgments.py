@@ -78,6 +78,11 @@ class JudgmentBook:
         self.by_id[judgment.id] = judgment
         self.tainted += judgment.tainted
 
+    def remove(self, judgment: Judgment) -> None:
+        self.by_unit[judgment.unit_id].remove(judgment)
+        del self.by_id[judgment.id]
+        self.tainted -= judgment.tainted
+
     def of_unit(self, unit_id: int) -> list[Judgment]:
         return self.by_unit.get(unit_id, [])
 

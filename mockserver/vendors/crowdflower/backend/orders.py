@@ -223,6 +223,38 @@ class Orders:
         job.units.move(unit, "finalized", at)
         self._signal(job, "unit_complete", unit)
 
+    # -- judgments sent through the API (FOUND in the legacy documentation only) ------------
+
+    def add_judgment(self, job: Job, unit: Unit, data: dict[str, Any], worker_id: int) -> Judgment:
+        """A trusted judgment recorded by the customer; it counts like a worker's.
+
+        INFERRED: it comes from channel ``api`` and, on an ordered unit, may finalize it.
+        """
+        at = self._clock.now()
+        judgment = Judgment(
+            id=self._next_judgment, job_id=job.id, unit_id=unit.id, worker_id=worker_id,
+            index=len(job.judgments.of_unit(unit.id)), data=dict(data), trust=1.0,
+            worker_trust=1.0, golden=unit.golden, tainted=False, channel="api", country="",
+            region="", city="", ip="", started_at=at, created_at=at,
+        )  # fmt: skip
+        self._next_judgment += 1
+        job.judgments.add(judgment)
+        job.judgments_count += 1
+        if not unit.golden and judgments_needed(job, unit) > 0:
+            unit.judgments_count += 1
+            job.needed_judgments = max(0, job.needed_judgments - 1)
+            if judgments_needed(job, unit) == 0:
+                job.units.move(unit, "finalized", at)
+                self._signal(job, "unit_complete", unit)
+        return judgment
+
+    def delete_judgment(self, job: Job, judgment: Judgment) -> None:
+        """Removes a judgment; its unit loses it and re-opens if it now falls short."""
+        job.judgments.remove(judgment)
+        job.judgments_count -= 1
+        if not judgment.tainted and not judgment.golden:
+            self.reopen(job, {judgment.unit_id: 1})
+
     def reopen(self, job: Job, lost: dict[int, int]) -> int:
         """Takes trusted judgments back from units (``unit id -> how many``).
 
