@@ -8,7 +8,6 @@ glance. Steps share data through namespaced scope keys read by :mod:`.context`.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
@@ -198,27 +197,23 @@ class RateLimiting:
 
 class VendorRouter:
     """The vendor's routes, with ``/x/`` served as ``/x`` where the vendor allows it, and
-    the vendor's optional suffixes (``/jobs/1.json``) dropped from every path segment."""
+    the vendor's path rewrites (``/jobs/1.json`` -> ``/jobs/1``, ``/de/api/`` -> ``/api/``)
+    applied to the path below the vendor's mount before routing."""
 
     def __init__(self, vendor: Vendor) -> None:
         self.router = Router(routes=list(vendor.routes), redirect_slashes=False, default=_not_found)
         self.strip_slash = vendor.optional_trailing_slash
-        self.suffixes = (
-            re.compile("|".join(re.escape(s) for s in vendor.path_suffixes) + r"(?=/|$)")
-            if vendor.path_suffixes
-            else None
-        )
+        self.rewrites = vendor.path_rewrites
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        root: str = scope.get("root_path", "")
         path: str = scope["path"]
-        if (
-            self.strip_slash
-            and path.endswith("/")
-            and len(path) > len(scope.get("root_path", "")) + 1
-        ):
-            scope["path"] = path = path.rstrip("/")
-        if self.suffixes is not None:
-            scope["path"] = self.suffixes.sub("", path)
+        route = path[len(root) :] if root and path.startswith(root) else path
+        if self.strip_slash and len(route) > 1:
+            route = route.rstrip("/") or "/"
+        for pattern, replacement in self.rewrites:
+            route = pattern.sub(replacement, route)
+        scope["path"] = root + route if root and path.startswith(root) else route
         try:
             await self.router(scope, receive, send)
         except HTTPException as exc:

@@ -109,8 +109,9 @@ class Vendor:
     ``authenticate`` reads the vendor's credential from the request and resolves
     it through the lookup, raising the vendor's own error when either fails.
     ``accept_upload`` answers a PUT to a pre-signed URL the world handed out.
-    ``admin_routes`` are mounted at ``/_mock/<name>/``. ``path_suffixes`` (such as
-    ``.json``) are optional on every path segment.
+    ``admin_routes`` are mounted at ``/_mock/<name>/``. ``path_rewrites`` are
+    regular-expression substitutions on the path below the mount, applied in order
+    before routing (an optional ``.json`` suffix, an optional locale segment).
     """
 
     name: str
@@ -127,7 +128,7 @@ class Vendor:
     accept_upload: Callable[[Request, Tenant, str], Awaitable[Response]] | None = None
     max_body_bytes: int = 10 * 1024 * 1024
     optional_trailing_slash: bool = True
-    path_suffixes: tuple[str, ...] = ()
+    path_rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def serves_host(self, host: str) -> bool:
         return host in self.hosts or any(p.fullmatch(host) for p in self.host_patterns)

@@ -610,7 +610,7 @@ def test_journaling_only_under_a_prefix() -> None:
     ]
 
 
-# -- optional path suffixes --------------------------------------------------------------
+# -- path rewrites --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -619,7 +619,7 @@ def test_journaling_only_under_a_prefix() -> None:
 def test_a_vendors_optional_suffix_is_dropped_from_every_segment(
     make_vendor: Any, defaults: TenantDefaults, path: str
 ) -> None:
-    vendor = make_vendor("sfx", routes=ROUTES, path_suffixes=(".json",))
+    vendor = make_vendor("sfx", routes=ROUTES, path_rewrites=((re.compile(r"\.json(?=/|$)"), ""),))
     with serve([vendor], defaults) as served:
         response = served.client.get(path, headers=KEY)
     assert response.status_code == 200

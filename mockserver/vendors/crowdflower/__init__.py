@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mockserver.core.ratelimit import Policy
 from mockserver.core.vendor import Vendor
 
@@ -24,5 +26,6 @@ VENDOR = Vendor(
     admin_routes=admin.routes,
     # Uploads of 10^6 rows are documented; a CSV of that size is well over 100 MB.
     max_body_bytes=512 * 1024 * 1024,
-    path_suffixes=(".json",),
+    # FOUND: clients append .json to any path, or leave it off.
+    path_rewrites=((re.compile(r"\.json(?=/|$)"), ""),),
 )
