@@ -23,9 +23,9 @@ from .core.vendor import Vendor
 from .core.webhooks import Deliveries
 from .core.wire import JSONBody
 from .settings import Settings
-from .vendors import cloudfactory, crowdflower
+from .vendors import clickworker, cloudfactory, crowdflower
 
-VENDORS: tuple[Vendor, ...] = (cloudfactory.VENDOR, crowdflower.VENDOR)
+VENDORS: tuple[Vendor, ...] = (cloudfactory.VENDOR, crowdflower.VENDOR, clickworker.VENDOR)
 
 if TYPE_CHECKING:
     import httpx

@@ -108,7 +108,7 @@ class ErrorBoundary:
                 log.exception("unexpected error serving %s %s", scope["method"], scope["path"])
             if started:
                 return
-            await self.vendor.render_error(error)(scope, receive, send)
+            await self.vendor.render_error(error, scope)(scope, receive, send)
 
 
 def as_mock_error(exc: Exception) -> MockError:

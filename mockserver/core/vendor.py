@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import BaseRoute
+    from starlette.types import Scope
 
     from .clock import Clock
     from .crowd import Crowd
@@ -106,6 +107,8 @@ Lookup = Callable[[str], "Tenant | None"]
 class Vendor:
     """Everything the core needs to serve one vendor.
 
+    ``render_error`` answers a refusal in the vendor's dialect; it gets the request's
+    scope because some vendors answer in the format the request asked for.
     ``authenticate`` reads the vendor's credential from the request and resolves
     it through the lookup, raising the vendor's own error when either fails.
     ``accept_upload`` answers a PUT to a pre-signed URL the world handed out.
@@ -117,7 +120,7 @@ class Vendor:
     name: str
     routes: Sequence[BaseRoute]
     authenticate: Callable[[Request, Lookup], Tenant]
-    render_error: Callable[[MockError], Response]
+    render_error: Callable[[MockError, Scope], Response]
     new_world: Callable[[WorldContext], World]
     hosts: tuple[str, ...] = ()
     host_patterns: tuple[re.Pattern[str], ...] = ()

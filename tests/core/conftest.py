@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from mockserver.core.clock import parse_instant
 from mockserver.core.errors import (
@@ -70,7 +71,7 @@ def header_auth(request: Request, lookup: Lookup) -> Tenant:
     return tenant
 
 
-def render_error(error: MockError) -> Response:
+def render_error(error: MockError, scope: Scope) -> Response:
     body: dict[str, Any] = {"error": type(error).__name__, "message": error.detail}
     headers: dict[str, str] = {}
     if isinstance(error, MethodNotAllowed):

@@ -13,6 +13,7 @@ from typing import Any, cast
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from mockserver.core.context import tenant_of
 from mockserver.core.errors import MockError
@@ -32,7 +33,7 @@ def world_of(request: Request) -> CloudFactoryWorld:
     return cast(CloudFactoryWorld, tenant_of(request).world)
 
 
-def render_error(error: MockError) -> Response:
+def render_error(error: MockError, scope: Scope) -> Response:
     status, body, headers = error_body(error)
     return JSONBody(body, status_code=status, headers=headers)
 

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from mockserver.core.context import tenant_of
 from mockserver.core.errors import MockError
@@ -40,6 +41,6 @@ def outcome(request: Request, result: Outcome) -> Response:
     return answer({"success": result.success})
 
 
-def render_error(error: MockError) -> Response:
+def render_error(error: MockError, scope: Scope) -> Response:
     status, body, headers = error_body(error)
     return JSONBody(body, status_code=status, headers=headers)

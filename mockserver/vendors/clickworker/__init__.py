@@ -1,0 +1,27 @@
+"""clickworker Marketplace API v2, customer side: api.clickworker.com and its sandbox."""
+
+from __future__ import annotations
+
+import re
+
+from mockserver.core.vendor import Vendor
+
+from . import api, auth
+from .backend import ClickworkerWorld
+from .envelope import render_error
+
+VENDOR = Vendor(
+    name="clickworker",
+    hosts=("api.clickworker.com", "sandbox.clickworker.com", "sandbox-beta.clickworker.com"),
+    routes=api.routes,
+    authenticate=auth.authenticate,
+    render_error=render_error,
+    new_world=ClickworkerWorld,
+    setup_schema="setup",
+    path_rewrites=(
+        # FOUND: links carry a locale segment (/de/api/...); INFERRED: any two letters.
+        (re.compile(r"^/[a-z]{2}(?=/api/)"), ""),
+        # FOUND once in the docs without /api; INFERRED: an alias.
+        (re.compile(r"^/marketplace/v2(?=/|$)"), "/api/marketplace/v2"),
+    ),
+)

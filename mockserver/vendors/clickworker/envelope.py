@@ -1,0 +1,176 @@
+"""clickworker's wire: XML or JSON by negotiation, every answer in its envelope.
+
+FOUND: every resource can be sent as XML or JSON; answers wrap the payload in
+``{entity}_response`` whose first child is ``request_status`` (``id``, ``valid``,
+``status_code``, ``status_text``); ``link`` elements carry ``href``, ``rel`` and
+``type``, and in JSON ``link`` is an array; XML answers start with
+``<?xml version="1.0"?>``. INFERRED: ``Accept: application/json`` selects JSON and
+anything else XML (the documentation is XML-first); a request body is read by its
+``Content-Type``, or by its first character when that is missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Scope
+
+from mockserver.core.context import TENANT, body_of
+from mockserver.core.errors import InvalidInput, MalformedBody, MockError, UnsupportedMediaType
+from mockserver.core.wire import dumps
+from mockserver.core.xmlwire import parse_xml, render_xml
+
+from .errors import error_status, reason
+
+CONTEXT = "/api/marketplace/v2"
+JSON = "application/json"
+XML = "application/xml"
+# Elements that are lists even when a client sends one of them (FOUND: clients do).
+LISTS = ("items", "link", "notifications", "attributes", "elements", "options", "results",
+         "tasks", "jobs", "task_templates", "products", "errors")  # fmt: skip
+ENTITY = "mockserver.clickworker.entity"
+RESOURCES = frozenset({"customer", "products", "task_templates", "tasks", "jobs",
+                       "notifications", "clickworkers", "prices"})  # fmt: skip
+
+
+def wants_json(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            return b"json" in value.lower()
+    return False
+
+
+def media_type(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            kind: str = value.decode("latin-1").split(";", 1)[0].strip().lower()
+            return kind
+    return ""
+
+
+def read_entity(request: Request, entity: str) -> dict[str, Any]:
+    """The request body's ``entity`` object, from XML (``<entity>``) or JSON."""
+    request.scope[ENTITY] = entity
+    body = body_of(request.scope)
+    kind = media_type(request.scope)
+    text = body.lstrip()
+    if kind in (XML, "text/xml") or (not kind and text.startswith(b"<")):
+        document: Any = parse_xml(body, lists=LISTS)
+    elif "json" in kind or (not kind and text.startswith(b"{")):
+        document = _json(body)
+    elif not text:
+        raise MalformedBody(f"A <{entity}> document is required")
+    else:
+        raise UnsupportedMediaType(f"Send {XML} or {JSON}, not {kind or 'an unknown type'}")
+    inner = document.get(entity) if isinstance(document, dict) else None
+    if not isinstance(inner, dict):
+        raise InvalidInput.one(entity, f"The body must hold one <{entity}> element")
+    return inner
+
+
+def _json(body: bytes) -> Any:
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedBody(f"Malformed JSON: {exc}") from None
+    return _listify(document)
+
+
+def _listify(value: Any, key: str = "") -> Any:
+    """FOUND: JSON clients send one object where a list is usual; make it a list."""
+    if isinstance(value, dict):
+        converted = {k: _listify(v, k) for k, v in value.items()}
+        return [converted] if key in LISTS else converted
+    if isinstance(value, list):
+        return [_listify(v) for v in value]
+    return value
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def base_url(scope: Scope) -> str:
+    """Where links point: the host the client called, under the API's context."""
+    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "localhost")
+    scheme = scope.get("scheme", "http")
+    return f"{scheme}://{host}{scope.get('root_path', '')}{CONTEXT}"
+
+
+def link(scope: Scope, path: str, rel: str = "self") -> dict[str, str]:
+    return {
+        "href": f"{base_url(scope)}/{path}",
+        "rel": rel,
+        "type": JSON if wants_json(scope) else XML,
+    }
+
+
+def links(scope: Scope, path: str, rel: str = "self") -> list[dict[str, str]]:
+    return [link(scope, path, rel)]
+
+
+def request_id(scope: Scope) -> str:
+    """FOUND: an opaque id shaped like a base64 SHA-1 (28 characters)."""
+    tenant = scope.get(TENANT)
+    if tenant is not None:
+        raw = bytes.fromhex(tenant.rng.hex(40))
+    else:  # refused before a tenant was known: derived from the request instead
+        raw = hashlib.sha1(repr(sorted(scope["headers"])).encode(), usedforsecurity=False).digest()
+    return base64.b64encode(raw).decode()
+
+
+def envelope(
+    scope: Scope, entity: str, fields: Mapping[str, Any], *, status: int = 200
+) -> Response:
+    """``{entity}_response`` with ``request_status`` first, then ``fields``."""
+    document = {
+        "request_status": {
+            "id": request_id(scope),
+            "valid": status < 400,
+            "status_code": status,
+            "status_text": "OK" if status == 200 else reason(status),
+        },
+        **fields,
+    }
+    root = f"{entity}_response"
+    if wants_json(scope):
+        return Response(dumps({root: document}), status_code=status, media_type=JSON)
+    return Response(render_xml(root, document), status_code=status, media_type=XML)
+
+
+def respond(scope: Scope, entity: str, payload: Any, *, status: int = 200) -> Response:
+    return envelope(scope, entity, {entity: payload}, status=status)
+
+
+def render_error(error: MockError, scope: Scope) -> Response:
+    """Any refusal as the envelope of the entity the request was about."""
+    status, errors, headers = error_status(error)
+    entity = scope.get(ENTITY) or _entity_of(scope.get("path", ""))
+    response = envelope(scope, entity, {"errors": errors}, status=status)
+    response.headers.update(headers)
+    return response
+
+
+def about(request: Request, entity: str) -> None:
+    """Names the entity a handler answers about, for the envelope of its refusals."""
+    request.scope[ENTITY] = entity
+
+
+def _entity_of(path: str) -> str:
+    """INFERRED: before a handler names it, an error is about the resource in the path:
+    ``customer/tasks`` -> ``tasks``, ``customer/tasks/5`` -> ``task``."""
+    parts = [p for p in path.split("/") if p]
+    words = [p for p in parts if p in RESOURCES]
+    if not words:
+        return "error"
+    last = words[-1]
+    addressed_one = parts[-1] != last
+    return last[:-1] if addressed_one and last.endswith("s") else last
