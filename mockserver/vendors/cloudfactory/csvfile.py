@@ -10,13 +10,13 @@ then validated like an API call, so a CSV row and a POST are judged alike.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from mockserver.core import csvtable
 from mockserver.core.errors import MalformedBody
 from mockserver.core.validation import field_errors, load_schema
 
@@ -36,16 +36,9 @@ class ParsedFile:
 
 def parse(data: bytes, kind: RecordKind | None, workstream_id: str) -> ParsedFile:
     """Splits a file into valid rows and row errors; an unreadable file raises MalformedBody."""
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csvtable.reader(csvtable.decode(data))
     try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise MalformedBody("line 1: the file is empty; a header row is required")
-        header = [name.strip() for name in header]
-        duplicates = sorted({n for n in header if header.count(n) > 1})
-        if duplicates:
-            raise MalformedBody(f"line 1: duplicate column {', '.join(duplicates)}")
+        header = csvtable.header(reader)
         kind = kind or ("quality" if "review_score" in header else "throughput")
         parsed = ParsedFile(kind, [], [])
         line = reader.line_num + 1
@@ -55,14 +48,6 @@ def parse(data: bytes, kind: RecordKind | None, workstream_id: str) -> ParsedFil
     except csv.Error as exc:
         raise MalformedBody(f"line {reader.line_num}: {exc}") from None
     return parsed
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise MalformedBody(f"line {line}: the file is not valid UTF-8") from None
 
 
 def _add_row(

@@ -13,7 +13,6 @@ row, no per-row validation beyond the field count.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from mockserver.core import csvtable
 from mockserver.core.errors import MalformedBody, UnsupportedMediaType
 
 from .backend.uploads import Upload
@@ -71,18 +71,10 @@ def read_upload(content_type: str, body: bytes) -> tuple[Upload, list[tuple[str,
 
 def parse_csv(data: bytes) -> Upload:
     """A header row, then one row per record; every row has the header's width."""
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csvtable.reader(csvtable.decode(data))
     try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise MalformedBody("line 1: the file is empty; a header row is required")
-        header = [name.strip() for name in header]
-        if "" in header:  # INFERRED: every column needs a name, as data keys
-            raise MalformedBody(f"line 1: column {header.index('') + 1} has no name")
-        duplicates = sorted({n for n in header if header.count(n) > 1})
-        if duplicates:
-            raise MalformedBody(f"line 1: duplicate column {', '.join(duplicates)}")
+        # INFERRED: every column needs a name, since names become data keys.
+        header = csvtable.header(reader, names_required=True)
         width = len(header)
         rows: list[dict[str, Any]] = []
         append = rows.append
@@ -103,7 +95,7 @@ def parse_csv(data: bytes) -> Upload:
 
 def parse_json_lines(data: bytes) -> Upload:
     """One JSON object per line; blank lines are skipped; columns are the union of keys."""
-    text = _decode(data)
+    text = csvtable.decode(data)
     start = text.lstrip()
     if not start:
         raise MalformedBody("line 1: the file is empty; send one JSON object per line")
@@ -169,14 +161,6 @@ def _single_object(text: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return whole if isinstance(whole, dict) else None
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise MalformedBody(f"line {line}: the file is not valid UTF-8") from None
 
 
 def _sniff(body: bytes) -> str:
