@@ -9,6 +9,7 @@ from mockserver.core.vendor import Vendor
 from . import api, auth
 from .backend import ClickworkerWorld
 from .envelope import render_error
+from .webhook import WEBHOOK
 
 VENDOR = Vendor(
     name="clickworker",
@@ -17,6 +18,7 @@ VENDOR = Vendor(
     authenticate=auth.authenticate,
     render_error=render_error,
     new_world=ClickworkerWorld,
+    webhook=WEBHOOK,
     setup_schema="setup",
     path_rewrites=(
         # FOUND: links carry a locale segment (/de/api/...); INFERRED: any two letters.

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from . import customer
+from . import customer, jobs, misc, notifications, products, tasks, templates
 
-routes = [*customer.routes]
+routes = [
+    *customer.routes,
+    *products.routes,
+    *templates.routes,
+    *misc.routes,
+    *tasks.routes,
+    *jobs.routes,
+    *notifications.routes,
+]

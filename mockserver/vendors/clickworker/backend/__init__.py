@@ -11,7 +11,9 @@ from typing import Any
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import WorldContext
 
+from .catalog import Catalog
 from .customer import Customer
+from .tasks import Tasks
 from .templates import Templates
 
 __all__ = ["ClickworkerWorld"]
@@ -22,9 +24,17 @@ class ClickworkerWorld:
         self.context = context
         self.customer = Customer.open(context.credential, context.setup)
         self.templates = Templates()
+        self.catalog = Catalog()
+        self.tasks = Tasks(context, self.customer, self.templates)
 
     def handle(self, event: Event) -> None:
         """Carries out the task lifecycle's scheduled steps."""
+        self.tasks.handle(event)
 
     def summary(self) -> dict[str, Any]:
-        return {"templates": len(self.templates)}
+        return {"templates": len(self.templates), **self.tasks.summary()}
+
+    def template_in_use(self, code: str) -> bool:
+        """Whether any task still uses the template ``code``."""
+        tasks = getattr(self, "tasks", None)
+        return bool(tasks.uses_template(code)) if tasks is not None else False

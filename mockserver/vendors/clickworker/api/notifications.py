@@ -1,0 +1,47 @@
+"""``customer/tasks/{id}/notifications``: the notifications sent about a task.
+
+FOUND: every notification carries a self link to
+``.../customer/tasks/{task}/notifications/{id}``, so the resource exists.
+INFERRED (nothing survives about it): the show route answers the notification as it
+was sent, in the request's format, wrapped in ``notification_response``; the list
+route answers them all in ``notifications_response``. A clone's notifications are
+listed under the original task and under the clone.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..backend.tasks import NotificationNotFound
+from ..envelope import CONTEXT, JSON, XML, about, base_url, envelope, respond, wants_json
+from ..webhook import document
+from .common import world_of
+from .tasks import task_id_of
+
+
+async def list_notifications(request: Request) -> Response:
+    about(request, "notifications")
+    records = world_of(request).tasks.notifications_of(task_id_of(request))
+    base, kind = base_url(request.scope), JSON if wants_json(request.scope) else XML
+    found = [document(r.payload(), base, kind) for r in records]
+    return envelope(request.scope, "notifications", {"notifications": found})
+
+
+async def show_notification(request: Request) -> Response:
+    about(request, "notification")
+    raw = request.path_params["notification_id"]
+    if not raw.isdigit():
+        raise NotificationNotFound(f"No notification {raw}")
+    record = world_of(request).tasks.notification(task_id_of(request), int(raw))
+    base, kind = base_url(request.scope), JSON if wants_json(request.scope) else XML
+    return respond(request.scope, "notification", document(record.payload(), base, kind))
+
+
+routes = [
+    Route(f"{CONTEXT}/customer/tasks/{{task_id}}/notifications", list_notifications,
+          methods=["GET"]),
+    Route(f"{CONTEXT}/customer/tasks/{{task_id}}/notifications/{{notification_id}}",
+          show_notification, methods=["GET"]),
+]  # fmt: skip

@@ -1,0 +1,241 @@
+"""``customer/tasks``: create, list, show, update and cancel tasks.
+
+FOUND: ``POST customer/tasks`` with a ``<task>`` (``customer_ref``, a ``template``
+link, ``input`` items, ``notifications`` subscriptions) answers ``task_response``;
+the list filters by ``state`` and by ``from``/``to`` on the creation date
+(``dd.mm.yyyy``); ``show_cloned_task=true`` on the show route gives the results of
+a task that was cloned; ``DELETE`` on a task's URI. Timestamps are ISO 8601 with an
+offset; amounts are decimal strings.
+
+INFERRED: a ``customer_ref`` filter (exact match); ``page``/``per_page`` paging only
+when asked (``per_page`` 50 by default, at most 100); ``created_at`` in UTC;
+``PUT`` changes ``customer_ref`` and, through ``state``, only cancels; ``DELETE``
+cancels and answers the cancelled task; ``cloned_task`` holds a link to the clone;
+``results`` sit inside ``task``. With ``show_cloned_task=true`` the original's
+``id``, ``link`` and ``customer_ref`` stay and the rest is the newest clone's.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Scope
+
+from mockserver.core.errors import InvalidInput
+
+from ..backend.ordering import Order
+from ..backend.tasks import TASK_STATES, Task, TaskNotFound
+from ..envelope import CONTEXT, about, as_list, base_url, envelope, links, read_entity, respond
+from .common import money, world_of
+
+SUBSCRIPTION_FIELDS = ("event", "callback_url", "callback_method", "payload_format")
+CANCEL = frozenset({"cancelled", "canceled", "deleted"})
+TRUE = frozenset({"true", "1", "yes"})
+PER_PAGE, MAX_PER_PAGE = 50, 100
+DAY = 86400.0
+
+
+def text(value: Any) -> str | None:
+    """A scalar of either format as a string; ``None`` when missing or not a scalar."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, dict) and isinstance(value.get("text"), str):
+        return str(value["text"])  # an XML element that also carries attributes
+    return None
+
+
+def href_of(value: Any) -> str | None:
+    """The ``href`` of a ``{"link": [...]}`` reference (or a bare href string)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for entry in as_list(value.get("link")):
+            if isinstance(entry, dict) and entry.get("href"):
+                return text(entry["href"])
+    return None
+
+
+def items_of(value: Any) -> list[tuple[str | None, str | None]]:
+    """``code``/``content`` pairs of an ``{"items": [...]}`` block."""
+    if not isinstance(value, dict):
+        return []
+    return [
+        (text(i.get("code")), text(i.get("content"))) if isinstance(i, dict) else (None, None)
+        for i in as_list(value.get("items"))
+    ]
+
+
+def items_view(items: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"code": code, "content": content} for code, content in items]
+
+
+def task_id_of(request: Request) -> int:
+    raw = request.path_params["task_id"]
+    if not raw.isdigit():
+        raise TaskNotFound(f"No task {raw}")
+    return int(raw)
+
+
+def timestamp(instant: float) -> str:
+    return datetime.fromtimestamp(instant, UTC).isoformat(timespec="seconds")
+
+
+def template_ref(scope: Scope, task: Task) -> dict[str, Any]:
+    code = quote(task.template.code, safe="")
+    return {
+        "link": links(scope, f"customer/task_templates/{code}", "task_template"),
+        "product": {"link": links(scope, f"products/{task.template.product}", "product")},
+    }
+
+
+def task_view(scope: Scope, task: Task, shown: Task | None = None) -> dict[str, Any]:
+    """A task; ``shown`` is the clone whose state and results stand in for it."""
+    source = shown or task
+    clone = source.id if shown is not None and shown is not task else task.cloned_task
+    view: dict[str, Any] = {
+        "link": links(scope, f"customer/tasks/{task.id}"),
+        "id": task.id,
+        "customer_ref": task.customer_ref,
+        "template": template_ref(scope, source),
+        "amount": money(source.price.gross),
+        "net_amount": money(source.price.net),
+        "tax_amount": money(source.price.tax),
+        "currency": source.price.currency,
+        "state": source.state,
+        "input": {"items": items_view(task.input)},
+        "created_at": timestamp(task.created_at),
+    }
+    if clone is not None:
+        view["cloned_task"] = {"link": links(scope, f"customer/tasks/{clone}", "task")}
+    if source.results is not None:
+        view["results"] = items_view(source.results)
+    view["notifications"] = [
+        {
+            "event": s.event,
+            "callback_url": s.callback_url,
+            "callback_method": s.callback_method,
+            "payload_format": s.payload_format,
+        }
+        for s in task.subscriptions
+    ]
+    return view
+
+
+def entry_view(scope: Scope, task: Task) -> dict[str, Any]:
+    """FOUND: a list entry's fields."""
+    return {
+        "link": links(scope, f"customer/tasks/{task.id}", "task"),
+        "customer_ref": task.customer_ref,
+        "template": template_ref(scope, task),
+        "state": task.state,
+        "created_at": timestamp(task.created_at),
+    }
+
+
+def read_order(request: Request) -> Order:
+    body = read_entity(request, "task")
+    return Order(
+        customer_ref=text(body.get("customer_ref")),
+        template_href=href_of(body.get("template")),
+        items=items_of(body.get("input")),
+        subscriptions=[
+            {k: text(n.get(k)) for k in SUBSCRIPTION_FIELDS} if isinstance(n, dict) else {}
+            for n in as_list(body.get("notifications"))
+        ],
+    )
+
+
+async def create_task(request: Request) -> Response:
+    about(request, "task")
+    order = read_order(request)
+    task = world_of(request).tasks.create(order, base_url(request.scope))
+    return respond(request.scope, "task", task_view(request.scope, task))
+
+
+async def list_tasks(request: Request) -> Response:
+    about(request, "tasks")
+    query = request.query_params
+    state = query.get("state") or None
+    if state is not None and state not in TASK_STATES:
+        raise InvalidInput.one("state", f"must be one of {', '.join(TASK_STATES)}")
+    since = _day(query.get("from"), "from")
+    until = _day(query.get("to"), "to")
+    found = world_of(request).tasks.listing(
+        state=state,
+        since=since,
+        until=None if until is None else until + DAY,
+        customer_ref=query.get("customer_ref"),
+    )
+    if "page" in query or "per_page" in query:
+        page = _positive(query.get("page", "1"), "page", None)
+        per_page = _positive(query.get("per_page", str(PER_PAGE)), "per_page", MAX_PER_PAGE)
+        found = found[(page - 1) * per_page : page * per_page]
+    entries = [entry_view(request.scope, t) for t in found]
+    return envelope(request.scope, "tasks", {"tasks": entries})
+
+
+async def show_task(request: Request) -> Response:
+    about(request, "task")
+    tasks = world_of(request).tasks
+    task = tasks.get(task_id_of(request))
+    follow = request.query_params.get("show_cloned_task", "").strip().lower() in TRUE
+    shown = tasks.newest(task) if follow else None
+    return respond(request.scope, "task", task_view(request.scope, task, shown))
+
+
+async def update_task(request: Request) -> Response:
+    about(request, "task")
+    tasks = world_of(request).tasks
+    task = tasks.get(task_id_of(request))
+    body = read_entity(request, "task")
+    customer_ref = text(body.get("customer_ref"))
+    if "customer_ref" in body and body["customer_ref"] is not None and customer_ref is None:
+        raise InvalidInput.one("customer_ref", "must be a string")
+    state = (text(body.get("state")) or "").strip().lower()
+    if state and state != task.state and state not in CANCEL:
+        raise InvalidInput.one("state", "can only be changed to cancelled")
+    if state in CANCEL and task.state != "cancelled":
+        tasks.cancel(task.id)
+    if customer_ref is not None:
+        tasks.rename(task.id, customer_ref)
+    return respond(request.scope, "task", task_view(request.scope, task))
+
+
+async def delete_task(request: Request) -> Response:
+    about(request, "task")
+    tasks = world_of(request).tasks
+    task = tasks.cancel(task_id_of(request))
+    return respond(request.scope, "task", task_view(request.scope, task))
+
+
+def _day(value: str | None, name: str) -> float | None:
+    if not value:
+        return None
+    try:
+        day = datetime.strptime(value.strip(), "%d.%m.%Y").replace(tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput.one(name, "must be a date written dd.mm.yyyy") from None
+    return day.timestamp()
+
+
+def _positive(value: str, name: str, most: int | None) -> int:
+    if not value.strip().isdigit() or int(value) < 1 or (most is not None and int(value) > most):
+        limit = f" up to {most}" if most is not None else ""
+        raise InvalidInput.one(name, f"must be a whole number from 1{limit}")
+    return int(value)
+
+
+routes = [
+    Route(f"{CONTEXT}/customer/tasks", create_task, methods=["POST"]),
+    Route(f"{CONTEXT}/customer/tasks", list_tasks, methods=["GET"]),
+    Route(f"{CONTEXT}/customer/tasks/{{task_id}}", show_task, methods=["GET"]),
+    Route(f"{CONTEXT}/customer/tasks/{{task_id}}", update_task, methods=["PUT"]),
+    Route(f"{CONTEXT}/customer/tasks/{{task_id}}", delete_task, methods=["DELETE"]),
+]
