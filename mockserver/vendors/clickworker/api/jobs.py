@@ -22,6 +22,7 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from mockserver.core.errors import InvalidInput
+from mockserver.core.validation import validate
 
 from ..backend.buyoff import form
 from ..backend.tasks import Job, JobNotFound, Tasks
@@ -103,6 +104,7 @@ async def buyoff(request: Request) -> Response:
     tasks = world_of(request).tasks
     job = tasks.job(job_id_of(request))
     body = read_entity(request, "job")
+    validate("clickworker", "job", body)
     items = [(code, content or "") for code, content in items_of(body.get("input")) if code]
     tasks.buyoff(job.id, items)
     return respond(request.scope, "job", job_view(request.scope, tasks, job))

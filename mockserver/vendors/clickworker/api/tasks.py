@@ -27,6 +27,7 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from mockserver.core.errors import InvalidInput
+from mockserver.core.validation import validate
 
 from ..backend.ordering import Order
 from ..backend.tasks import TASK_STATES, Task, TaskNotFound
@@ -141,6 +142,7 @@ def entry_view(scope: Scope, task: Task) -> dict[str, Any]:
 
 def read_order(request: Request) -> Order:
     body = read_entity(request, "task")
+    validate("clickworker", "task", body)
     return Order(
         customer_ref=text(body.get("customer_ref")),
         template_href=href_of(body.get("template")),
