@@ -453,28 +453,20 @@ def test_delete_answers_the_deleted_template(client: TestClient, json: bool) -> 
     assert post_xml(client, SEED_XML).status_code == 200  # the code and name are free again
 
 
-class TasksUsing:
-    def __init__(self, *codes: str) -> None:
-        self.codes = codes
-
-    def uses_template(self, code: str) -> bool:
-        return code in self.codes
-
-
 def test_a_template_in_use_is_not_deleted(client: TestClient) -> None:
     assert post_xml(client, SEED_XML).status_code == 200
-    world = world_of(client)
-    tasks = getattr(world, "tasks", None)
-    world.tasks = TasksUsing("hotel_texts_1")  # type: ignore[assignment,attr-defined,unused-ignore]
-    try:
-        response = client.delete(f"{TEMPLATES}/hotel_texts_1", auth=AUTH, headers=JSON_HEADERS)
-        assert response.status_code == 409
-        assert response.json()["task_template_response"]["errors"][0]["code"] == "TemplateInUse"
-        assert stored_codes(client) == ["hotel_texts_1"]
-        world.tasks = TasksUsing()  # type: ignore[assignment,attr-defined,unused-ignore]
-        assert client.delete(f"{TEMPLATES}/hotel_texts_1", auth=AUTH).status_code == 200
-    finally:
-        world.tasks = tasks  # type: ignore[assignment,attr-defined,unused-ignore]
+    order = {"task": {
+        "template": {"link": {"href": f"{CONTEXT}/customer/task_templates/hotel_texts_1"}},
+        "input": {"items": [{"code": "link_to_hotel", "content": "http://hotel.example"}]},
+    }}  # fmt: skip
+    created = client.post(f"{BASE}/customer/tasks", json=order, auth=AUTH, headers=JSON_HEADERS)
+    task_id = created.json()["task_response"]["task"]["id"]
+    response = client.delete(f"{TEMPLATES}/hotel_texts_1", auth=AUTH, headers=JSON_HEADERS)
+    assert response.status_code == 409
+    assert response.json()["task_template_response"]["errors"][0]["code"] == "TemplateInUse"
+    assert stored_codes(client) == ["hotel_texts_1"]
+    assert client.delete(f"{BASE}/customer/tasks/{task_id}", auth=AUTH).status_code == 200
+    assert client.delete(f"{TEMPLATES}/hotel_texts_1", auth=AUTH).status_code == 200
 
 
 BOMB = """<?xml version="1.0"?>
