@@ -23,9 +23,14 @@ from .core.vendor import Vendor
 from .core.webhooks import Deliveries
 from .core.wire import JSONBody
 from .settings import Settings
-from .vendors import clickworker, cloudfactory, crowdflower
+from .vendors import clickworker, cloudfactory, crowdflower, modelarts
 
-VENDORS: tuple[Vendor, ...] = (cloudfactory.VENDOR, crowdflower.VENDOR, clickworker.VENDOR)
+VENDORS: tuple[Vendor, ...] = (
+    cloudfactory.VENDOR,
+    crowdflower.VENDOR,
+    clickworker.VENDOR,
+    modelarts.VENDOR,
+)
 
 if TYPE_CHECKING:
     import httpx

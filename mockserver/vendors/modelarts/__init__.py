@@ -1,0 +1,26 @@
+"""Huawei Cloud ModelArts data labeling (v2), with IAM tokens and AK/SK signatures."""
+
+from __future__ import annotations
+
+import re
+
+from mockserver.core.vendor import Vendor
+
+from . import admin, api, auth
+from .api.common import render_error
+from .backend import ModelArtsWorld
+
+VENDOR = Vendor(
+    name="modelarts",
+    routes=api.routes,
+    authenticate=auth.authenticate,
+    render_error=render_error,
+    new_world=ModelArtsWorld,
+    host_patterns=(
+        re.compile(r"modelarts\.[a-z0-9-]+\.myhuaweicloud\.com"),
+        re.compile(r"iam\.[a-z0-9-]+\.myhuaweicloud\.com"),
+        re.compile(r"(modelarts|iam)\.[a-z0-9-]+\.otc\.t-systems\.com"),  # INFERRED
+    ),
+    setup_schema="setup",
+    admin_routes=admin.routes,
+)

@@ -1,0 +1,7 @@
+"""ModelArts Data Management (v2) and the IAM token call, as routes."""
+
+from __future__ import annotations
+
+from . import datasets, iam
+
+routes = [*iam.routes, *datasets.routes]

@@ -1,0 +1,39 @@
+"""What every ModelArts handler shares: the world, and answers with a request id.
+
+FOUND: the SDK reads ``X-Request-Id`` from every answer (into exceptions too).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Scope
+
+from mockserver.core.context import TENANT, tenant_of
+from mockserver.core.errors import MockError
+from mockserver.core.wire import JSONBody
+
+from ..backend import ModelArtsWorld
+from ..errors import error_body
+
+
+def world_of(request: Request) -> ModelArtsWorld:
+    return cast(ModelArtsWorld, tenant_of(request).world)
+
+
+def request_id(scope: Scope) -> str:
+    tenant = scope.get(TENANT)
+    return tenant.rng.hex(32) if tenant is not None else "0" * 32
+
+
+def answer(request: Request, body: Any, status: int = 200, **headers: str) -> Response:
+    return JSONBody(
+        body, status_code=status, headers={"X-Request-Id": request_id(request.scope), **headers}
+    )
+
+
+def render_error(error: MockError, scope: Scope) -> Response:
+    status, body = error_body(error)
+    return JSONBody(body, status_code=status, headers={"X-Request-Id": request_id(scope)})

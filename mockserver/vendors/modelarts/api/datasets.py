@@ -1,0 +1,193 @@
+"""Datasets: ``/v2/{project_id}/datasets`` and ``/v2/{project_id}/datasets/{dataset_id}``.
+
+FOUND: ListDatasets (GET, 200) pages with ``offset``/``limit`` (1–100, default 10),
+sorts with ``sort_by`` (``create_time`` | ``dataset_name``) and ``order`` (``asc`` |
+``desc``, default ``desc``), filters with ``search_content`` and answers
+``{"total_number", "datasets"}``; CreateDataset (POST) answers 201
+``{"dataset_id"}``; DescDataset (GET) answers the dataset; UpdateDataset (PUT)
+answers 200 ``{"dataset_id"}``; DeleteDataset answers 204. Times are epoch
+milliseconds. The inner paths are ``<work_path><name>-<id>/{annotation,data,logs,temp,task}/``.
+
+INFERRED: ``offset`` counts records; a bad paging or sorting parameter is 400
+``ModelArts.0104`` naming it; ``dataset_type`` and ``workspace_id`` also filter the
+list; other documented query parameters are accepted and change nothing (no
+samples, versions or running tasks exist yet); counters a dataset without samples
+would show are zero; ``enterprise_project_id`` is ``"0"``; a dataset has no
+current version (``current_version_id``/``current_version_name`` are ``""``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver.core.errors import InvalidInput
+from mockserver.core.validation import validate
+from mockserver.core.wire import read_json_object
+
+from ..backend.datasets import DATASET_TYPES, Dataset, Order, SortBy
+from .common import answer, request_id, world_of
+
+VENDOR = "modelarts"
+LIMIT_DEFAULT, LIMIT_MOST = 10, 100
+SORT_KEYS: tuple[SortBy, ...] = ("create_time", "dataset_name")
+ORDERS: tuple[Order, ...] = ("asc", "desc")
+Choice = TypeVar("Choice", bound=str)
+
+
+def dataset_view(dataset: Dataset) -> dict[str, Any]:
+    inner = dataset.inner_work_path
+    view: dict[str, Any] = {
+        "dataset_id": dataset.id,
+        "dataset_name": dataset.name,
+        "dataset_type": dataset.dataset_type,
+        "dataset_format": dataset.dataset_format,
+        "data_format": dataset.data_format,
+        "status": dataset.status,
+        "description": dataset.description,
+        "data_sources": [dict(source) for source in dataset.data_sources],
+        "work_path": dataset.work_path,
+        "work_path_type": dataset.work_path_type,
+        "workspace_id": dataset.workspace_id,
+        "enterprise_project_id": "0",
+        "create_time": dataset.create_time,
+        "update_time": dataset.update_time,
+        "data_update_time": dataset.create_time,
+        "current_version_id": "",
+        "current_version_name": "",
+        "next_version_num": 1,
+        "dataset_version_count": 0,
+        "versions": [],
+        "total_sample_count": 0,
+        "annotated_sample_count": 0,
+        "unconfirmed_sample_count": 0,
+        "deleted_sample_count": 0,
+        "loading_sample_count": 0,
+        "labels": [dict(label) for label in dataset.labels],
+        "label_task_count": 0,
+        "workforce_task_count": 0,
+        "exist_workforce_task": False,
+        "exist_running_task": False,
+        "running_tasks_id": [],
+        "inner_work_path": inner,
+        "inner_annotation_path": f"{inner}annotation/",
+        "inner_data_path": f"{inner}data/",
+        "inner_log_path": f"{inner}logs/",
+        "inner_temp_path": f"{inner}temp/",
+        "inner_task_path": f"{inner}task/",
+        "feature_supports": ["0"],
+        "managed": dataset.managed,
+        "import_data": dataset.import_data,
+        "content_labeling": True,
+        "schema": [dict(column) for column in dataset.schema],
+        "dataset_tags": [],
+    }
+    if dataset.label_format is not None:
+        view["label_format"] = dict(dataset.label_format)
+    return view
+
+
+async def list_datasets(request: Request) -> Response:
+    query = request.query_params
+    offset = _whole(query.get("offset"), "offset", default=0, least=0)
+    limit = _whole(query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST)
+    sort_by = _choice(query.get("sort_by"), "sort_by", SORT_KEYS)
+    order = _choice(query.get("order"), "order", ORDERS, default="desc")
+    dataset_type = None
+    if query.get("dataset_type", "") != "":
+        dataset_type = _whole(query.get("dataset_type"), "dataset_type", default=0, least=0)
+        if dataset_type not in DATASET_TYPES:
+            raise InvalidInput.one("dataset_type", "is not a dataset type")
+    total, page = world_of(request).datasets.page(
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        order=order,
+        search=query.get("search_content", ""),
+        dataset_type=dataset_type,
+        workspace_id=query.get("workspace_id") or None,
+    )
+    return answer(request, {"total_number": total, "datasets": [dataset_view(d) for d in page]})
+
+
+async def create_dataset(request: Request) -> Response:
+    body = await read_json_object(request, require_media_type=False)
+    validate(VENDOR, "create_dataset", body)
+    dataset = world_of(request).datasets.create(
+        name=body["dataset_name"],
+        data_sources=body["data_sources"],
+        work_path=body["work_path"],
+        work_path_type=body["work_path_type"],
+        dataset_type=body.get("dataset_type", 0),
+        description=body.get("description", ""),
+        labels=body.get("labels"),
+        schema=body.get("schema"),
+        workspace_id=body.get("workspace_id", "0"),
+        data_format=body.get("data_format", "Default"),
+        managed=body.get("managed", False),
+        import_data=body.get("import_data", False),
+        import_annotations=body.get("import_annotations", True),
+        label_format=body.get("label_format"),
+    )
+    return answer(request, {"dataset_id": dataset.id}, 201)
+
+
+async def describe_dataset(request: Request) -> Response:
+    dataset = world_of(request).datasets.get(request.path_params["dataset_id"])
+    return answer(request, dataset_view(dataset))
+
+
+async def update_dataset(request: Request) -> Response:
+    body = await read_json_object(request, require_media_type=False)
+    validate(VENDOR, "update_dataset", body)
+    dataset = world_of(request).datasets.update(
+        request.path_params["dataset_id"],
+        name=body.get("dataset_name"),
+        description=body.get("description"),
+        current_version_id=body.get("current_version_id"),
+        add_labels=body.get("add_labels"),
+        update_labels=body.get("update_labels"),
+        delete_labels=body.get("delete_labels"),
+    )
+    return answer(request, {"dataset_id": dataset.id})
+
+
+async def delete_dataset(request: Request) -> Response:
+    world_of(request).datasets.delete(request.path_params["dataset_id"])
+    return Response(status_code=204, headers={"X-Request-Id": request_id(request.scope)})
+
+
+def _whole(
+    value: str | None, name: str, *, default: int, least: int, most: int | None = None
+) -> int:
+    if value is None or value == "":
+        return default
+    text = value.strip()
+    number = int(text) if text.isascii() and text.isdigit() else -1
+    if number < least or (most is not None and number > most):
+        bound = f" to {most}" if most is not None else " or more"
+        raise InvalidInput.one(name, f"must be a whole number from {least}{bound}")
+    return number
+
+
+def _choice(
+    value: str | None, name: str, options: tuple[Choice, ...], default: Choice | None = None
+) -> Choice:
+    chosen = value or default or options[0]
+    for option in options:
+        if option == chosen:
+            return option
+    raise InvalidInput.one(name, "must be one of " + ", ".join(options))
+
+
+PATH = "/v2/{project_id}/datasets"
+routes = [
+    Route(PATH, list_datasets, methods=["GET"]),
+    Route(PATH, create_dataset, methods=["POST"]),
+    Route(PATH + "/{dataset_id}", describe_dataset, methods=["GET"]),
+    Route(PATH + "/{dataset_id}", update_dataset, methods=["PUT"]),
+    Route(PATH + "/{dataset_id}", delete_dataset, methods=["DELETE"]),
+]

@@ -1,0 +1,130 @@
+"""ModelArts refusals: ``{"error_code": "ModelArts.xxxx", "error_msg": "..."}``.
+
+FOUND: that body, with 401/403/404 as the pages say and **400** for almost every
+business-rule failure, "does not exist" included (the error-code appendix).
+INFERRED (the appendix lists some codes under two statuses): a missing or malformed
+auth header is 401 ``ModelArts.0205``/``0206``, a bad signature or unknown AK 403
+``ModelArts.0206``, a bad or expired token 401 ``ModelArts.0203``/``0202``, a URL
+project that is not the credential's 403 ``ModelArts.0210``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mockserver.core.errors import (
+    Forbidden,
+    InvalidInput,
+    MethodNotAllowed,
+    MockError,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
+
+
+class ModelArtsError(MockError):
+    """A refusal with its documented code."""
+
+    code: ClassVar[str] = "ModelArts.0101"
+
+
+class NoAuthHeader(Unauthenticated):
+    code = "ModelArts.0205"
+    message = "The request has no authorization header or token."
+
+
+class BadAuthHeader(Unauthenticated):
+    code = "ModelArts.0206"
+    message = "The authorization header is malformed."
+
+
+class TokenInvalid(Unauthenticated):
+    code = "ModelArts.0203"
+    message = "The token is invalid."
+
+
+class TokenExpired(Unauthenticated):
+    code = "ModelArts.0202"
+    message = "The token has expired."
+
+
+class SignatureRefused(Forbidden):
+    code = "ModelArts.0206"
+    message = "Invalid AK/SK."
+
+
+class ProjectMismatch(Forbidden):
+    code = "ModelArts.0210"
+    message = "The project id in the URL does not match the credential's project."
+
+
+class DatasetMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4352"
+    message = "The dataset does not exist."
+
+
+class DatasetExists(ModelArtsError):
+    status = 400
+    code = "ModelArts.4351"
+    message = "The dataset already exists."
+
+
+CODES: dict[type[MockError], str] = {
+    InvalidInput: "ModelArts.0104",
+    NotFound: "ModelArts.0104",
+    MethodNotAllowed: "ModelArts.0104",
+    RateLimited: "ModelArts.4395",
+}
+
+
+def error_body(error: MockError) -> tuple[int, dict[str, str]]:
+    code = getattr(error, "code", None) or next(
+        (c for kind, c in CODES.items() if isinstance(error, kind)), "ModelArts.0010"
+    )
+    message = error.detail
+    if isinstance(error, InvalidInput):
+        message = "; ".join(f"{e.field}: {e.message}" for e in error.errors) or message
+    status = error.status
+    if isinstance(error, NotFound) and not isinstance(error, ModelArtsError):
+        status = 404  # an unknown route, not a missing resource
+    return status, {"error_code": code, "error_msg": message}
+
+
+class ParameterInvalid(ModelArtsError):
+    """A field breaks a documented content rule; the message names the field."""
+
+    status = 400
+    code = "ModelArts.4396"
+    message = "The parameter is invalid."
+
+
+class ObsPathInvalid(ModelArtsError):
+    status = 400
+    code = "ModelArts.4313"
+    message = "The OBS path is invalid."
+
+
+class SubDirectoryRequired(ModelArtsError):
+    status = 400
+    code = "ModelArts.4205"
+    message = "A sub-directory must be given as the dataset input or output path."
+
+
+class DatasetVersionMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4353"
+    message = "The dataset version does not exist."
+
+
+class LabelMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4410"
+    message = "The label does not exist."
+
+
+class LabelExists(ModelArtsError):
+    status = 400
+    code = "ModelArts.4411"
+    message = "The label already exists."
