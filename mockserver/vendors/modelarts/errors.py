@@ -128,3 +128,21 @@ class LabelExists(ModelArtsError):
     status = 400
     code = "ModelArts.4411"
     message = "The label already exists."
+
+
+class SampleMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4420"
+    message = "The sample does not exist."
+
+
+class SampleUploadFailed(ModelArtsError):
+    status = 400
+    code = "ModelArts.4421"
+    message = "Failed to upload the sample."
+
+
+class SampleExists(ModelArtsError):
+    status = 400
+    code = "ModelArts.4422"
+    message = "The sample already exists."

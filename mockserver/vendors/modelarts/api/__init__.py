@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import datasets, iam
+from . import datasets, iam, labels, samples
 
-routes = [*iam.routes, *datasets.routes]
+routes = [*iam.routes, *datasets.routes, *samples.routes, *labels.routes]

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from mockserver.core.context import TENANT, tenant_of
-from mockserver.core.errors import MockError
+from mockserver.core.errors import InvalidInput, MockError
 from mockserver.core.wire import JSONBody
 
 from ..backend import ModelArtsWorld
@@ -37,3 +37,17 @@ def answer(request: Request, body: Any, status: int = 200, **headers: str) -> Re
 def render_error(error: MockError, scope: Scope) -> Response:
     status, body = error_body(error)
     return JSONBody(body, status_code=status, headers={"X-Request-Id": request_id(scope)})
+
+
+def whole_number(
+    value: str | None, name: str, *, default: int, least: int, most: int | None = None
+) -> int:
+    """A query parameter that must be a whole number in ``[least, most]`` (400 naming it)."""
+    if value is None or value == "":
+        return default
+    text = value.strip()
+    number = int(text) if text.isascii() and text.isdigit() else -1
+    if number < least or (most is not None and number > most):
+        bound = f" to {most}" if most is not None else " or more"
+        raise InvalidInput.one(name, f"must be a whole number from {least}{bound}")
+    return number

@@ -29,7 +29,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.datasets import DATASET_TYPES, Dataset, Order, SortBy
-from .common import answer, request_id, world_of
+from .common import answer, request_id, whole_number, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -61,9 +61,9 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
         "next_version_num": 1,
         "dataset_version_count": 0,
         "versions": [],
-        "total_sample_count": 0,
-        "annotated_sample_count": 0,
-        "unconfirmed_sample_count": 0,
+        "total_sample_count": dataset.total_sample_count,
+        "annotated_sample_count": dataset.annotated_sample_count,
+        "unconfirmed_sample_count": dataset.unconfirmed_sample_count,
         "deleted_sample_count": 0,
         "loading_sample_count": 0,
         "labels": [dict(label) for label in dataset.labels],
@@ -92,13 +92,15 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
 
 async def list_datasets(request: Request) -> Response:
     query = request.query_params
-    offset = _whole(query.get("offset"), "offset", default=0, least=0)
-    limit = _whole(query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST)
+    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
+    limit = whole_number(
+        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
+    )
     sort_by = _choice(query.get("sort_by"), "sort_by", SORT_KEYS)
     order = _choice(query.get("order"), "order", ORDERS, default="desc")
     dataset_type = None
     if query.get("dataset_type", "") != "":
-        dataset_type = _whole(query.get("dataset_type"), "dataset_type", default=0, least=0)
+        dataset_type = whole_number(query.get("dataset_type"), "dataset_type", default=0, least=0)
         if dataset_type not in DATASET_TYPES:
             raise InvalidInput.one("dataset_type", "is not a dataset type")
     total, page = world_of(request).datasets.page(
@@ -156,21 +158,9 @@ async def update_dataset(request: Request) -> Response:
 
 
 async def delete_dataset(request: Request) -> Response:
-    world_of(request).datasets.delete(request.path_params["dataset_id"])
+    world = world_of(request)
+    world.samples.forget(world.datasets.delete(request.path_params["dataset_id"]).id)
     return Response(status_code=204, headers={"X-Request-Id": request_id(request.scope)})
-
-
-def _whole(
-    value: str | None, name: str, *, default: int, least: int, most: int | None = None
-) -> int:
-    if value is None or value == "":
-        return default
-    text = value.strip()
-    number = int(text) if text.isascii() and text.isdigit() else -1
-    if number < least or (most is not None and number > most):
-        bound = f" to {most}" if most is not None else " or more"
-        raise InvalidInput.one(name, f"must be a whole number from {least}{bound}")
-    return number
 
 
 def _choice(

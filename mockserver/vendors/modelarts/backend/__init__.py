@@ -13,6 +13,7 @@ from mockserver.core.vendor import WorldContext
 
 from .access import Access
 from .datasets import Datasets
+from .samples import Samples
 
 __all__ = ["ModelArtsWorld"]
 
@@ -23,6 +24,7 @@ class ModelArtsWorld:
         self.project_id = context.credential
         self.access = Access(context.clock, context.rng, self.project_id, context.setup)
         self.datasets = Datasets(context.clock, context.rng)
+        self.samples = Samples(context.clock, context.rng)
 
     def handle(self, event: Event) -> None:
         """Carries out the project's scheduled steps (imports, publishing, labeling)."""

@@ -35,6 +35,7 @@ from ..errors import (
     ParameterInvalid,
     SubDirectoryRequired,
 )
+from . import labels as label_rules
 
 DATASET_TYPES = (0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900)
 TABLE_TYPE = 400
@@ -70,6 +71,9 @@ class Dataset:
     import_annotations: bool = True
     label_format: dict[str, Any] | None = None
     status: int = STATUS_NORMAL
+    total_sample_count: int = 0
+    annotated_sample_count: int = 0
+    unconfirmed_sample_count: int = 0
 
     @property
     def dataset_format(self) -> int:
@@ -316,3 +320,52 @@ class Datasets:
         position = bisect.bisect_left(self._names, dataset.name)
         del self._names[position]
         del self._id_of_name[dataset.name]
+
+    # Labels one at a time: a batch answers item by item, so each call stands alone.
+
+    def labels_page(self, dataset_id: str, *, offset: int, limit: int) -> tuple[int, list[Any]]:
+        kept = self.get(dataset_id).labels
+        return len(kept), [dict(label) for label in kept[offset : offset + limit]]
+
+    def add_label(self, dataset_id: str, label: Mapping[str, Any], where: str) -> dict[str, Any]:
+        dataset = self.get(dataset_id)
+        name = label_rules.check_label(label, where)
+        if any(str(kept["name"]) == name for kept in dataset.labels):
+            raise LabelExists(f"{where}.name: the label {name!r} already exists")
+        dataset.labels.append(dict(label))
+        dataset.update_time = self._now()
+        return dict(label)
+
+    def change_label(
+        self,
+        dataset_id: str,
+        changes: Mapping[str, Any],
+        where: str,
+        label_type: int | None = None,
+        name_field: str | None = None,
+    ) -> dict[str, Any]:
+        """Applies an update (``@modelarts:rename_to`` renames) after checking all of it.
+
+        ``where`` prefixes the fields a refusal names (``""``: the body is the label).
+        """
+        dataset = self.get(dataset_id)
+        name = label_rules.check_label(changes, where)
+        named_by = name_field or label_rules.at(where, "name")
+        index = label_rules.position(dataset.labels, name, named_by, label_type)
+        target = label_rules.new_name(changes, where)
+        if target is not None and target != name:
+            if any(str(kept["name"]) == target for kept in dataset.labels):
+                rename = label_rules.at(where, f"property.{label_rules.RENAME_TO}")
+                raise LabelExists(f"{rename}: the label {target!r} already exists")
+        dataset.labels[index] = label_rules.merged(dataset.labels[index], changes)
+        dataset.update_time = self._now()
+        return dict(dataset.labels[index])
+
+    def remove_label(
+        self, dataset_id: str, name: str, where: str, label_type: int | None = None
+    ) -> dict[str, Any]:
+        dataset = self.get(dataset_id)
+        index = label_rules.position(dataset.labels, name, where, label_type)
+        removed = dataset.labels.pop(index)
+        dataset.update_time = self._now()
+        return removed

@@ -1,0 +1,192 @@
+"""Samples: ``/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples``.
+
+FOUND: UploadSamplesJson (POST, 200) answers ``{"success", "results": [{"success",
+"name", "info"}]}`` with the sample id as ``info``; ListSamples (GET, 200) pages with
+``offset``/``limit`` (1–100, default 10), filters with ``sample_state``,
+``label_name`` and ``search_conditions`` and answers ``{"sample_count", "samples"}``;
+DescribeSample (GET, 200) answers the sample; UpdateSamples (PUT, 200) and
+DeleteSamples (POST ``.../samples/delete``, 200) answer the BatchResponse envelope.
+
+INFERRED: ``offset`` counts records; a batch answers one result per item in the
+order given, and is ``success`` only if every item is; a failed item carries its
+``error_code`` and an ``error_msg`` naming its field; a body that fails its schema
+is refused whole (400 ``ModelArts.0104``) and changes nothing; ``search_conditions``
+is a JSON array whose ``sample_name`` (part of the name, case aside) and
+``label_list`` (label names, ``op`` AND | OR) keys are honoured, others ignored;
+other documented query parameters are accepted and change nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver.core.errors import InvalidInput
+from mockserver.core.validation import validate
+from mockserver.core.wire import read_json_object
+
+from ..backend.samples import SAMPLE_STATES, Match, Outcome, Sample
+from ..errors import ModelArtsError
+from .common import answer, whole_number, world_of
+
+VENDOR = "modelarts"
+LIMIT_DEFAULT, LIMIT_MOST = 10, 100
+
+
+def sample_view(sample: Sample) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "sample_id": sample.id,
+        "sample_name": sample.name,
+        "sample_type": sample.sample_type,
+        "sample_status": sample.status,
+        "sample_dir": sample.sample_dir,
+        "sample_size": sample.size,
+        "sample_time": sample.time,
+        "source": sample.source if sample.source is not None else sample.location,
+        "sample_data": [],
+        "labels": [dict(label) for label in sample.labels],
+        "metadata": dict(sample.metadata),
+        "labelers": [],
+    }
+    if sample.usage is not None:
+        view["sample_usage"] = sample.usage
+    if sample.worker_id is not None:
+        view["worker_id"] = sample.worker_id
+    return view
+
+
+def _failure(error: ModelArtsError) -> dict[str, Any]:
+    return {"success": False, "error_code": error.code, "error_msg": error.detail}
+
+
+def _batch(results: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"success": all(result["success"] for result in results), "results": results}
+
+
+def _plain(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    return _batch(
+        [
+            {"success": True} if isinstance(outcome, Sample) else _failure(outcome)
+            for outcome in outcomes
+        ]
+    )
+
+
+async def upload_samples(request: Request) -> Response:
+    body = await read_json_object(request, require_media_type=False)
+    validate(VENDOR, "upload_samples", body)
+    world = world_of(request)
+    dataset = world.datasets.get(request.path_params["dataset_id"])
+    outcomes = world.samples.upload(
+        dataset, body["samples"], final_annotation=body.get("final_annotation", True)
+    )
+    results: list[dict[str, Any]] = []
+    for item, outcome in zip(body["samples"], outcomes, strict=True):
+        if isinstance(outcome, Sample):
+            results.append({"success": True, "name": outcome.location, "info": outcome.id})
+        else:
+            results.append({**_failure(outcome), "name": str(item.get("name", ""))})
+    return answer(request, _batch(results))
+
+
+async def list_samples(request: Request) -> Response:
+    query = request.query_params
+    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
+    limit = whole_number(
+        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
+    )
+    state = query.get("sample_state") or None
+    if state is not None and state not in SAMPLE_STATES:
+        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
+    world = world_of(request)
+    dataset = world.datasets.get(request.path_params["dataset_id"])
+    match = _matcher(query.get("label_name") or None, query.get("search_conditions") or None)
+    total, page = world.samples.page(dataset, offset=offset, limit=limit, state=state, match=match)
+    return answer(request, {"sample_count": total, "samples": [sample_view(s) for s in page]})
+
+
+async def describe_sample(request: Request) -> Response:
+    world = world_of(request)
+    dataset = world.datasets.get(request.path_params["dataset_id"])
+    sample = world.samples.get(dataset, request.path_params["sample_id"])
+    return answer(request, sample_view(sample))
+
+
+async def update_samples(request: Request) -> Response:
+    body = await read_json_object(request, require_media_type=False)
+    validate(VENDOR, "update_samples", body)
+    world = world_of(request)
+    dataset = world.datasets.get(request.path_params["dataset_id"])
+    return answer(request, _plain(world.samples.update(dataset, body["samples"])))
+
+
+async def delete_samples(request: Request) -> Response:
+    body = await read_json_object(request, require_media_type=False)
+    validate(VENDOR, "delete_samples", body)
+    world = world_of(request)
+    dataset = world.datasets.get(request.path_params["dataset_id"])
+    return answer(request, _plain(world.samples.delete(dataset, body["samples"])))
+
+
+def _matcher(label_name: str | None, conditions: str | None) -> Match | None:
+    tests: list[Match] = []
+    if label_name is not None:
+        tests.append(lambda s: any(str(label.get("name")) == label_name for label in s.labels))
+    if conditions is not None:
+        try:
+            parsed = json.loads(conditions)
+        except ValueError:
+            raise InvalidInput.one("search_conditions", "must be a JSON array") from None
+        if isinstance(parsed, dict):
+            parsed = [parsed]
+        if not isinstance(parsed, list) or not all(isinstance(c, dict) for c in parsed):
+            raise InvalidInput.one("search_conditions", "must be a JSON array of objects")
+        for index, condition in enumerate(parsed):
+            tests.extend(_condition(condition, f"search_conditions.{index}"))
+    if not tests:
+        return None
+    return lambda sample: all(test(sample) for test in tests)
+
+
+def _condition(condition: dict[str, Any], where: str) -> list[Match]:
+    tests: list[Match] = []
+    name = condition.get("sample_name")
+    if isinstance(name, str) and name:
+        needle = name.casefold()
+        tests.append(lambda s: needle in s.name.casefold())
+    label_list = condition.get("label_list")
+    if label_list is not None:
+        if not isinstance(label_list, dict) or not isinstance(label_list.get("labels", []), list):
+            raise InvalidInput.one(f"{where}.label_list", "must be an object with a labels list")
+        wanted = {
+            str(label.get("name"))
+            for label in label_list.get("labels", [])
+            if isinstance(label, dict)
+        }
+        op = str(label_list.get("op", "OR")).upper()
+        if op not in ("AND", "OR"):
+            raise InvalidInput.one(f"{where}.label_list.op", "must be AND or OR")
+        if wanted:
+            joined = all if op == "AND" else any
+
+            def has_labels(sample: Sample) -> bool:
+                held = {str(label.get("name")) for label in sample.labels}
+                return joined(name in held for name in wanted)
+
+            tests.append(has_labels)
+    return tests
+
+
+PATH = "/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples"
+routes = [
+    Route(PATH, list_samples, methods=["GET"]),
+    Route(PATH, upload_samples, methods=["POST"]),
+    Route(PATH, update_samples, methods=["PUT"]),
+    Route(PATH + "/delete", delete_samples, methods=["POST"]),
+    Route(PATH + "/{sample_id}", describe_sample, methods=["GET"]),
+]

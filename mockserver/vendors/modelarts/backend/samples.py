@@ -1,0 +1,281 @@
+"""A project's dataset samples: upload, list a page, describe, relabel, delete.
+
+FOUND: sample ids are 32 lowercase hex; times are epoch milliseconds; a sample
+name is at most 1024 characters and its bytes come base64-encoded; a sample's
+state is ``__ALL__`` (labeled) or ``__NONE__`` (unlabeled) among the documented
+states; an update with no (or empty) ``labels`` clears the sample's labels;
+batch writes answer per item.
+
+INFERRED: samples keep upload order (a page is a slice of that order, per state
+too); a name is unique within its dataset (a second one is ``ModelArts.4422``);
+data that is not base64 fails the upload (``ModelArts.4421``); a sample with no
+name is named by its id; uploaded files land in the dataset's input directory;
+labels uploaded with ``final_annotation`` false await confirmation
+(``__AUTO_ANNOTATION__``, counted as unconfirmed) until an update labels the
+sample; sample labels are kept as given, not checked against the dataset's
+labels; ``delete_source`` changes nothing (OBS is not emulated).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.core.clock import Clock
+from mockserver.core.rng import Rng
+
+from ..errors import ModelArtsError, SampleExists, SampleMissing, SampleUploadFailed
+from .datasets import Dataset, obs_directory
+
+LABELED, UNLABELED, UNCONFIRMED = "__ALL__", "__NONE__", "__AUTO_ANNOTATION__"
+SAMPLE_STATES = (
+    "__ALL__",
+    "__NONE__",
+    "__UNCHECK__",
+    "__ACCEPTED__",
+    "__REJECTED__",
+    "__UNREVIEWED__",
+    "__REVIEWED__",
+    "__WORKFORCE_SAMPLED__",
+    "__WORKFORCE_SAMPLED_UNCHECK__",
+    "__WORKFORCE_SAMPLED_CHECKED__",
+    "__WORKFORCE_SAMPLED_ACCEPTED__",
+    "__WORKFORCE_SAMPLED_REJECTED__",
+    "__AUTO_ANNOTATION__",
+)
+SAMPLE_ID_LENGTH = 32
+NAME_MOST = 1024
+
+
+@dataclass(slots=True)
+class Sample:
+    id: str
+    seq: int  # upload order
+    name: str
+    sample_type: int
+    status: str
+    sample_dir: str
+    size: int
+    time: int  # epoch milliseconds
+    labels: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    usage: str | None = None
+    worker_id: str | None = None
+    source: str | None = None
+
+    @property
+    def location(self) -> str:
+        return f"obs:/{self.sample_dir}{self.name}"
+
+
+class _Order:
+    """Ids in upload order: a page is a slice; removal finds its place by bisection."""
+
+    __slots__ = ("seqs", "ids")
+
+    def __init__(self) -> None:
+        self.seqs: list[int] = []
+        self.ids: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, sample: Sample) -> None:
+        self.seqs.append(sample.seq)  # seqs only grow
+        self.ids.append(sample.id)
+
+    def remove(self, sample: Sample) -> None:
+        position = bisect.bisect_left(self.seqs, sample.seq)
+        del self.seqs[position]
+        del self.ids[position]
+
+
+class DatasetSamples:
+    """One dataset's samples, indexed by id, by name and by state."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Sample] = {}
+        self.by_name: dict[str, str] = {}
+        self.order = _Order()
+        self.states: dict[str, _Order] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def count(self, state: str) -> int:
+        index = self.states.get(state)
+        return len(index) if index is not None else 0
+
+    def add(self, sample: Sample) -> None:
+        self.by_id[sample.id] = sample
+        self.by_name[sample.name] = sample.id
+        self.order.add(sample)
+        self.states.setdefault(sample.status, _Order()).add(sample)
+
+    def remove(self, sample: Sample) -> None:
+        del self.by_id[sample.id]
+        del self.by_name[sample.name]
+        self.order.remove(sample)
+        self.states[sample.status].remove(sample)
+
+    def restate(self, sample: Sample, status: str) -> None:
+        if status == sample.status:
+            return
+        self.states[sample.status].remove(sample)
+        sample.status = status
+        # keep the state index in upload order: insert by bisection
+        index = self.states.setdefault(status, _Order())
+        position = bisect.bisect_left(index.seqs, sample.seq)
+        index.seqs.insert(position, sample.seq)
+        index.ids.insert(position, sample.id)
+
+
+Outcome = Sample | ModelArtsError
+Match = Callable[[Sample], bool]
+
+
+class Samples:
+    """Every dataset's samples in a project, keyed by dataset id."""
+
+    def __init__(self, clock: Clock, rng: Rng) -> None:
+        self._clock = clock
+        self._rng = rng
+        self._sets: dict[str, DatasetSamples] = {}
+        self._seq = 0
+
+    def _now(self) -> int:
+        return int(self._clock.now() * 1000)
+
+    def of(self, dataset: Dataset) -> DatasetSamples:
+        return self._sets.setdefault(dataset.id, DatasetSamples())
+
+    def forget(self, dataset_id: str) -> None:
+        self._sets.pop(dataset_id, None)
+
+    def _new_id(self, held: DatasetSamples) -> str:
+        while True:
+            candidate = self._rng.hex(SAMPLE_ID_LENGTH)
+            if candidate not in held.by_id:
+                return candidate
+
+    def upload(
+        self, dataset: Dataset, items: Iterable[Mapping[str, Any]], *, final_annotation: bool = True
+    ) -> list[Outcome]:
+        held = self.of(dataset)
+        directory = _upload_directory(dataset)
+        outcomes: list[Outcome] = []
+        for index, item in enumerate(items):
+            where = f"samples.{index}"
+            try:
+                size = len(base64.b64decode(str(item["data"]), validate=True))
+            except (binascii.Error, ValueError):
+                outcomes.append(SampleUploadFailed(f"{where}.data: is not base64-encoded"))
+                continue
+            sample_id = self._new_id(held)
+            name = str(item.get("name") or sample_id)
+            if name in held.by_name:
+                outcomes.append(SampleExists(f"{where}.name: a sample named {name!r} exists"))
+                continue
+            labels = [dict(label) for label in item.get("labels") or []]
+            status = UNLABELED
+            if labels:
+                status = LABELED if final_annotation else UNCONFIRMED
+            self._seq += 1
+            sample = Sample(
+                id=sample_id,
+                seq=self._seq,
+                name=name,
+                sample_type=int(item.get("sample_type", 0)),
+                status=status,
+                sample_dir=directory,
+                size=size,
+                time=self._now(),
+                labels=labels,
+                metadata=dict(item.get("metadata") or {}),
+            )
+            held.add(sample)
+            outcomes.append(sample)
+        self._recount(dataset)
+        return outcomes
+
+    def get(self, dataset: Dataset, sample_id: str) -> Sample:
+        sample = self.of(dataset).by_id.get(sample_id)
+        if sample is None:
+            raise SampleMissing(f"sample_id: the sample {sample_id} does not exist")
+        return sample
+
+    def page(
+        self,
+        dataset: Dataset,
+        *,
+        offset: int,
+        limit: int,
+        state: str | None = None,
+        match: Match | None = None,
+    ) -> tuple[int, list[Sample]]:
+        """The total that matches, and the page ``[offset, offset + limit)`` of it."""
+        held = self.of(dataset)
+        index = held.order if state is None else held.states.get(state, _Order())
+        if match is None:
+            return len(index), [held.by_id[key] for key in index.ids[offset : offset + limit]]
+        matching = [held.by_id[key] for key in index.ids if match(held.by_id[key])]
+        return len(matching), matching[offset : offset + limit]
+
+    def update(self, dataset: Dataset, items: Iterable[Mapping[str, Any]]) -> list[Outcome]:
+        held = self.of(dataset)
+        outcomes: list[Outcome] = []
+        for index, item in enumerate(items):
+            sample = held.by_id.get(str(item["sample_id"]))
+            if sample is None:
+                outcomes.append(
+                    SampleMissing(
+                        f"samples.{index}.sample_id: the sample {item['sample_id']} does not exist"
+                    )
+                )
+                continue
+            sample.labels = [dict(label) for label in item.get("labels") or []]
+            if "metadata" in item:
+                sample.metadata = dict(item["metadata"] or {})
+            if "sample_type" in item:
+                sample.sample_type = int(item["sample_type"])
+            for key, name in (("sample_usage", "usage"), ("worker_id", "worker_id")):
+                if key in item:
+                    setattr(sample, name, str(item[key]))
+            if "source" in item:
+                sample.source = str(item["source"])
+            held.restate(sample, LABELED if sample.labels else UNLABELED)
+            outcomes.append(sample)
+        self._recount(dataset)
+        return outcomes
+
+    def delete(self, dataset: Dataset, sample_ids: Iterable[str]) -> list[Outcome]:
+        held = self.of(dataset)
+        outcomes: list[Outcome] = []
+        for index, sample_id in enumerate(sample_ids):
+            sample = held.by_id.get(sample_id)
+            if sample is None:
+                outcomes.append(
+                    SampleMissing(f"samples.{index}: the sample {sample_id} does not exist")
+                )
+                continue
+            held.remove(sample)
+            outcomes.append(sample)
+        self._recount(dataset)
+        return outcomes
+
+    def _recount(self, dataset: Dataset) -> None:
+        held = self.of(dataset)
+        dataset.total_sample_count = len(held)
+        dataset.annotated_sample_count = held.count(LABELED)
+        dataset.unconfirmed_sample_count = held.count(UNCONFIRMED)
+
+
+def _upload_directory(dataset: Dataset) -> str:
+    for source in dataset.data_sources:
+        if source.get("data_type", 0) == 0 and "data_path" in source:
+            return obs_directory(str(source["data_path"]), "data_path")
+    return f"{dataset.inner_work_path}data/"
