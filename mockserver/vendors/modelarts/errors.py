@@ -146,3 +146,69 @@ class SampleExists(ModelArtsError):
     status = 400
     code = "ModelArts.4422"
     message = "The sample already exists."
+
+
+class WorkforceMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4601"
+    message = "The workforce does not exist."
+
+
+class WorkforceExists(ModelArtsError):
+    status = 400
+    code = "ModelArts.4602"
+    message = "The workforce already exists."
+
+
+class WorkerMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4604"
+    message = "The worker does not exist."
+
+
+class WorkerExists(ModelArtsError):
+    status = 400
+    code = "ModelArts.4605"
+    message = "The worker already exists."
+
+
+class WorkerHasTask(ModelArtsError):
+    status = 400
+    code = "ModelArts.4628"
+    message = "A worker who has a task cannot be deleted."
+
+
+class VersionPublishLimited(ModelArtsError):
+    status = 400
+    code = "ModelArts.4370"
+    message = "Only one version of a dataset can be released per minute."
+
+
+class DatasetVersionExists(ModelArtsError):
+    status = 400
+    code = "ModelArts.4371"
+    message = "The dataset version already exists."
+
+
+class ImportTaskRunning(ModelArtsError):
+    status = 400
+    code = "ModelArts.4356"
+    message = "The dataset already has a running import task."
+
+
+class ImportTaskMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4612"
+    message = "The task does not exist."
+
+
+class WorkforceTaskMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4619"
+    message = "The workforce task does not exist."
+
+
+class WorkforceTaskExists(ModelArtsError):
+    status = 400
+    code = "ModelArts.4620"
+    message = "The workforce task already exists."

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from . import datasets, iam, labels, samples
+from . import datasets, iam, imports, labels, samples, versions, workforces
 
-routes = [*iam.routes, *datasets.routes, *samples.routes, *labels.routes]
+routes = [
+    *iam.routes,
+    *datasets.routes,
+    *samples.routes,
+    *labels.routes,
+    *workforces.routes,
+    *versions.routes,
+    *imports.routes,
+]

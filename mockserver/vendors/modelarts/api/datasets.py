@@ -11,9 +11,10 @@ milliseconds. The inner paths are ``<work_path><name>-<id>/{annotation,data,logs
 INFERRED: ``offset`` counts records; a bad paging or sorting parameter is 400
 ``ModelArts.0104`` naming it; ``dataset_type`` and ``workspace_id`` also filter the
 list; other documented query parameters are accepted and change nothing (no
-samples, versions or running tasks exist yet); counters a dataset without samples
-would show are zero; ``enterprise_project_id`` is ``"0"``; a dataset has no
-current version (``current_version_id``/``current_version_name`` are ``""``).
+versions are not listed inline); counters a dataset without samples would show
+are zero; ``enterprise_project_id`` is ``"0"``; until a version is published the
+dataset has no current version (``current_version_id``/``current_version_name``
+are ``""``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.datasets import DATASET_TYPES, Dataset, Order, SortBy
+from ..backend.versions import NORMAL
+from ..errors import DatasetVersionMissing
 from .common import answer, request_id, whole_number, world_of
 
 VENDOR = "modelarts"
@@ -56,10 +59,10 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
         "create_time": dataset.create_time,
         "update_time": dataset.update_time,
         "data_update_time": dataset.create_time,
-        "current_version_id": "",
-        "current_version_name": "",
-        "next_version_num": 1,
-        "dataset_version_count": 0,
+        "current_version_id": dataset.current_version_id,
+        "current_version_name": dataset.current_version_name,
+        "next_version_num": dataset.next_version_num,
+        "dataset_version_count": dataset.dataset_version_count,
         "versions": [],
         "total_sample_count": dataset.total_sample_count,
         "annotated_sample_count": dataset.annotated_sample_count,
@@ -145,11 +148,27 @@ async def describe_dataset(request: Request) -> Response:
 async def update_dataset(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "update_dataset", body)
-    dataset = world_of(request).datasets.update(
-        request.path_params["dataset_id"],
+    world = world_of(request)
+    dataset_id = request.path_params["dataset_id"]
+    current = None
+    wanted = body.get("current_version_id")
+    if wanted:
+        try:
+            version = world.versions.get(dataset_id, wanted)
+        except DatasetVersionMissing:
+            raise DatasetVersionMissing(
+                f"current_version_id: the version {wanted} does not exist"
+            ) from None
+        if version.status != NORMAL:
+            raise DatasetVersionMissing(
+                f"current_version_id: the version {wanted} is not published yet"
+            )
+        current = (version.id, version.name)
+    dataset = world.datasets.update(
+        dataset_id,
         name=body.get("dataset_name"),
         description=body.get("description"),
-        current_version_id=body.get("current_version_id"),
+        current_version=current,
         add_labels=body.get("add_labels"),
         update_labels=body.get("update_labels"),
         delete_labels=body.get("delete_labels"),

@@ -13,7 +13,12 @@ from mockserver.core.vendor import WorldContext
 
 from .access import Access
 from .datasets import Datasets
+from .imports import ACTION_PREFIX as IMPORT_ACTIONS
+from .imports import Imports
 from .samples import Samples
+from .versions import ACTION_PREFIX as VERSION_ACTIONS
+from .versions import Versions
+from .workforces import Workforces
 
 __all__ = ["ModelArtsWorld"]
 
@@ -25,13 +30,23 @@ class ModelArtsWorld:
         self.access = Access(context.clock, context.rng, self.project_id, context.setup)
         self.datasets = Datasets(context.clock, context.rng)
         self.samples = Samples(context.clock, context.rng)
+        self.workforces = Workforces(context.clock, context.rng)
+        self.versions = Versions(context.clock, context.rng, context.scheduler, self.datasets)
+        self.imports = Imports(context, self.datasets, self.samples)
 
     def handle(self, event: Event) -> None:
         """Carries out the project's scheduled steps (imports, publishing, labeling)."""
+        if event.action.startswith(VERSION_ACTIONS):
+            self.versions.handle(event)
+        elif event.action.startswith(IMPORT_ACTIONS):
+            self.imports.handle(event)
 
     def summary(self) -> dict[str, Any]:
         return {
             "tokens": len(self.access.tokens),
             "credentials": len(self.access.keys),
             "datasets": len(self.datasets),
+            "workforces": len(self.workforces),
+            "workers": self.workforces.worker_count,
+            "workforce_tasks": self.workforces.task_count,
         }

@@ -28,7 +28,6 @@ from mockserver.core.rng import Rng
 from ..errors import (
     DatasetExists,
     DatasetMissing,
-    DatasetVersionMissing,
     LabelExists,
     LabelMissing,
     ObsPathInvalid,
@@ -74,6 +73,10 @@ class Dataset:
     total_sample_count: int = 0
     annotated_sample_count: int = 0
     unconfirmed_sample_count: int = 0
+    current_version_id: str = ""
+    current_version_name: str = ""
+    next_version_num: int = 1
+    dataset_version_count: int = 0
 
     @property
     def dataset_format(self) -> int:
@@ -222,7 +225,7 @@ class Datasets:
         *,
         name: str | None = None,
         description: str | None = None,
-        current_version_id: str | None = None,
+        current_version: tuple[str, str] | None = None,
         add_labels: list[dict[str, Any]] | None = None,
         update_labels: list[dict[str, Any]] | None = None,
         delete_labels: list[dict[str, Any]] | None = None,
@@ -236,10 +239,6 @@ class Datasets:
                 raise DatasetExists(f"dataset_name: a dataset named {name!r} already exists")
         if description is not None:
             check_description(description)
-        if current_version_id:
-            raise DatasetVersionMissing(
-                f"current_version_id: the version {current_version_id} does not exist"
-            )
         known = {str(label["name"]) for label in dataset.labels}
         for index, added in enumerate(check_labels(add_labels or [], "add_labels")):
             if added in known:
@@ -254,6 +253,8 @@ class Datasets:
             self._index_name(dataset)
         if description is not None:
             dataset.description = description
+        if current_version is not None:
+            dataset.current_version_id, dataset.current_version_name = current_version
         changes = {str(label["name"]): dict(label) for label in update_labels or []}
         gone = {str(label["name"]) for label in delete_labels or []}
         dataset.labels = [
