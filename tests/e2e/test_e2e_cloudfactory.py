@@ -36,20 +36,27 @@ def _register(mock: httpx.Client) -> None:
 
 
 def _submit_uploaded_task(api: httpx.Client, callback_url: str) -> str:
-    media = api.post("/v1/media", json={"configuration_id": CONFIGURATION,
-                                        "content_type": "image/png"})
+    media = api.post(
+        "/v1/media", json={"configuration_id": CONFIGURATION, "content_type": "image/png"}
+    )
     assert media.status_code == 200, media.text
-    upload = httpx.put(media.json()["media_upload_url"], content=b"\x89PNG...",
-                       headers={"Content-Type": "image/png"})
+    upload = httpx.put(
+        media.json()["media_upload_url"],
+        content=b"\x89PNG...",
+        headers={"Content-Type": "image/png"},
+    )
     assert upload.status_code == 200 and upload.headers["etag"]
-    task = api.post("/v1/tasks", json={
-        "media_key": media.json()["media_key"],
-        "configuration_id": CONFIGURATION,
-        "callback_url": callback_url,
-        "media_type": "image",
-        "tags": [{"confidence_score": 0.8, "value": "Pothole"}],
-        "context_metadata": [{"key": "my_image_uid", "value": "img_67890_xyz"}],
-    })
+    task = api.post(
+        "/v1/tasks",
+        json={
+            "media_key": media.json()["media_key"],
+            "configuration_id": CONFIGURATION,
+            "callback_url": callback_url,
+            "media_type": "image",
+            "tags": [{"confidence_score": 0.8, "value": "Pothole"}],
+            "context_metadata": [{"key": "my_image_uid", "value": "img_67890_xyz"}],
+        },
+    )
     assert task.status_code == 200, task.text
     task_id: str = task.json()["task_id"]
     return task_id
@@ -59,9 +66,10 @@ def test_oversight_task_completes_and_its_signed_webhook_is_retried(
     server: ServerThread, receiver: Receiver
 ) -> None:
     receiver.respond(500, 200)
-    with httpx.Client(base_url=server.url) as mock, httpx.Client(
-        base_url=f"{server.url}/cloudfactory", headers={"x-api-key": KEY}
-    ) as api:
+    with (
+        httpx.Client(base_url=server.url) as mock,
+        httpx.Client(base_url=f"{server.url}/cloudfactory", headers={"x-api-key": KEY}) as api,
+    ):
         _register(mock)
         task_id = _submit_uploaded_task(api, f"{receiver.url}/hooks/cf")
         assert api.get(f"/v1/tasks/{task_id}").json()["state"] == "created"
@@ -81,10 +89,12 @@ def test_oversight_task_completes_and_its_signed_webhook_is_retried(
     first, retry = receiver.requests
     assert first.path == "/hooks/cf" and first.method == "POST"
     for request in (first, retry):
-        timestamp, v1 = (part.split("=", 1)[1]
-                         for part in request.headers["X-CF-Signature"].split(";"))
-        expected = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + request.body,
-                            hashlib.sha256).hexdigest()
+        timestamp, v1 = (
+            part.split("=", 1)[1] for part in request.headers["X-CF-Signature"].split(";")
+        )
+        expected = hmac.new(
+            SECRET.encode(), f"{timestamp}.".encode() + request.body, hashlib.sha256
+        ).hexdigest()
         assert v1 == expected
     event = json.loads(retry.body)
     assert event["event"] == "task.completed"
@@ -121,9 +131,10 @@ def test_quality_report_by_host_header_is_journaled_and_readable(server: ServerT
 
 def test_bulk_csv_upload_over_http(server: ServerThread) -> None:
     workstream = "ws-csv"
-    with httpx.Client(base_url=server.url) as mock, httpx.Client(
-        base_url=f"{server.url}/cloudfactory", headers={"x-api-key": KEY}
-    ) as api:
+    with (
+        httpx.Client(base_url=server.url) as mock,
+        httpx.Client(base_url=f"{server.url}/cloudfactory", headers={"x-api-key": KEY}) as api,
+    ):
         grant = api.post(f"/v1/workstreams/{workstream}/upload_url", json={"type": "throughput"})
         assert grant.status_code == 200
         csv = (
@@ -131,16 +142,22 @@ def test_bulk_csv_upload_over_http(server: ServerThread) -> None:
             "a@x.com,uc,td,2020-12-22T09:13:24.127Z,2020-12-22T10:13:24.127Z\n"
             "b@x.com,uc,td,2020-12-22T09:13:24.127Z,not a date\n"
         )
-        put = httpx.put(grant.json()["upload_url"], content=csv.encode(),
-                        headers={"Content-Type": "text/csv"})
-        assert put.status_code == 200
-        outcome = mock.get(f"/_mock/cloudfactory/uploads/{grant.json()['file_key']}",
-                           params={"tenant": f"cloudfactory:{KEY}"}).json()
-        assert (outcome["accepted"], outcome["errors"]) == (
-            1, [{"line": 3, "field": "task_completed_at", "error": "must be a valid date-time"}]
+        put = httpx.put(
+            grant.json()["upload_url"], content=csv.encode(), headers={"Content-Type": "text/csv"}
         )
-        records = mock.get(f"/_mock/cloudfactory/workstreams/{workstream}/records",
-                           params={"tenant": f"cloudfactory:{KEY}"}).json()["records"]
+        assert put.status_code == 200
+        outcome = mock.get(
+            f"/_mock/cloudfactory/uploads/{grant.json()['file_key']}",
+            params={"tenant": f"cloudfactory:{KEY}"},
+        ).json()
+        assert (outcome["accepted"], outcome["errors"]) == (
+            1,
+            [{"line": 3, "field": "task_completed_at", "error": "must be a valid date-time"}],
+        )
+        records = mock.get(
+            f"/_mock/cloudfactory/workstreams/{workstream}/records",
+            params={"tenant": f"cloudfactory:{KEY}"},
+        ).json()["records"]
         assert [(r["data_source"], r["fields"]["duration"]) for r in records] == [
             ("csv_automated", 3600.0)
         ]

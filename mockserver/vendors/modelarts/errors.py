@@ -212,3 +212,9 @@ class WorkforceTaskExists(ModelArtsError):
     status = 400
     code = "ModelArts.4620"
     message = "The workforce task already exists."
+
+
+class WorkforceTaskStartFailed(ModelArtsError):
+    status = 400
+    code = "ModelArts.4621"
+    message = "Failed to start the team labeling task."

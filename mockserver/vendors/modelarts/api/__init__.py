@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from . import datasets, iam, imports, labels, samples, versions, workforces
+from . import datasets, iam, imports, labeling, labels, samples, versions, workforces
 
 routes = [
     *iam.routes,
     *datasets.routes,
     *samples.routes,
     *labels.routes,
+    *labeling.routes,
     *workforces.routes,
     *versions.routes,
     *imports.routes,

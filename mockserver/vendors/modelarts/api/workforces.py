@@ -26,9 +26,10 @@ Team labeling tasks, ``/v2/{project_id}/datasets/{dataset_id}/workforce-tasks``
 ``label_stats``, ``sample_stats`` and ``workforce_stats`` on with query flags
 (default false). INFERRED: an unknown dataset is 400 ``ModelArts.4352`` and an
 unknown task 400 ``ModelArts.4619``; lists are newest first and always carry
-``workforce_stats``; with no labeling emulated, counts and rates are zero,
-``worker_stats`` and ``sample_search_conditions`` are empty and ``version_id`` is
-``""``; a flag other than ``true``/``false`` is 400 ``ModelArts.0104``.
+``workforce_stats``; ``sample_stats`` counts the samples handed to members
+(none before the task starts), ``worker_stats`` lists the members' worker tasks once
+it has started (empty before); rates are zero, ``sample_search_conditions`` is
+empty and ``version_id`` is ``""``; a flag other than ``true``/``false`` is 400 ``ModelArts.0104``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.workforces import (
+    TASK_CREATED,
     Order,
     Worker,
     WorkerSort,
@@ -53,6 +55,7 @@ from ..backend.workforces import (
 )
 from ..errors import ModelArtsError
 from .common import answer, request_id, whole_number, world_of
+from .labeling import user_of, worker_task_view
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -343,7 +346,11 @@ async def describe_workforce_task(request: Request) -> Response:
     if not flags["workforce_stats"]:
         del view["workforce_stats"]
     if flags["sample_stats"]:
-        view["sample_stats"] = dict.fromkeys(SAMPLE_STATS, 0)
+        view["sample_stats"] = {**dict.fromkeys(SAMPLE_STATS, 0), **world.labeling.stats(task)}
+    if task.status != TASK_CREATED:
+        user = user_of(request, request.path_params["project_id"])
+        rows = world.labeling.worker_tasks(task)
+        view["worker_stats"] = [worker_task_view(row, user) for row in rows]
     if flags["label_stats"]:
         view["label_stats"] = [{**label, "count": 0, "sample_count": 0} for label in dataset.labels]
     return answer(request, view)

@@ -15,6 +15,8 @@ from .access import Access
 from .datasets import Datasets
 from .imports import ACTION_PREFIX as IMPORT_ACTIONS
 from .imports import Imports
+from .labeling import ACTION_PREFIX as LABELING_ACTIONS
+from .labeling import Labeling
 from .samples import Samples
 from .versions import ACTION_PREFIX as VERSION_ACTIONS
 from .versions import Versions
@@ -33,6 +35,7 @@ class ModelArtsWorld:
         self.workforces = Workforces(context.clock, context.rng)
         self.versions = Versions(context.clock, context.rng, context.scheduler, self.datasets)
         self.imports = Imports(context, self.datasets, self.samples)
+        self.labeling = Labeling(context, self.datasets, self.samples, self.workforces)
 
     def handle(self, event: Event) -> None:
         """Carries out the project's scheduled steps (imports, publishing, labeling)."""
@@ -40,6 +43,8 @@ class ModelArtsWorld:
             self.versions.handle(event)
         elif event.action.startswith(IMPORT_ACTIONS):
             self.imports.handle(event)
+        elif event.action.startswith(LABELING_ACTIONS):
+            self.labeling.handle(event)
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -23,8 +23,8 @@ status ``6``, created). INFERRED: a task without ``task_name`` is named
 workforces and members its ``workforces_config`` names as they were at creation (a
 workforce given without ``workers`` brings every member it has then); a worker or
 workforce it names must exist (``ModelArts.4604``/``4601``, naming the field); a
-member a task names cannot be deleted (``ModelArts.4628``); the labeling lifecycle
-(start, review, acceptance) is not emulated, so a task stays created.
+member a task names cannot be deleted (``ModelArts.4628``); starting a task and its
+members' labeling live in ``labeling`` (review and acceptance are not emulated).
 """
 
 from __future__ import annotations
