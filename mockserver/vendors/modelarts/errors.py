@@ -218,3 +218,41 @@ class WorkforceTaskStartFailed(ModelArtsError):
     status = 400
     code = "ModelArts.4621"
     message = "Failed to start the team labeling task."
+
+
+class SampleAlreadyReviewed(ModelArtsError):
+    """Listed with HTTP 200 in the error-code appendix."""
+
+    status = 200
+    code = "ModelArts.4606"
+    message = "The sample has already been reviewed."
+
+
+class WorkforceTaskUnfinished(ModelArtsError):
+    status = 400
+    code = "ModelArts.4615"
+    message = "The workforce task is unfinished."
+
+
+class AcceptanceRunning(ModelArtsError):
+    status = 400
+    code = "ModelArts.4623"
+    message = "The workforce task is being checked."
+
+
+class AcceptanceNotRunning(ModelArtsError):
+    status = 400
+    code = "ModelArts.4624"
+    message = "The member task is not checked."
+
+
+class NoUncheckedSamples(ModelArtsError):
+    status = 400
+    code = "ModelArts.4625"
+    message = "There are no unchecked samples."
+
+
+class CheckingTaskMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4631"
+    message = "The task does not exist."

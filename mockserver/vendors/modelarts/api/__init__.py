@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import datasets, iam, imports, labeling, labels, samples, versions, workforces
+from . import acceptance, datasets, iam, imports, labeling, labels, samples, versions, workforces
 
 routes = [
     *iam.routes,
@@ -10,6 +10,7 @@ routes = [
     *samples.routes,
     *labels.routes,
     *labeling.routes,
+    *acceptance.routes,
     *workforces.routes,
     *versions.routes,
     *imports.routes,

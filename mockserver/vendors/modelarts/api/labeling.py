@@ -15,7 +15,7 @@ with; ``offset`` counts records; a bad paging or sorting parameter is 400
 ignored; ``search_content`` matches a part of the task name, case aside; the list
 shows every member of every task of the project (the caller is the owner); the
 ``user`` object is the caller's (its ids derived from the names), ``pass_rate``
-and ``score`` are ``0.0`` as nothing is accepted yet.
+and ``score`` come from the finished acceptance rounds (``0.0`` before any).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
 from ..backend.labeling import Order, RowSort, WorkerTask
+from .acceptance import worker_results
 from .common import answer, whole_number, world_of
 
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -115,7 +116,13 @@ async def list_worker_tasks(request: Request) -> Response:
     )
     user = user_of(request, request.path_params["project_id"])
     return answer(
-        request, {"count": total, "worker_tasks": [worker_task_view(row, user) for row in rows]}
+        request,
+        {
+            "count": total,
+            "worker_tasks": [
+                {**worker_task_view(row, user), **worker_results(world, row)} for row in rows
+            ],
+        },
     )
 
 

@@ -54,6 +54,7 @@ from ..backend.workforces import (
     WorkforceTask,
 )
 from ..errors import ModelArtsError
+from .acceptance import task_results, worker_results
 from .common import answer, request_id, whole_number, world_of
 from .labeling import user_of, worker_task_view
 
@@ -333,7 +334,8 @@ async def list_workforce_tasks(request: Request) -> Response:
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
     total, page = world.workforces.tasks_page(dataset.id, offset=offset, limit=limit)
-    return answer(request, {"count": total, "tasks": [workforce_task_view(t) for t in page]})
+    views = [{**workforce_task_view(t), **task_results(world, t)} for t in page]
+    return answer(request, {"count": total, "tasks": views})
 
 
 async def describe_workforce_task(request: Request) -> Response:
@@ -343,6 +345,7 @@ async def describe_workforce_task(request: Request) -> Response:
     dataset = world.datasets.get(request.path_params["dataset_id"])
     task = world.workforces.get_task(dataset.id, request.path_params["workforce_task_id"])
     view = workforce_task_view(task, details=True)
+    view.update(task_results(world, task))
     if not flags["workforce_stats"]:
         del view["workforce_stats"]
     if flags["sample_stats"]:
@@ -350,7 +353,9 @@ async def describe_workforce_task(request: Request) -> Response:
     if task.status != TASK_CREATED:
         user = user_of(request, request.path_params["project_id"])
         rows = world.labeling.worker_tasks(task)
-        view["worker_stats"] = [worker_task_view(row, user) for row in rows]
+        view["worker_stats"] = [
+            {**worker_task_view(row, user), **worker_results(world, row)} for row in rows
+        ]
     if flags["label_stats"]:
         view["label_stats"] = [{**label, "count": 0, "sample_count": 0} for label in dataset.labels]
     return answer(request, view)

@@ -11,6 +11,8 @@ from typing import Any
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import WorldContext
 
+from .acceptance import ACTION_PREFIX as ACCEPTANCE_ACTIONS
+from .acceptance import Acceptance
 from .access import Access
 from .datasets import Datasets
 from .imports import ACTION_PREFIX as IMPORT_ACTIONS
@@ -36,6 +38,9 @@ class ModelArtsWorld:
         self.versions = Versions(context.clock, context.rng, context.scheduler, self.datasets)
         self.imports = Imports(context, self.datasets, self.samples)
         self.labeling = Labeling(context, self.datasets, self.samples, self.workforces)
+        self.acceptance = Acceptance(
+            context, self.datasets, self.samples, self.workforces, self.labeling
+        )
 
     def handle(self, event: Event) -> None:
         """Carries out the project's scheduled steps (imports, publishing, labeling)."""
@@ -45,6 +50,8 @@ class ModelArtsWorld:
             self.imports.handle(event)
         elif event.action.startswith(LABELING_ACTIONS):
             self.labeling.handle(event)
+        elif event.action.startswith(ACCEPTANCE_ACTIONS):
+            self.acceptance.handle(event)
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -14,8 +14,8 @@ person of the simulated crowd, who labels one sample every 60–180 sim seconds
 (their speed, clamped) and picks one of the dataset's labels (or ``default`` when
 it has none), right as often as their accuracy says; a sample labeled or removed
 meanwhile is skipped; a labeled sample carries the member's ``worker_id``; a task
-whose samples are all labeled stays running (review and acceptance are not
-emulated); starting notifies every member (``email_status`` ``3``,
+whose samples are all labeled stays running (review and acceptance follow in
+``acceptance``); starting notifies every member (``email_status`` ``3``,
 ``last_notify_time`` the start); the dataset's ``annotated_sample_count`` counts
 accepted samples only (team results reach it through acceptance), while its
 statistics by state follow at once.
