@@ -105,3 +105,107 @@ def test_the_same_calls_with_an_iam_token(server: ServerThread) -> None:
         assert [d["dataset_name"] for d in listed["datasets"]] == ["dogs-and-cats"]
         other = api.get("/datasets", headers={"X-Auth-Token": "MIIE" + "0" * 40})
         assert (other.status_code, other.json()["error_code"]) == (401, "ModelArts.0203")
+
+
+LABELS = [{"name": "cat", "type": 0}, {"name": "dog", "type": 0}]
+WORKER_TASK_FIELDS = {
+    "task_id", "workforce_task_name", "dataset_id", "dataset_type", "worker_id", "email",
+    "role", "task_status", "email_status", "last_notify_time", "sample_stats", "pass_rate",
+    "score", "create_time", "update_time",
+}  # fmt: skip
+
+
+class Sdk:
+    """The team-labeling calls through the unmodified SDK (AK/SK) or over HTTP with a token."""
+
+    def __init__(self, server: ServerThread, *, token: str | None = None) -> None:
+        self.server = server
+        self.token = token
+        self.client = None if token else sdk_client(server, SK)
+
+    def __call__(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
+        if self.client is not None:
+            response = call(self.client, method, "/v2/{project_id}" + path, body=body, **query)
+            return response.to_json_object() if response.status_code != 204 else None
+        answer = httpx.request(
+            method, f"{self.server.url}/v2/{PROJECT}{path}", json=body, params=query,
+            headers={"X-Auth-Token": self.token or ""},
+        )  # fmt: skip
+        assert answer.is_success, answer.text
+        return answer.json() if answer.content else None
+
+    def advance(self, seconds: float) -> None:
+        httpx.post(f"{self.server.url}/_mock/clock/advance", json={"seconds": seconds})
+
+
+def team_labeling_flow(api: Sdk) -> None:
+    dataset = api("POST", "/datasets", {**DATASET, "labels": LABELS})["dataset_id"]
+    api("POST", f"/datasets/{dataset}/import-tasks", {"import_path": "obs://pets-bucket/input/"})
+    api.advance(600)
+    samples = api("GET", f"/datasets/{dataset}/data-annotations/samples", limit=100)
+    assert samples["sample_count"] >= 20
+
+    team = api("POST", "/workforces", {"workforce_name": "labelers"})["workforce_id"]
+    for email, role in (("ann@pets.example", 0), ("bob@pets.example", 0),
+                        ("rev@pets.example", 1)):  # fmt: skip
+        api("POST", f"/workforces/{team}/workers", {"emails": email, "role": role})
+    task_body = {"task_name": "pets-round-1",
+                 "workforces_config": {"workforces": [{"workforce_id": team}]}}  # fmt: skip
+    task = api("POST", f"/datasets/{dataset}/workforce-tasks", task_body)["task_id"]
+    path = f"/datasets/{dataset}/workforce-tasks/{task}"
+    api("POST", path, {})
+    api.advance(6 * 3600)  # labelers finish well within it; a token lasts 24 h
+
+    listed = api("GET", "/workforces/worker-tasks", limit=10)
+    rows = listed["worker_tasks"]
+    assert listed["count"] == 3 and WORKER_TASK_FIELDS <= set(rows[0])
+    labeled = sum(r["sample_stats"]["unreviewed_sample_count"] for r in rows if r["role"] == 0)
+    assert labeled == samples["sample_count"]
+
+    unreviewed = api("GET", f"/datasets/{dataset}/data-annotations/samples",
+                     sample_state="__UNREVIEWED__", limit=100)["samples"]  # fmt: skip
+    api(
+        "POST",
+        f"{path}/data-annotations/review",
+        {
+            "comments": [
+                {"sample_id": s["sample_id"], "accept": True, "comment": "ok"} for s in unreviewed
+            ]
+        },
+    )
+    checking = api("POST", f"{path}/acceptance", {"sampling_num": 5})["task_id"]
+    drawn = api("GET", f"/datasets/{dataset}/data-annotations/samples",
+                sample_state="__WORKFORCE_SAMPLED__", limit=100)["samples"]  # fmt: skip
+    api(
+        "POST",
+        f"{path}/acceptance/batch-comment",
+        {"comments": [{"sample_id": s["sample_id"], "accept": True, "score": "A"} for s in drawn]},
+    )
+    report = api("GET", f"{path}/acceptance/report", checking_task_id=checking)
+    assert report["checking_stats"]["pass_rate"] == 1.0
+    api("PUT", f"{path}/acceptance/status", {"action": 0}, locale="en-us")
+
+    finished = api("GET", path, sample_stats="true")
+    assert finished["status"] == 3 and finished["pass_rate"] == 1.0
+    described = api("GET", f"/datasets/{dataset}")
+    assert described["annotated_sample_count"] == samples["sample_count"]
+    stats = api("GET", f"/datasets/{dataset}/data-annotations/stats")
+    assert sum(label["sample_count"] for label in stats["label_stats"]) == samples["sample_count"]
+
+
+def test_team_labeling_end_to_end_with_real_signatures(server: ServerThread) -> None:
+    httpx.post(f"{server.url}/_mock/modelarts/credentials",
+               json={"ak": AK, "sk": SK, "project_id": PROJECT})  # fmt: skip
+    team_labeling_flow(Sdk(server))
+    with pytest.raises(ClientRequestException) as tampered:
+        call(sdk_client(server, SK + "x"), "GET", "/v2/{project_id}/workforces/worker-tasks")
+    assert (tampered.value.status_code, tampered.value.error_code) == (403, "ModelArts.0206")
+
+
+def test_team_labeling_end_to_end_with_an_iam_token(server: ServerThread) -> None:
+    issued = httpx.post(f"{server.url}/v3/auth/tokens", json={"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "owner", "password": "secret", "domain": {"name": "acme"}}}},
+        "scope": {"project": {"id": PROJECT}},
+    }})  # fmt: skip
+    team_labeling_flow(Sdk(server, token=issued.headers["X-Subject-Token"]))
