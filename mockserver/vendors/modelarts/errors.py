@@ -256,3 +256,45 @@ class CheckingTaskMissing(ModelArtsError):
     status = 400
     code = "ModelArts.4631"
     message = "The task does not exist."
+
+
+class ExportPathInvalid(ModelArtsError):
+    status = 400
+    code = "ModelArts.4358"
+    message = "The export path is invalid."
+
+
+class ExportTaskMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4359"
+    message = "The export task does not exist."
+
+
+class ExportParameterInvalid(ModelArtsError):
+    status = 400
+    code = "ModelArts.4384"
+    message = "The export parameter is invalid."
+
+
+class AutoLabelingNeedsLabels(ModelArtsError):
+    status = 400
+    code = "ModelArts.4405"
+    message = "Auto-labeling needs the dataset's labels."
+
+
+class AutoLabelingTaskExists(ModelArtsError):
+    status = 501
+    code = "ModelArts.4386"
+    message = "An auto-labeling task already exists."
+
+
+class PreLabelingTaskExists(ModelArtsError):
+    status = 501
+    code = "ModelArts.4387"
+    message = "A pre-labeling task already exists."
+
+
+class AutoLabelingTaskMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4612"
+    message = "The task does not exist."

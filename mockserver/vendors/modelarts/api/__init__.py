@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from . import acceptance, datasets, iam, imports, labeling, labels, samples, versions, workforces
+from . import (
+    acceptance,
+    autolabel,
+    datasets,
+    exports,
+    iam,
+    imports,
+    labeling,
+    labels,
+    samples,
+    sync,
+    team_samples,
+    versions,
+    workforces,
+)
 
 routes = [
     *iam.routes,
+    *sync.routes,
     *datasets.routes,
     *samples.routes,
     *labels.routes,
     *labeling.routes,
+    *team_samples.routes,
     *acceptance.routes,
     *workforces.routes,
     *versions.routes,
     *imports.routes,
+    *exports.routes,
+    *autolabel.routes,
 ]

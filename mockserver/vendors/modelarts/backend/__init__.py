@@ -14,12 +14,17 @@ from mockserver.core.vendor import WorldContext
 from .acceptance import ACTION_PREFIX as ACCEPTANCE_ACTIONS
 from .acceptance import Acceptance
 from .access import Access
+from .autolabel import ACTION_PREFIX as AUTOLABEL_ACTIONS
+from .autolabel import AutoLabeling
 from .datasets import Datasets
+from .exports import ACTION_PREFIX as EXPORT_ACTIONS
+from .exports import Exports
 from .imports import ACTION_PREFIX as IMPORT_ACTIONS
 from .imports import Imports
 from .labeling import ACTION_PREFIX as LABELING_ACTIONS
 from .labeling import Labeling
 from .samples import Samples
+from .team_tasks import TeamTasks
 from .versions import ACTION_PREFIX as VERSION_ACTIONS
 from .versions import Versions
 from .workforces import Workforces
@@ -37,9 +42,14 @@ class ModelArtsWorld:
         self.workforces = Workforces(context.clock, context.rng)
         self.versions = Versions(context.clock, context.rng, context.scheduler, self.datasets)
         self.imports = Imports(context, self.datasets, self.samples)
+        self.exports = Exports(context, self.datasets, self.samples)
+        self.autolabel = AutoLabeling(context, self.datasets, self.samples)
         self.labeling = Labeling(context, self.datasets, self.samples, self.workforces)
         self.acceptance = Acceptance(
             context, self.datasets, self.samples, self.workforces, self.labeling
+        )
+        self.team_tasks = TeamTasks(
+            context.clock, context.rng, self.datasets, self.samples, self.workforces, self.labeling
         )
 
     def handle(self, event: Event) -> None:
@@ -52,6 +62,10 @@ class ModelArtsWorld:
             self.labeling.handle(event)
         elif event.action.startswith(ACCEPTANCE_ACTIONS):
             self.acceptance.handle(event)
+        elif event.action.startswith(EXPORT_ACTIONS):
+            self.exports.handle(event)
+        elif event.action.startswith(AUTOLABEL_ACTIONS):
+            self.autolabel.handle(event)
 
     def summary(self) -> dict[str, Any]:
         return {

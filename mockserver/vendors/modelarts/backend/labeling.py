@@ -131,6 +131,14 @@ class Labeling:
         self._workforces = workforces
         self._shares: dict[str, dict[str, Assignment]] = {}  # task id -> worker id -> share
 
+    def shares_of(self, task_id: str) -> dict[str, Assignment]:
+        """The task's samples per worker id, as handed out at its start."""
+        return self._shares.get(task_id, {})
+
+    def forget(self, task_id: str) -> None:
+        """Drops a deleted task's hand-out."""
+        self._shares.pop(task_id, None)
+
     def _now(self) -> int:
         return int(self._clock.now() * 1000)
 

@@ -164,6 +164,10 @@ class Workforces:
         self._tasks: dict[str, WorkforceTask] = {}  # insertion = creation order
         self._serial = 0
 
+    def forget_task(self, task_id: str) -> None:
+        """Drops a deleted workforce task."""
+        self._tasks.pop(task_id, None)
+
     def __len__(self) -> int:
         return len(self._by_id)
 

@@ -1,0 +1,98 @@
+"""Auto-labeling tasks: ``/v2/{project_id}/datasets/{dataset_id}/tasks``.
+
+FOUND: CreateTask (POST) answers 200 ``{"task_id"}``; ListTasks (GET, 200) takes
+``limit``, ``offset``, ``task_name`` and ``type``; AutoAnnotationProgress (GET,
+200) answers the task with its Integer ``status``; StopAutoAnnotation (POST
+``.../stop``) answers 204.
+
+INFERRED: ``limit`` is 1–100 (default 10); ``type`` filters by ``task_type`` and
+``task_name`` by a part of the name; lists show the newest task first and answer
+``{"total_count", "tasks"}``; the view carries ``task_id``, ``resource_id`` (the
+dataset id), ``task_type``, ``task_name``, ``model_id``, ``config``, ``status``,
+``progress`` (percent), ``create_time``, ``update_time``, ``elapsed_time``
+(seconds running) and ``result`` with the sample counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver.core.validation import validate
+from mockserver.core.wire import read_json_object
+
+from ..backend.autolabel import AutoLabelTask
+from .common import answer, request_id, whole_number, world_of
+
+VENDOR = "modelarts"
+LIMIT_DEFAULT, LIMIT_MOST = 10, 100
+
+
+def task_view(request: Request, task: AutoLabelTask) -> dict[str, Any]:
+    world = world_of(request)
+    now = int(world.context.clock.now() * 1000)
+    ended = task.finished_time or now
+    return {
+        "task_id": task.id,
+        "resource_id": task.dataset_id,
+        "task_type": task.task_type,
+        "task_name": task.task_name,
+        "model_id": task.model_id,
+        "config": task.config,
+        "status": task.status,
+        "progress": world.autolabel.progress(task),
+        "create_time": task.create_time,
+        "update_time": task.update_time,
+        "elapsed_time": (ended - task.started_time) // 1000 if task.started_time else 0,
+        "result": {
+            "total_sample_count": task.total_sample_count,
+            "annotated_sample_count": task.annotated_sample_count,
+        },
+    }
+
+
+async def create_task(request: Request) -> Response:
+    body = await read_json_object(request, require_media_type=False)
+    validate(VENDOR, "create_task", body)
+    task = world_of(request).autolabel.create(request.path_params["dataset_id"], body)
+    return answer(request, {"task_id": task.id})
+
+
+async def list_tasks(request: Request) -> Response:
+    query = request.query_params
+    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
+    limit = whole_number(
+        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
+    )
+    total, page = world_of(request).autolabel.page(
+        request.path_params["dataset_id"],
+        offset=offset,
+        limit=limit,
+        task_type=query.get("type") or None,
+        task_name=query.get("task_name") or None,
+    )
+    return answer(request, {"total_count": total, "tasks": [task_view(request, t) for t in page]})
+
+
+async def describe_task(request: Request) -> Response:
+    params = request.path_params
+    task = world_of(request).autolabel.get(params["dataset_id"], params["task_id"])
+    return answer(request, task_view(request, task))
+
+
+async def stop_task(request: Request) -> Response:
+    params = request.path_params
+    world_of(request).autolabel.stop(params["dataset_id"], params["task_id"])
+    return Response(status_code=204, headers={"X-Request-Id": request_id(request.scope)})
+
+
+PATH = "/v2/{project_id}/datasets/{dataset_id}/tasks"
+routes = [
+    Route(PATH, list_tasks, methods=["GET"]),
+    Route(PATH, create_task, methods=["POST"]),
+    Route(PATH + "/{task_id}", describe_task, methods=["GET"]),
+    Route(PATH + "/{task_id}/stop", stop_task, methods=["POST"]),
+]

@@ -1,0 +1,124 @@
+"""Editing, removing and inspecting a team labeling task, and its samples.
+
+FOUND: UpdateWorkforceTask is ``PUT /v2/{project_id}/datasets/{dataset_id}/
+workforce-tasks/{workforce_task_id}`` answering 200 ``{}``; DeleteWorkforceTask
+is ``DELETE`` on the same path answering 204; GetWorkforceTaskMetrics is ``GET
+.../metrics`` answering ``{"sample_stats": {...}}``; ListWorkforceTaskSamples is
+``GET .../data-annotations/samples`` with ``offset``, ``limit`` (1–100, default
+10) and ``sample_state``, answering ``{"sample_count", "samples"}`` like
+ListSamples; DescribeWorkforceTaskSample answers one sample of the task.
+
+INFERRED: the update body may be empty; the 204 answer has no body; a sample not
+allocated to the task is ``ModelArts.4420``; the other documented query
+parameters are accepted and change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver.core.errors import InvalidInput
+from mockserver.core.wire import read_json_object
+
+from ..backend.samples import SAMPLE_STATES
+from ..errors import ParameterInvalid, SampleMissing
+from .common import answer, request_id, whole_number, world_of
+from .samples import sample_view
+
+LIMIT_DEFAULT, LIMIT_MOST = 10, 100
+
+
+def _text(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ParameterInvalid(f"{name}: must be a string")
+    return value
+
+
+async def update_workforce_task(request: Request) -> Response:
+    body: dict[str, Any] = {}
+    if await request.body():
+        body = await read_json_object(request, require_media_type=False)
+    config = body.get("workforces_config")
+    if config is not None and (
+        not isinstance(config, dict) or not isinstance(config.get("workforces") or [], list)
+    ):
+        raise ParameterInvalid("workforces_config: must be an object with a workforces list")
+    world = world_of(request)
+    world.team_tasks.update(
+        request.path_params["dataset_id"],
+        request.path_params["workforce_task_id"],
+        name=_text(body, "task_name"),
+        description=_text(body, "description"),
+        config=config,
+    )
+    return answer(request, {})
+
+
+async def delete_workforce_task(request: Request) -> Response:
+    world = world_of(request)
+    world.team_tasks.delete(
+        request.path_params["dataset_id"], request.path_params["workforce_task_id"]
+    )
+    return Response(status_code=204, headers={"X-Request-Id": request_id(request.scope)})
+
+
+async def workforce_task_metrics(request: Request) -> Response:
+    world = world_of(request)
+    stats = world.team_tasks.metrics(
+        request.path_params["dataset_id"], request.path_params["workforce_task_id"]
+    )
+    return answer(request, {"sample_stats": stats})
+
+
+def _state(value: str | None) -> str | None:
+    if value is not None and value != "" and value not in SAMPLE_STATES:
+        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
+    return value or None
+
+
+async def list_workforce_task_samples(request: Request) -> Response:
+    query = request.query_params
+    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
+    limit = whole_number(
+        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
+    )
+    state = _state(query.get("sample_state"))
+    world = world_of(request)
+    total, page = world.team_tasks.samples_page(
+        request.path_params["dataset_id"],
+        request.path_params["workforce_task_id"],
+        offset=offset,
+        limit=limit,
+        state=state,
+    )
+    return answer(request, {"sample_count": total, "samples": [sample_view(s) for s in page]})
+
+
+async def describe_workforce_task_sample(request: Request) -> Response:
+    _state(request.query_params.get("sample_state"))
+    world = world_of(request)
+    dataset, task = world.team_tasks.task(
+        request.path_params["dataset_id"], request.path_params["workforce_task_id"]
+    )
+    sample_id = request.path_params["sample_id"]
+    if sample_id not in world.team_tasks.sample_ids(task):
+        raise SampleMissing(f"sample_id: the sample {sample_id} is not in the task")
+    return answer(request, sample_view(world.samples.get(dataset, sample_id)))
+
+
+TASK = "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}"
+SAMPLES = TASK + "/data-annotations/samples"
+routes = [
+    Route(TASK, update_workforce_task, methods=["PUT"]),
+    Route(TASK, delete_workforce_task, methods=["DELETE"]),
+    Route(TASK + "/metrics", workforce_task_metrics, methods=["GET"]),
+    Route(SAMPLES, list_workforce_task_samples, methods=["GET"]),
+    Route(SAMPLES + "/{sample_id}", describe_workforce_task_sample, methods=["GET"]),
+]

@@ -1,0 +1,202 @@
+"""ModelArts team tasks: update, delete, metrics, task samples; data sync and dataset metrics."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver.app import create_app
+from mockserver.settings import Settings
+
+PROJECT = "0123456789abcdef0123456789abcdef"
+ROOT = "/modelarts"
+DATA = base64.b64encode(b"\x89PNG fake image bytes").decode()
+
+
+class Api:
+    """A client holding one project's token."""
+
+    def __init__(self, client: TestClient, project: str) -> None:
+        self.client = client
+        self.project = project
+        self.base = f"{ROOT}/v2/{project}"
+        body = {"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": "owner", "password": "pw", "domain": {"name": "acme"}}}},
+            "scope": {"project": {"id": project}},
+        }}  # fmt: skip
+        response = client.post(f"{ROOT}/v3/auth/tokens", json=body)
+        assert response.status_code == 201
+        self.headers = {"X-Auth-Token": response.headers["x-subject-token"]}
+
+    def call(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
+        return self.client.request(
+            method, self.base + path, json=body, params=query, headers=self.headers
+        )
+
+    def ok(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
+        response = self.call(method, path, body, **query)
+        assert response.is_success, response.text
+        return response.json() if response.content else None
+
+    def advance(self, seconds: float) -> None:
+        response = self.client.post(
+            "/_mock/clock/advance", json={"seconds": seconds, "tenant": f"modelarts:{self.project}"}
+        )
+        assert response.status_code == 200, response.text
+
+    def dataset(self, name: str = "flowers", samples: int = 0, **fields: Any) -> str:
+        body = {
+            "dataset_name": name,
+            "data_sources": [{"data_type": 0, "data_path": "/bucket/input/flowers/"}],
+            "work_path": "/bucket/output/",
+            "work_path_type": 0,
+            **fields,
+        }
+        response = self.call("POST", "/datasets", body)
+        assert response.status_code == 201, response.text
+        dataset_id: str = response.json()["dataset_id"]
+        if samples:
+            items = [{"name": f"s{index:03d}.png", "data": DATA} for index in range(samples)]
+            path = f"/datasets/{dataset_id}/data-annotations/samples"
+            assert self.ok("POST", path, {"samples": items})["success"] is True
+        return dataset_id
+
+    def team(self, name: str, *people: tuple[str, int]) -> str:
+        workforce_id: str = self.ok("POST", "/workforces", {"workforce_name": name})["workforce_id"]
+        for email, role in people:
+            self.ok("POST", f"/workforces/{workforce_id}/workers", {"emails": email, "role": role})
+        return workforce_id
+
+    def task(self, dataset_id: str, name: str, workforce_id: str) -> str:
+        body = {"task_name": name,
+                "workforces_config": {"workforces": [{"workforce_id": workforce_id}]}}  # fmt: skip
+        task_id: str = self.ok("POST", f"/datasets/{dataset_id}/workforce-tasks", body)["task_id"]
+        return task_id
+
+    def start(self, dataset_id: str, task_id: str, body: Any = None) -> Any:
+        return self.call("POST", f"/datasets/{dataset_id}/workforce-tasks/{task_id}", body)
+
+    def samples(self, dataset_id: str) -> list[dict[str, Any]]:
+        path = f"/datasets/{dataset_id}/data-annotations/samples"
+        listed: list[dict[str, Any]] = self.ok("GET", path, limit=100)["samples"]
+        return listed
+
+    def worker_tasks(self, **query: Any) -> Any:
+        return self.ok("GET", "/workforces/worker-tasks", **query)
+
+
+def refused(response: Any, status: int, code: str, *words: str) -> None:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["error_code"] == code, body
+    for word in words:
+        assert word in body["error_msg"], body
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(clock="manual", seed=1, rate_limits=False))) as running:
+        yield running
+
+
+@pytest.fixture
+def api(client: TestClient) -> Api:
+    return Api(client, PROJECT)
+
+
+def started(api: Api, samples: int = 5) -> tuple[str, str]:
+    dataset_id = api.dataset(samples=samples)
+    team = api.team("team", ("ann@x.io", 0), ("bob@x.io", 0))
+    task_id = api.task(dataset_id, "round-1", team)
+    assert api.start(dataset_id, task_id).status_code == 200
+    api.advance(5)
+    return dataset_id, task_id
+
+
+def test_update_renames_and_refuses_bad_names(api: Api) -> None:
+    dataset_id = api.dataset()
+    team = api.team("team", ("ann@x.io", 0))
+    task_id = api.task(dataset_id, "first", team)
+    api.task(dataset_id, "second", team)
+    path = f"/datasets/{dataset_id}/workforce-tasks/{task_id}"
+    assert api.ok("PUT", path, {"task_name": "renamed", "description": "new"}) == {}
+    view = api.ok("GET", path)
+    assert view["task_name"] == "renamed" and view["description"] == "new"
+    refused(api.call("PUT", path, {"task_name": "second"}), 400, "ModelArts.4620")
+    refused(api.call("PUT", path, {"task_name": "bad name!"}), 400, "ModelArts.4396")
+    missing = f"/datasets/{dataset_id}/workforce-tasks/nope"
+    refused(api.call("PUT", missing, {"task_name": "x"}), 400, "ModelArts.4619")
+    assert api.ok("GET", path)["task_name"] == "renamed"
+
+
+def test_delete_answers_204_and_forgets_the_task(api: Api) -> None:
+    dataset_id, task_id = started(api)
+    path = f"/datasets/{dataset_id}/workforce-tasks/{task_id}"
+    response = api.call("DELETE", path)
+    assert response.status_code == 204 and response.content == b""
+    refused(api.call("GET", path), 400, "ModelArts.4619")
+    refused(api.call("DELETE", path), 400, "ModelArts.4619")
+    assert api.worker_tasks()["count"] == 0
+
+
+def test_task_samples_and_metrics(api: Api) -> None:
+    dataset_id, task_id = started(api, samples=5)
+    base = f"/datasets/{dataset_id}/workforce-tasks/{task_id}"
+    listed = api.ok("GET", base + "/data-annotations/samples", limit=2)
+    assert listed["sample_count"] == 5 and len(listed["samples"]) == 2
+    assert listed["samples"][0]["sample_status"] == "__NONE__"
+    metrics = api.ok("GET", base + "/metrics")["sample_stats"]
+    assert metrics["ann@x.io"]["un_annotation"] == 3 and metrics["bob@x.io"]["un_annotation"] == 2
+    api.advance(5 * 180)
+    metrics = api.ok("GET", base + "/metrics")["sample_stats"]
+    assert metrics["ann@x.io"] == {
+        "un_annotation": 0, "rejected": 0, "unreviewed": 3,
+        "accepted": 0, "auto_annotation": 0, "uncheck": 0,
+    }  # fmt: skip
+    labeled = api.ok("GET", base + "/data-annotations/samples", sample_state="__UNREVIEWED__")
+    assert labeled["sample_count"] == 5
+    none = api.ok("GET", base + "/data-annotations/samples", sample_state="__NONE__")
+    assert none == {"sample_count": 0, "samples": []}
+    one = labeled["samples"][0]
+    assert api.ok("GET", base + "/data-annotations/samples/" + one["sample_id"]) == one
+    refused(api.call("GET", base + "/data-annotations/samples/" + "0" * 32), 400, "ModelArts.4420")
+    bad = api.call("GET", base + "/data-annotations/samples", sample_state="__BOGUS__")
+    refused(bad, 400, "ModelArts.0104")
+    refused(api.call("GET", base + "/data-annotations/samples", limit=0), 400, "ModelArts.0104")
+
+
+def test_unstarted_task_has_no_samples(api: Api) -> None:
+    dataset_id = api.dataset(samples=3)
+    task_id = api.task(dataset_id, "idle", api.team("team", ("ann@x.io", 0)))
+    path = f"/datasets/{dataset_id}/workforce-tasks/{task_id}/data-annotations/samples"
+    assert api.ok("GET", path) == {"sample_count": 0, "samples": []}
+
+
+def test_sync_data_source_and_its_state(api: Api) -> None:
+    dataset_id = api.dataset(samples=2)
+    state = api.ok("GET", f"/datasets/{dataset_id}/sync-data/status")
+    assert state["status"] == "NOT_EXIST" and state["dataset_id"] == dataset_id
+    assert api.ok("POST", f"/datasets/{dataset_id}/sync-data") == {}
+    state = api.ok("GET", f"/datasets/{dataset_id}/sync-data/status")
+    assert state["status"] == "COMPLETED" and len(state["task_id"]) == 19
+    assert state["add_sample_count"] == 0 and state["total_sample_count"] == 2
+    assert state["create_time"] > 0 and state["duration_time"] == 0
+    refused(api.call("POST", "/datasets/nope/sync-data"), 400, "ModelArts.4352")
+
+
+def test_dataset_metrics_by_day_and_state(api: Api) -> None:
+    dataset_id = api.dataset(samples=3)
+    path = f"/datasets/{dataset_id}/metrics"
+    everything = api.ok("GET", path, start_time=0, end_time=2**62)["metrics"]
+    assert len(everything) == 1
+    (day,) = everything.values()
+    assert day == {"total": 3, "__NONE__": 3}
+    assert api.ok("GET", path, start_time=0, end_time=1) == {"metrics": {}}
+    refused(api.call("GET", path, end_time=5), 400, "ModelArts.0104")
+    refused(api.call("GET", path, start_time=9, end_time=5), 400, "ModelArts.0104")
+    refused(api.call("GET", path, start_time="x", end_time=5), 400, "ModelArts.0104")
