@@ -13,6 +13,7 @@ from . import (
     labels,
     samples,
     sync,
+    team_notify,
     team_samples,
     versions,
     workforces,
@@ -20,6 +21,7 @@ from . import (
 
 routes = [
     *iam.routes,
+    *team_notify.routes,
     *sync.routes,
     *datasets.routes,
     *samples.routes,

@@ -1,0 +1,130 @@
+"""Notifying a team task's members, its statistics, member label submissions, search terms.
+
+FOUND: SendEmails is ``POST .../workforce-tasks/{workforce_task_id}/notify`` with
+``{"emails": [String, ...]}`` answering 200 BatchResponse ``{"success": true}``;
+ListWorkforceTaskStats (``GET .../data-annotations/stats``, ``sample_state``)
+answers the GetDatasetStats shape; UpdateWorkforceTaskSamples (``PUT
+.../data-annotations/samples``) takes the UpdateSamples body and answers a
+BatchResponse; ListSearch (``GET /datasets/{dataset_id}/data-annotations/
+search-condition``) answers ``{"labels", "metadata", "labelers"}``.
+
+INFERRED: ``emails`` must be a non-empty list of strings; the task statistics
+count only the samples handed to the task; a submitted sample outside the task
+fails its item with ``ModelArts.4420``; ``labelers`` lists ``annotated_by`` of
+the dataset's sample labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver.core.errors import InvalidInput
+from mockserver.core.validation import validate
+from mockserver.core.wire import read_json_object
+
+from ..backend.labels import statistics
+from ..backend.samples import SAMPLE_STATES, Sample
+from ..errors import ModelArtsError, ParameterInvalid, SampleMissing
+from .common import answer, world_of
+
+VENDOR = "modelarts"
+
+
+async def send_emails(request: Request) -> Response:
+    body = await read_json_object(request, require_media_type=False)
+    emails = body.get("emails")
+    if (
+        not isinstance(emails, list)
+        or not emails
+        or not all(isinstance(email, str) and email for email in emails)
+    ):
+        raise ParameterInvalid("emails: must be a non-empty list of strings")
+    world_of(request).team_tasks.task(
+        request.path_params["dataset_id"], request.path_params["workforce_task_id"]
+    )
+    return answer(request, {"success": True})
+
+
+async def workforce_task_stats(request: Request) -> Response:
+    state = request.query_params.get("sample_state") or None
+    if state is not None and state not in SAMPLE_STATES:
+        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
+    world = world_of(request)
+    dataset, task = world.team_tasks.task(
+        request.path_params["dataset_id"], request.path_params["workforce_task_id"]
+    )
+    mine = world.team_tasks.sample_ids(task)
+    held = [s for s in world.samples.of(dataset).by_id.values() if s.id in mine]
+    label_stats, sample_stats = statistics(dataset.labels, held, state)
+    sources = [source for source in dataset.data_sources if "data_path" in source]
+    body = {
+        "label_stats": label_stats,
+        "sample_stats": sample_stats,
+        "key_sample_stats": {},
+        "hard_detail_stats": {},
+        "metadata_stats": {},
+        "grouped_label_stats": {},
+        "data_path": str(sources[0]["data_path"]) if sources else "",
+        "data_spliting_enable": False,
+    }
+    return answer(request, body)
+
+
+def _failure(error: ModelArtsError) -> dict[str, Any]:
+    return {"success": False, "error_code": error.code, "error_msg": error.detail}
+
+
+async def update_workforce_task_samples(request: Request) -> Response:
+    body = await read_json_object(request, require_media_type=False)
+    validate(VENDOR, "update_samples", body)
+    world = world_of(request)
+    dataset, task = world.team_tasks.task(
+        request.path_params["dataset_id"], request.path_params["workforce_task_id"]
+    )
+    mine = world.team_tasks.sample_ids(task)
+    results: list[dict[str, Any]] = []
+    for index, item in enumerate(body["samples"]):
+        sample_id = str(item["sample_id"])
+        if sample_id not in mine:
+            missing = SampleMissing(
+                f"samples.{index}.sample_id: the sample {sample_id} is not in the task"
+            )
+            results.append(_failure(missing))
+            continue
+        (outcome,) = world.samples.update(dataset, [item])
+        results.append({"success": True} if isinstance(outcome, Sample) else _failure(outcome))
+    return answer(request, {"success": all(r["success"] for r in results), "results": results})
+
+
+async def list_search(request: Request) -> Response:
+    world = world_of(request)
+    dataset = world.datasets.get(request.path_params["dataset_id"])
+    labelers: set[str] = set()
+    for sample in world.samples.of(dataset).by_id.values():
+        for label in sample.labels:
+            who = label.get("annotated_by")
+            if isinstance(who, str) and who:
+                labelers.add(who)
+    body = {
+        "labels": [dict(label) for label in dataset.labels],
+        "metadata": {},
+        "labelers": sorted(labelers),
+    }
+    return answer(request, body)
+
+
+TASK = "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}"
+routes = [
+    Route(
+        "/v2/{project_id}/datasets/{dataset_id}/data-annotations/search-condition",
+        list_search,
+        methods=["GET"],
+    ),
+    Route(TASK + "/notify", send_emails, methods=["POST"]),
+    Route(TASK + "/data-annotations/stats", workforce_task_stats, methods=["GET"]),
+    Route(TASK + "/data-annotations/samples", update_workforce_task_samples, methods=["PUT"]),
+]
