@@ -298,3 +298,15 @@ class AutoLabelingTaskMissing(ModelArtsError):
     status = 400
     code = "ModelArts.4612"
     message = "The task does not exist."
+
+
+class ProcessorTaskMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4612"
+    message = "The processing task does not exist."
+
+
+class ProcessorVersionMissing(ModelArtsError):
+    status = 400
+    code = "ModelArts.4612"
+    message = "The processing task version does not exist."

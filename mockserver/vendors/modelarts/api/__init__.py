@@ -11,6 +11,7 @@ from . import (
     imports,
     labeling,
     labels,
+    processing,
     samples,
     sync,
     team_notify,
@@ -34,4 +35,5 @@ routes = [
     *imports.routes,
     *exports.routes,
     *autolabel.routes,
+    *processing.routes,
 ]

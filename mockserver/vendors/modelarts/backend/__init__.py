@@ -23,6 +23,8 @@ from .imports import ACTION_PREFIX as IMPORT_ACTIONS
 from .imports import Imports
 from .labeling import ACTION_PREFIX as LABELING_ACTIONS
 from .labeling import Labeling
+from .processing import ACTION_PREFIX as PROCESSOR_ACTIONS
+from .processing import Processing
 from .samples import Samples
 from .team_tasks import TeamTasks
 from .versions import ACTION_PREFIX as VERSION_ACTIONS
@@ -48,6 +50,7 @@ class ModelArtsWorld:
         self.acceptance = Acceptance(
             context, self.datasets, self.samples, self.workforces, self.labeling
         )
+        self.processing = Processing(context, self.datasets, self.samples)
         self.team_tasks = TeamTasks(
             context.clock, context.rng, self.datasets, self.samples, self.workforces, self.labeling
         )
@@ -66,6 +69,8 @@ class ModelArtsWorld:
             self.exports.handle(event)
         elif event.action.startswith(AUTOLABEL_ACTIONS):
             self.autolabel.handle(event)
+        elif event.action.startswith(PROCESSOR_ACTIONS):
+            self.processing.handle(event)
 
     def summary(self) -> dict[str, Any]:
         return {
