@@ -222,3 +222,24 @@ def test_another_project_cannot_see_the_tasks(client: TestClient, api: Api) -> N
     response = client.delete(f"{api.base}/{api.dataset}", headers=api.headers)
     assert response.status_code == 204
     api.advance(DONE)
+
+
+def test_auto_annotation_samples_are_listed_and_described(api: Api) -> None:
+    api.started()
+    api.advance(5 + DONE)
+    auto = api.samples(sample_state="__AUTO_ANNOTATION__")["samples"]
+    base = f"{api.base}/{api.dataset}/auto-annotations/samples"
+    listed = api.client.get(base, params={"limit": 100}, headers=api.headers).json()
+    assert listed["sample_count"] == len(auto) > 0
+    assert {s["sample_id"] for s in listed["samples"]} == {s["sample_id"] for s in auto}
+    cats = api.client.get(base, params={"label_name": "cat"}, headers=api.headers).json()
+    assert all(s["labels"][0]["name"] == "cat" for s in cats["samples"])
+    none = api.client.get(base, params={"low_score": 1.0, "high_score": 1.0},
+                          headers=api.headers).json()  # fmt: skip
+    assert none["sample_count"] <= listed["sample_count"]
+    one = api.client.get(f"{base}/{auto[0]['sample_id']}", headers=api.headers)
+    assert one.status_code == 200 and one.json()["sample_status"] == "__AUTO_ANNOTATION__"
+    human = api.samples(sample_state="__ALL__")["samples"][0]["sample_id"]
+    refused(api.client.get(f"{base}/{human}", headers=api.headers), "ModelArts.4420", "auto")
+    refused(api.client.get(base, params={"low_score": 2}, headers=api.headers),
+            "ModelArts.0104", "low_score")  # fmt: skip

@@ -31,7 +31,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.samples import SAMPLE_STATES, Match, Outcome, Sample
-from ..errors import ModelArtsError
+from ..errors import ModelArtsError, SampleMissing
 from .common import answer, whole_number, world_of
 
 VENDOR = "modelarts"
@@ -117,6 +117,56 @@ async def describe_sample(request: Request) -> Response:
     return answer(request, sample_view(sample))
 
 
+async def list_auto_annotation_samples(request: Request) -> Response:
+    """The samples auto-labeling proposed and nobody has confirmed (``__AUTO_ANNOTATION__``).
+
+    INFERRED: ``low_score``/``high_score`` keep the samples with an auto label scored in
+    that range; ``label_name`` and ``search_conditions`` filter as in ListSamples.
+    """
+    query = request.query_params
+    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
+    limit = whole_number(
+        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
+    )
+    low, high = (
+        _score(query.get("low_score"), "low_score", 0.0),
+        _score(query.get("high_score"), "high_score", 1.0),
+    )
+    by_label = _matcher(query.get("label_name") or None, query.get("search_conditions") or None)
+
+    def match(sample: Sample) -> bool:
+        scored = any(low <= float(label.get("score", 1.0)) <= high for label in sample.labels)
+        return scored and (by_label is None or by_label(sample))
+
+    world = world_of(request)
+    dataset = world.datasets.get(request.path_params["dataset_id"])
+    total, page = world.samples.page(
+        dataset, offset=offset, limit=limit, state=AUTO_ANNOTATION, match=match
+    )
+    return answer(request, {"sample_count": total, "samples": [sample_view(s) for s in page]})
+
+
+async def describe_auto_annotation_sample(request: Request) -> Response:
+    world = world_of(request)
+    dataset = world.datasets.get(request.path_params["dataset_id"])
+    sample = world.samples.get(dataset, request.path_params["sample_id"])
+    if sample.status != AUTO_ANNOTATION:
+        raise SampleMissing(f"sample_id: {sample.id} is not an auto-annotated sample")
+    return answer(request, sample_view(sample))
+
+
+def _score(value: str | None, name: str, default: float) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        score = float(value)
+    except ValueError:
+        score = -1.0
+    if not 0.0 <= score <= 1.0:
+        raise InvalidInput.one(name, "must be a number from 0 to 1")
+    return score
+
+
 async def update_samples(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "update_samples", body)
@@ -183,7 +233,12 @@ def _condition(condition: dict[str, Any], where: str) -> list[Match]:
 
 
 PATH = "/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples"
+AUTO_PATH = "/v2/{project_id}/datasets/{dataset_id}/auto-annotations/samples"
+AUTO_ANNOTATION = "__AUTO_ANNOTATION__"
+
 routes = [
+    Route(AUTO_PATH, list_auto_annotation_samples, methods=["GET"]),
+    Route(AUTO_PATH + "/{sample_id}", describe_auto_annotation_sample, methods=["GET"]),
     Route(PATH, list_samples, methods=["GET"]),
     Route(PATH, upload_samples, methods=["POST"]),
     Route(PATH, update_samples, methods=["PUT"]),
