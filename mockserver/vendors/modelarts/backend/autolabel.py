@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.scheduler import Event
-from mockserver.core.vendor import WorldContext
 
 from ..errors import (
     AutoLabelingNeedsLabels,
@@ -35,8 +34,9 @@ from ..errors import (
     DatasetMissing,
     PreLabelingTaskExists,
 )
-from .datasets import Dataset, Datasets
-from .samples import LABELED, UNCONFIRMED, UNLABELED, Samples
+from .datasets import Dataset
+from .samples import LABELED, UNCONFIRMED, UNLABELED
+from .task_store import DatasetTasks
 
 ACTION_PREFIX = "autolabel."
 STARTED = ACTION_PREFIX + "started"
@@ -73,22 +73,8 @@ class AutoLabelTask:
         return self.status in (QUEUING, 0, RUNNING, 4)
 
 
-class AutoLabeling:
+class AutoLabeling(DatasetTasks[AutoLabelTask]):
     """Every dataset's auto-labeling tasks in a project, keyed by dataset id."""
-
-    def __init__(self, context: WorldContext, datasets: Datasets, samples: Samples) -> None:
-        self._clock = context.clock
-        self._rng = context.rng
-        self._scheduler = context.scheduler
-        self._datasets = datasets
-        self._samples = samples
-        self._sets: dict[str, dict[str, AutoLabelTask]] = {}
-
-    def _now(self) -> int:
-        return int(self._clock.now() * 1000)
-
-    def _held(self, dataset: Dataset) -> dict[str, AutoLabelTask]:
-        return self._sets.setdefault(dataset.id, {})
 
     def create(self, dataset_id: str, body: Mapping[str, Any]) -> AutoLabelTask:
         """Checks everything first: a refusal changes nothing."""

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.scheduler import Event
-from mockserver.core.vendor import WorldContext
 
 from ..errors import (
     DatasetMissing,
@@ -32,8 +31,9 @@ from ..errors import (
     ExportTaskMissing,
     ModelArtsError,
 )
-from .datasets import Dataset, Datasets, obs_directory
-from .samples import LABELED, UNLABELED, Samples
+from .datasets import Dataset, obs_directory
+from .samples import LABELED, UNLABELED
+from .task_store import DatasetTasks
 
 ACTION_PREFIX = "export."
 STARTED = ACTION_PREFIX + "started"
@@ -73,22 +73,8 @@ def _choice(body: Mapping[str, Any], name: str, allowed: tuple[Any, ...], defaul
     return value
 
 
-class Exports:
+class Exports(DatasetTasks[ExportTask]):
     """Every dataset's export tasks in a project, keyed by dataset id, in creation order."""
-
-    def __init__(self, context: WorldContext, datasets: Datasets, samples: Samples) -> None:
-        self._clock = context.clock
-        self._rng = context.rng
-        self._scheduler = context.scheduler
-        self._datasets = datasets
-        self._samples = samples
-        self._sets: dict[str, dict[str, ExportTask]] = {}
-
-    def _now(self) -> int:
-        return int(self._clock.now() * 1000)
-
-    def _held(self, dataset: Dataset) -> dict[str, ExportTask]:
-        return self._sets.setdefault(dataset.id, {})
 
     def create(self, dataset_id: str, body: Mapping[str, Any]) -> ExportTask:
         """Checks everything first: a refusal changes nothing."""

@@ -25,11 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mockserver.core.scheduler import Event
-from mockserver.core.vendor import WorldContext
 
 from ..errors import DatasetMissing, ImportTaskMissing, ImportTaskRunning, ObsPathInvalid
-from .datasets import Dataset, Datasets, obs_directory
-from .samples import Sample, Samples
+from .datasets import Dataset, obs_directory
+from .samples import Sample
+from .task_store import DatasetTasks
 
 ACTION_PREFIX = "import."
 STARTED = ACTION_PREFIX + "started"
@@ -85,22 +85,8 @@ def import_directory(path: str, import_type: str) -> str:
     return obs_directory(path, "import_path")
 
 
-class Imports:
+class Imports(DatasetTasks[ImportTask]):
     """Every dataset's import tasks in a project, keyed by dataset id, in creation order."""
-
-    def __init__(self, context: WorldContext, datasets: Datasets, samples: Samples) -> None:
-        self._clock = context.clock
-        self._rng = context.rng
-        self._scheduler = context.scheduler
-        self._datasets = datasets
-        self._samples = samples
-        self._sets: dict[str, dict[str, ImportTask]] = {}
-
-    def _now(self) -> int:
-        return int(self._clock.now() * 1000)
-
-    def _held(self, dataset: Dataset) -> dict[str, ImportTask]:
-        return self._sets.setdefault(dataset.id, {})
 
     def create(
         self, dataset_id: str, *, import_path: str, import_type: str = "dir", origin: str = "obs"
