@@ -8,6 +8,7 @@ refused request from changing state: handlers validate before they mutate.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -108,6 +109,11 @@ class RateLimited(MockError):
         self.limit = limit
         self.window = window
         self.retry_after = retry_after
+
+    @property
+    def retry_after_header(self) -> str:
+        """Whole seconds, rounded up: a client that waits that long gets through."""
+        return str(max(1, math.ceil(self.retry_after)))
 
 
 class InternalError(MockError):

@@ -51,7 +51,7 @@ def error_status(error: MockError) -> tuple[int, list[dict[str, str]], dict[str,
     if isinstance(error, MethodNotAllowed) and error.allow:
         headers["Allow"] = ", ".join(error.allow)
     if isinstance(error, RateLimited):
-        headers["Retry-After"] = str(max(1, round(error.retry_after)))
+        headers["Retry-After"] = error.retry_after_header
     if isinstance(error, InvalidInput):
         # INFERRED: 422 for validation, one entry per failing field.
         return 422, [{"code": e.field, "message": e.message} for e in error.errors], headers

@@ -9,7 +9,6 @@ INFERRED: the documentation lists the status codes but not their bodies.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from mockserver.core.errors import (
@@ -61,5 +60,5 @@ def error_body(error: MockError) -> tuple[int, dict[str, Any], dict[str, str]]:
     elif isinstance(error, RateLimited):
         # INFERRED: the gateway's usage plans send no X-RateLimit-* headers; Retry-After
         # is sent so clients that honour it back off for the right time.
-        headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
+        headers["Retry-After"] = error.retry_after_header
     return error.status, body, headers

@@ -11,7 +11,6 @@ Four formats occur (FOUND, recorded or documented), each where the API used it:
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from mockserver.core.errors import (
@@ -73,7 +72,7 @@ def error_body(error: MockError) -> tuple[int, Any, dict[str, str]]:
         headers["Allow"] = ", ".join(error.allow)
     if isinstance(error, RateLimited):
         # INFERRED: no headers were documented; Retry-After is a harmless extension.
-        headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
+        headers["Retry-After"] = error.retry_after_header
         return 429, {"error": {"message": "Too many requests"}}, headers
     if type(error) is NotFound:  # an unknown route: the API's own 404 text
         return 404, {"error": {"message": NothingFound.message}}, headers

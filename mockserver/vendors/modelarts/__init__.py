@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mockserver.core.ratelimit import Policy
 from mockserver.core.vendor import Vendor
 
 from . import admin, api, auth
@@ -21,6 +22,8 @@ VENDOR = Vendor(
         re.compile(r"iam\.[a-z0-9-]+\.myhuaweicloud\.com"),
         re.compile(r"(modelarts|iam)\.[a-z0-9-]+\.otc\.t-systems\.com"),  # INFERRED
     ),
+    # INFERRED: the limits are not published; only the 429 ``ModelArts.4395`` is.
+    rate_limits=(Policy("per_second", limit=100, window=1.0, burst=200),),
     setup_schema="setup",
     admin_routes=admin.routes,
 )

@@ -5,7 +5,10 @@ business-rule failure, "does not exist" included (the error-code appendix).
 INFERRED (the appendix lists some codes under two statuses): a missing or malformed
 auth header is 401 ``ModelArts.0205``/``0206``, a bad signature or unknown AK 403
 ``ModelArts.0206``, a bad or expired token 401 ``ModelArts.0203``/``0202``, a URL
-project that is not the credential's 403 ``ModelArts.0210``.
+project that is not the credential's 403 ``ModelArts.0210``; a body that is not
+JSON is 400 ``ModelArts.0104`` (parameter error), one over the size limit 413
+``ModelArts.4104``, a request over the rate limit 429 ``ModelArts.4395`` and
+anything unexpected 500 ``ModelArts.0010``.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from typing import ClassVar
 from mockserver.core.errors import (
     Forbidden,
     InvalidInput,
+    MalformedBody,
     MethodNotAllowed,
     MockError,
     NotFound,
+    PayloadTooLarge,
     RateLimited,
     Unauthenticated,
+    UnsupportedMediaType,
 )
 
 
@@ -73,8 +79,11 @@ class DatasetExists(ModelArtsError):
 
 CODES: dict[type[MockError], str] = {
     InvalidInput: "ModelArts.0104",
+    MalformedBody: "ModelArts.0104",
+    UnsupportedMediaType: "ModelArts.0104",
     NotFound: "ModelArts.0104",
     MethodNotAllowed: "ModelArts.0104",
+    PayloadTooLarge: "ModelArts.4104",
     RateLimited: "ModelArts.4395",
 }
 

@@ -85,6 +85,29 @@ def test_start_allocates_then_members_label_on_the_clock(api: Api) -> None:
     assert members["bob@x.io"]["unreviewed_sample_count"] == 3
 
 
+def test_the_labels_members_give_are_counted_and_listed_by_label(api: Api) -> None:
+    labels = [{"name": "daisy", "type": 0}, {"name": "rose", "type": 0}]
+    dataset_id = api.dataset(samples=9, labels=labels)
+    team = api.team("team", ("ann@x.io", 0), ("bob@x.io", 0))
+    task_id = api.task(dataset_id, "round-1", team)
+    assert api.start(dataset_id, task_id).status_code == 200
+    api.advance(5 + 5 * 180)
+    given = [sample["labels"][0]["name"] for sample in api.samples(dataset_id)]
+    assert len(given) == 9 and set(given) <= {"daisy", "rose"}
+    view = api.ok("GET", f"/datasets/{dataset_id}/workforce-tasks/{task_id}", label_stats="true")
+    counted = {label["name"]: label["sample_count"] for label in view["label_stats"]}
+    assert counted == {name: given.count(name) for name in ("daisy", "rose")}
+    path = f"/datasets/{dataset_id}/data-annotations/samples"
+    for name in ("daisy", "rose"):
+        listed = api.ok("GET", path, label_name=name, sample_state="__UNREVIEWED__", limit=100)
+        assert listed["sample_count"] == given.count(name)
+        assert all(s["labels"][0]["name"] == name for s in listed["samples"])
+        page = api.ok("GET", path, label_name=name, offset=1, limit=2)["samples"]
+        assert [s["sample_id"] for s in page] == [s["sample_id"] for s in listed["samples"]][1:3]
+    stats = api.ok("GET", f"/datasets/{dataset_id}/data-annotations/stats")["label_stats"]
+    assert {label["name"]: label["count"] for label in stats} == counted
+
+
 def test_labeling_is_paced_one_sample_at_a_time(api: Api) -> None:
     dataset_id = api.dataset(samples=4)
     team = api.team("team", ("ann@x.io", 0))

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from mockserver.core.context import TENANT, tenant_of
-from mockserver.core.errors import InvalidInput, MockError
+from mockserver.core.errors import InvalidInput, MockError, RateLimited
 from mockserver.core.wire import JSONBody
 
 from ..backend import ModelArtsWorld
@@ -36,7 +36,10 @@ def answer(request: Request, body: Any, status: int = 200, **headers: str) -> Re
 
 def render_error(error: MockError, scope: Scope) -> Response:
     status, body = error_body(error)
-    return JSONBody(body, status_code=status, headers={"X-Request-Id": request_id(scope)})
+    headers = {"X-Request-Id": request_id(scope)}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = error.retry_after_header  # INFERRED: not documented
+    return JSONBody(body, status_code=status, headers=headers)
 
 
 def whole_number(

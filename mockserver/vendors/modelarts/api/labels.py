@@ -124,8 +124,7 @@ async def dataset_stats(request: Request) -> Response:
         raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
-    held = world.samples.of(dataset).by_id.values()
-    label_stats, sample_stats = statistics(dataset.labels, held, state)
+    label_stats, sample_stats = statistics(dataset.labels, world.samples.of(dataset).whole, state)
     sources = [source for source in dataset.data_sources if "data_path" in source]
     body = {
         "label_stats": label_stats,
@@ -170,7 +169,9 @@ def _drop_samples(request: Request, dataset_id: str, name: str) -> None:
     """Deletes the dataset's samples that carry no label but ``name``."""
     world = world_of(request)
     dataset = world.datasets.get(dataset_id)
-    doomed = only_carrying(world.samples.of(dataset).by_id.values(), name)
+    held = world.samples.of(dataset)
+    carrying = [held.by_id[key] for key in held.label_view(name).ids()]
+    doomed = only_carrying(carrying, name)
     if doomed:
         world.samples.delete(dataset, [sample.id for sample in doomed])
 

@@ -105,8 +105,14 @@ async def list_samples(request: Request) -> Response:
         raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
-    match = _matcher(query.get("label_name") or None, query.get("search_conditions") or None)
-    total, page = world.samples.page(dataset, offset=offset, limit=limit, state=state, match=match)
+    total, page = world.samples.page(
+        dataset,
+        offset=offset,
+        limit=limit,
+        state=state,
+        label=query.get("label_name") or None,
+        match=_matcher(query.get("search_conditions") or None),
+    )
     return answer(request, {"sample_count": total, "samples": [sample_view(s) for s in page]})
 
 
@@ -132,16 +138,21 @@ async def list_auto_annotation_samples(request: Request) -> Response:
         _score(query.get("low_score"), "low_score", 0.0),
         _score(query.get("high_score"), "high_score", 1.0),
     )
-    by_label = _matcher(query.get("label_name") or None, query.get("search_conditions") or None)
+    searched = _matcher(query.get("search_conditions") or None)
 
     def match(sample: Sample) -> bool:
         scored = any(low <= float(label.get("score", 1.0)) <= high for label in sample.labels)
-        return scored and (by_label is None or by_label(sample))
+        return scored and (searched is None or searched(sample))
 
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
     total, page = world.samples.page(
-        dataset, offset=offset, limit=limit, state=AUTO_ANNOTATION, match=match
+        dataset,
+        offset=offset,
+        limit=limit,
+        state=AUTO_ANNOTATION,
+        label=query.get("label_name") or None,
+        match=match if (low, high) != (0.0, 1.0) or searched is not None else None,
     )
     return answer(request, {"sample_count": total, "samples": [sample_view(s) for s in page]})
 
@@ -183,10 +194,9 @@ async def delete_samples(request: Request) -> Response:
     return answer(request, _plain(world.samples.delete(dataset, body["samples"])))
 
 
-def _matcher(label_name: str | None, conditions: str | None) -> Match | None:
+def _matcher(conditions: str | None) -> Match | None:
+    """A test for the samples ``search_conditions`` asks for (``None``: no conditions)."""
     tests: list[Match] = []
-    if label_name is not None:
-        tests.append(lambda s: any(str(label.get("name")) == label_name for label in s.labels))
     if conditions is not None:
         try:
             parsed = json.loads(conditions)

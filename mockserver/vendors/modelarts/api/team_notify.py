@@ -57,9 +57,7 @@ async def workforce_task_stats(request: Request) -> Response:
     dataset, task = world.team_tasks.task(
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]
     )
-    mine = world.team_tasks.sample_ids(task)
-    held = [s for s in world.samples.of(dataset).by_id.values() if s.id in mine]
-    label_stats, sample_stats = statistics(dataset.labels, held, state)
+    label_stats, sample_stats = statistics(dataset.labels, world.labeling.view_of(task), state)
     sources = [source for source in dataset.data_sources if "data_path" in source]
     body = {
         "label_stats": label_stats,
@@ -85,11 +83,12 @@ async def update_workforce_task_samples(request: Request) -> Response:
     dataset, task = world.team_tasks.task(
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]
     )
-    mine = world.team_tasks.sample_ids(task)
+    held = world.samples.of(dataset)
     results: list[dict[str, Any]] = []
     for index, item in enumerate(body["samples"]):
         sample_id = str(item["sample_id"])
-        if sample_id not in mine:
+        sample = held.by_id.get(sample_id)
+        if sample is None or not world.labeling.holds(task, sample):
             missing = SampleMissing(
                 f"samples.{index}.sample_id: the sample {sample_id} is not in the task"
             )
@@ -103,16 +102,11 @@ async def update_workforce_task_samples(request: Request) -> Response:
 async def list_search(request: Request) -> Response:
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
-    labelers: set[str] = set()
-    for sample in world.samples.of(dataset).by_id.values():
-        for label in sample.labels:
-            who = label.get("annotated_by")
-            if isinstance(who, str) and who:
-                labelers.add(who)
+    labelers = world.samples.of(dataset).labelers
     body = {
         "labels": [dict(label) for label in dataset.labels],
         "metadata": {},
-        "labelers": sorted(labelers),
+        "labelers": sorted(who for who, count in labelers.items() if count > 0),
     }
     return answer(request, body)
 

@@ -108,9 +108,10 @@ async def describe_workforce_task_sample(request: Request) -> Response:
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]
     )
     sample_id = request.path_params["sample_id"]
-    if sample_id not in world.team_tasks.sample_ids(task):
+    sample = world.samples.of(dataset).by_id.get(sample_id)
+    if sample is None or not world.labeling.holds(task, sample):
         raise SampleMissing(f"sample_id: the sample {sample_id} is not in the task")
-    return answer(request, sample_view(world.samples.get(dataset, sample_id)))
+    return answer(request, sample_view(sample))
 
 
 TASK = "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}"

@@ -27,9 +27,10 @@ Team labeling tasks, ``/v2/{project_id}/datasets/{dataset_id}/workforce-tasks``
 (default false). INFERRED: an unknown dataset is 400 ``ModelArts.4352`` and an
 unknown task 400 ``ModelArts.4619``; lists are newest first and always carry
 ``workforce_stats``; ``sample_stats`` counts the samples handed to members
-(none before the task starts), ``worker_stats`` lists the members' worker tasks once
-it has started (empty before); rates are zero, ``sample_search_conditions`` is
-empty and ``version_id`` is ``""``; a flag other than ``true``/``false`` is 400 ``ModelArts.0104``.
+(none before the task starts) and ``label_stats`` the labels they carry;
+``worker_stats`` lists the members' worker tasks once it has started (empty
+before); rates are zero, ``sample_search_conditions`` is empty and ``version_id``
+is ``""``; a flag other than ``true``/``false`` is 400 ``ModelArts.0104``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
+from ..backend.labels import statistics
 from ..backend.workforces import (
     TASK_CREATED,
     Order,
@@ -357,7 +359,7 @@ async def describe_workforce_task(request: Request) -> Response:
             {**worker_task_view(row, user), **worker_results(world, row)} for row in rows
         ]
     if flags["label_stats"]:
-        view["label_stats"] = [{**label, "count": 0, "sample_count": 0} for label in dataset.labels]
+        view["label_stats"], _ = statistics(dataset.labels, world.labeling.view_of(task))
     return answer(request, view)
 
 

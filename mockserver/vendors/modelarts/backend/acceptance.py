@@ -187,12 +187,11 @@ class Acceptance:
     def _task_samples(
         self, dataset: Dataset, task: WorkforceTask, ids: Iterable[str]
     ) -> list[Sample]:
-        owners = self._owners(task)
         held = self._samples.of(dataset)
         found: list[Sample] = []
         for index, sample_id in enumerate(ids):
-            sample = held.by_id.get(sample_id) if sample_id in owners else None
-            if sample is None:
+            sample = held.by_id.get(sample_id)
+            if sample is None or not self._labeling.holds(task, sample):
                 raise SampleMissing(
                     f"comments.{index}.sample_id: the task has no sample {sample_id}"
                 )
@@ -256,8 +255,7 @@ class Acceptance:
         sample = held.by_id.get(event.data["sample"])
         if sample is None or sample.status != REJECTED:
             return
-        sample.labels = [self._relabel(dataset, sample)]
-        held.restate(sample, UNREVIEWED)
+        held.change(sample, UNREVIEWED, [self._relabel(dataset, sample)])
         task.update_time = self._now()
 
     def _relabel(self, dataset: Dataset, sample: Sample) -> dict[str, Any]:
@@ -275,8 +273,7 @@ class Acceptance:
         self._workable(task)
         owners = self._owners(task)
         held = self._samples.of(dataset)
-        waiting = held.states[UNCHECK].ids if UNCHECK in held.states else []
-        population = [key for key in waiting if key in owners]
+        population = list(self._labeling.view_of(task).ids(UNCHECK))
         if not population:
             raise NoUncheckedSamples(
                 f"workforce_task_id: the task {task.id} has no unchecked samples"
@@ -380,8 +377,8 @@ class Acceptance:
         elif action == REJECT_ALL:
             task.status = TASK_REJECTED
         else:
-            owners = self._owners(task)
-            done = all(held.by_id[key].status == LABELED for key in owners if key in held.by_id)
+            mine = self._labeling.view_of(task)
+            done = mine.count(LABELED) == len(mine)
             task.status = TASK_ACCEPTED if done else TASK_RUNNING
         self._settle(dataset)
         task.update_time = self._now()

@@ -176,22 +176,19 @@ class AutoLabeling(DatasetTasks[AutoLabelTask]):
         labels = list(dataset.labels)
         if not labels:
             return
-        index = held.states.get(UNLABELED)
-        waiting = [held.by_id[key] for key in index.ids] if index is not None else []
+        waiting = [held.by_id[key] for key in held.whole.ids(UNLABELED)]
         for sample in waiting:
             if not self._rng.chance(LABEL_ODDS):
                 continue
             label = self._rng.choice(labels)
-            sample.labels = [
-                {
-                    "name": label["name"],
-                    "type": int(label.get("type", dataset.dataset_type)),
-                    "score": round(self._rng.uniform(0.5, 1.0), 3),
-                    "annotated_by": "auto",
-                    "property": {},
-                }
-            ]
-            held.restate(sample, UNCONFIRMED)
+            auto = {
+                "name": label["name"],
+                "type": int(label.get("type", dataset.dataset_type)),
+                "score": round(self._rng.uniform(0.5, 1.0), 3),
+                "annotated_by": "auto",
+                "property": {},
+            }
+            held.change(sample, UNCONFIRMED, [auto])
             task.annotated_sample_count += 1
         dataset.total_sample_count = len(held)
         dataset.annotated_sample_count = held.count(LABELED)

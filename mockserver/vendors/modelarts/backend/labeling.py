@@ -33,7 +33,8 @@ from mockserver.core.vendor import WorldContext
 
 from ..errors import ModelArtsError, WorkforceTaskStartFailed
 from .datasets import Dataset, Datasets
-from .samples import UNCONFIRMED, UNLABELED, Samples
+from .sample_views import SampleView
+from .samples import UNCONFIRMED, UNLABELED, Sample, Samples
 from .workforces import TASK_CREATED, Worker, Workforces, WorkforceTask
 
 ACTION_PREFIX = "labeling."
@@ -78,9 +79,10 @@ class Assignment:
 
     worker: Worker
     person: Person | None
-    sample_ids: list[str]
+    sample_ids: list[str]  # the work queue, in upload order
     start_time: int  # epoch milliseconds
     update_time: int
+    view: SampleView = field(default_factory=SampleView)
     cursor: int = 0
 
 
@@ -130,14 +132,32 @@ class Labeling:
         self._samples = samples
         self._workforces = workforces
         self._shares: dict[str, dict[str, Assignment]] = {}  # task id -> worker id -> share
+        self._views: dict[str, SampleView] = {}  # task id -> every sample handed out
 
-    def shares_of(self, task_id: str) -> dict[str, Assignment]:
-        """The task's samples per worker id, as handed out at its start."""
-        return self._shares.get(task_id, {})
+    def view_of(self, task: WorkforceTask) -> SampleView:
+        """The samples handed out when the task started (none before)."""
+        return self._views.get(task.id) or SampleView()
 
-    def forget(self, task_id: str) -> None:
-        """Drops a deleted task's hand-out."""
-        self._shares.pop(task_id, None)
+    def holds(self, task: WorkforceTask, sample: Sample) -> bool:
+        view = self._views.get(task.id)
+        return view is not None and any(each is view for each in sample.views)
+
+    def forget(self, task: WorkforceTask) -> None:
+        """Drops a deleted task's hand-out, and its samples leave its views."""
+        shares = self._shares.pop(task.id, {})
+        view = self._views.pop(task.id, None)
+        try:
+            held = self._samples.of(self._datasets.get(task.dataset_id))
+        except ModelArtsError:
+            return
+        for share in shares.values():
+            for sample_id in share.sample_ids:
+                sample = held.by_id.get(sample_id)
+                if sample is None:
+                    continue
+                held.part(sample, share.view)
+                if view is not None:
+                    held.part(sample, view)
 
     def _now(self) -> int:
         return int(self._clock.now() * 1000)
@@ -155,12 +175,9 @@ class Labeling:
             raise WorkforceTaskStartFailed(f"workforces_config: the task {task_id} has no members")
         labelers = [worker for worker in members if worker.role == LABELER] or members
         held = self._samples.of(dataset)
-        total, unlabeled = self._samples.page(
-            dataset, offset=0, limit=len(held) or 1, state=UNLABELED
-        )
         shares: dict[str, list[str]] = {worker.id: [] for worker in members}
-        for index, sample in enumerate(unlabeled[:total]):
-            shares[labelers[index % len(labelers)].id].append(sample.id)
+        for index, sample_id in enumerate(held.whole.ids(UNLABELED)):
+            shares[labelers[index % len(labelers)].id].append(sample_id)
         now = self._now()
         crowd = self._context.crowd
         self._shares[task.id] = {
@@ -173,6 +190,12 @@ class Labeling:
             )
             for worker in members
         }
+        view = self._views[task.id] = SampleView()
+        for share in self._shares[task.id].values():
+            for sample_id in share.sample_ids:
+                sample = held.by_id[sample_id]
+                held.join(sample, view)
+                held.join(sample, share.view)
         task.status = TASK_STARTING
         task.update_time = now
         self._context.scheduler.at(
@@ -222,9 +245,8 @@ class Labeling:
             share.cursor += 1
             if sample is None or sample.status != UNLABELED:
                 continue  # removed or labeled meanwhile
-            sample.labels = [self._pick_label(dataset, sample.seq, share.person)]
             sample.worker_id = share.worker.id
-            held.restate(sample, UNREVIEWED)
+            held.change(sample, UNREVIEWED, [self._pick_label(dataset, sample.seq, share.person)])
             now = self._now()
             share.update_time = now
             task.update_time = now
@@ -244,27 +266,21 @@ class Labeling:
     # What members and the owner see
 
     def stats(self, task: WorkforceTask, worker_ids: Iterable[str] | None = None) -> dict[str, int]:
-        """``sample_stats`` over the given members' shares (all members when ``None``)."""
+        """``sample_stats`` over the given members' shares (the whole task when ``None``)."""
         counts = dict.fromkeys(SAMPLE_STATS, 0)
-        shares = self._shares.get(task.id)
-        if shares is None:
-            return counts
-        try:
-            held = self._samples.of(self._datasets.get(task.dataset_id))
-        except ModelArtsError:
-            return counts
-        wanted = set(shares) if worker_ids is None else set(worker_ids)
-        for worker_id in wanted:
-            share = shares.get(worker_id)
-            for sample_id in share.sample_ids if share else []:
-                counts["total_sample_count"] += 1
-                sample = held.by_id.get(sample_id)
-                if sample is None:
-                    counts["deleted_sample_count"] += 1
-                elif sample.status.startswith("__WORKFORCE_SAMPLED"):
-                    counts["sampled_sample_count"] += 1
-                elif sample.status in STAT_OF_STATE:
-                    counts[STAT_OF_STATE[sample.status]] += 1
+        if worker_ids is None:
+            views = [self._views[task.id]] if task.id in self._views else []
+        else:
+            shares = self._shares.get(task.id, {})
+            views = [shares[key].view for key in worker_ids if key in shares]
+        for view in views:
+            counts["total_sample_count"] += len(view) + view.removed
+            counts["deleted_sample_count"] += view.removed
+            for state, count in view.state_counts().items():
+                if state.startswith("__WORKFORCE_SAMPLED"):
+                    counts["sampled_sample_count"] += count
+                elif state in STAT_OF_STATE:
+                    counts[STAT_OF_STATE[state]] += count
         return counts
 
     def worker_tasks(self, task: WorkforceTask) -> list[WorkerTask]:

@@ -20,9 +20,10 @@ carry no other label, and samples that carry others keep the deleted label.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import LabelMissing, ParameterInvalid
+from .sample_views import Indexed, SampleView
 
 LABEL_TYPES = (0, 1, 3, 100, 101, 102, 103, 200, 201, 202, 600)
 RENAME_TO = "@modelarts:rename_to"
@@ -95,47 +96,24 @@ def merged(label: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, An
     return result
 
 
-class Carrier(Protocol):
-    """What statistics need of a sample: its state and the labels it carries."""
-
-    @property
-    def status(self) -> str: ...
-
-    @property
-    def labels(self) -> Sequence[Mapping[str, Any]]: ...
-
-
 def statistics(
-    labels: Sequence[Mapping[str, Any]], samples: Iterable[Carrier], state: str | None = None
+    labels: Sequence[Mapping[str, Any]], view: SampleView, state: str | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """``label_stats`` (each label with ``count`` and ``sample_count``) and ``sample_stats``.
 
-    ``sample_stats`` counts every sample by its state; the label counts take in only
-    the samples in ``state`` when one is given.
+    ``sample_stats`` counts every sample of the view by its state; the label counts
+    take in only the samples in ``state`` when one is given.
     """
-    counts = {str(label["name"]): [0, 0] for label in labels}
     states = dict.fromkeys(REPORTED_STATES, 0)
-    for sample in samples:
-        states[sample.status] = states.get(sample.status, 0) + 1
-        if state is not None and sample.status != state:
-            continue
-        carried = [str(label.get("name")) for label in sample.labels]
-        for name in set(carried):
-            if name in counts:
-                counts[name][0] += carried.count(name)
-                counts[name][1] += 1
-    label_stats = [
-        {
-            **label,
-            "count": counts[str(label["name"])][0],
-            "sample_count": counts[str(label["name"])][1],
-        }
-        for label in labels
-    ]
+    states.update(view.state_counts())
+    label_stats = []
+    for label in labels:
+        count, sample_count = view.label_counts(str(label["name"]), state)
+        label_stats.append({**label, "count": count, "sample_count": sample_count})
     return label_stats, states
 
 
-def only_carrying(samples: Iterable[Carrier], name: str) -> list[Any]:
+def only_carrying(samples: Iterable[Indexed], name: str) -> list[Any]:
     """The samples whose every label is ``name`` (what deleting it with its samples removes)."""
     return [
         sample

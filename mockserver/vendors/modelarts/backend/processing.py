@@ -257,7 +257,7 @@ class Processing:
                 version.finished_time = version.started_time
                 return
             held = self._samples.of(dataset)
-            for sample_id in held.order.ids:
+            for sample_id in held.whole.ids():
                 sample = held.by_id[sample_id]
                 passed = self._rng.integer(1, 10) != 1
                 rows.append(

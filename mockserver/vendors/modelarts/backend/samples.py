@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +30,7 @@ from mockserver.core.rng import Rng
 
 from ..errors import ModelArtsError, SampleExists, SampleMissing, SampleUploadFailed
 from .datasets import Dataset, obs_directory
+from .sample_views import SampleView, label_names
 
 LABELED, UNLABELED, UNCONFIRMED = "__ALL__", "__NONE__", "__AUTO_ANNOTATION__"
 SAMPLE_STATES = (
@@ -66,72 +67,100 @@ class Sample:
     usage: str | None = None
     worker_id: str | None = None
     source: str | None = None
+    views: tuple[SampleView, ...] = ()  # the team tasks and shares it was handed to
 
     @property
     def location(self) -> str:
         return f"obs:/{self.sample_dir}{self.name}"
 
 
-class _Order:
-    """Ids in upload order: a page is a slice; removal finds its place by bisection."""
-
-    __slots__ = ("seqs", "ids")
-
-    def __init__(self) -> None:
-        self.seqs: list[int] = []
-        self.ids: list[str] = []
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def add(self, sample: Sample) -> None:
-        self.seqs.append(sample.seq)  # seqs only grow
-        self.ids.append(sample.id)
-
-    def remove(self, sample: Sample) -> None:
-        position = bisect.bisect_left(self.seqs, sample.seq)
-        del self.seqs[position]
-        del self.ids[position]
-
-
 class DatasetSamples:
-    """One dataset's samples, indexed by id, by name and by state."""
+    """One dataset's samples, indexed by id and name, in views that count themselves.
+
+    ``whole`` holds every sample; ``by_label`` one view per label name in use; a
+    sample's own ``views`` are the team tasks and shares it was handed to. Every
+    change of state or labels goes through ``change`` so each view stays true.
+    """
 
     def __init__(self) -> None:
         self.by_id: dict[str, Sample] = {}
         self.by_name: dict[str, str] = {}
-        self.order = _Order()
-        self.states: dict[str, _Order] = {}
+        self.whole = SampleView()
+        self.by_label: dict[str, SampleView] = {}
+        self.labelers: Counter[str] = Counter()
 
     def __len__(self) -> int:
         return len(self.by_id)
 
     def count(self, state: str) -> int:
-        index = self.states.get(state)
-        return len(index) if index is not None else 0
+        return self.whole.count(state)
+
+    def label_view(self, name: str) -> SampleView:
+        """The samples carrying ``name`` (an empty view when none does)."""
+        return self.by_label.get(name) or SampleView()
 
     def add(self, sample: Sample) -> None:
         self.by_id[sample.id] = sample
         self.by_name[sample.name] = sample.id
-        self.order.add(sample)
-        self.states.setdefault(sample.status, _Order()).add(sample)
+        for view in self._views(sample):
+            view.enter(sample)
+        self.labelers.update(_labelers(sample))
 
     def remove(self, sample: Sample) -> None:
         del self.by_id[sample.id]
         del self.by_name[sample.name]
-        self.order.remove(sample)
-        self.states[sample.status].remove(sample)
+        for view in self._views(sample):
+            view.leave(sample)
+        for view in sample.views:
+            view.removed += 1
+        self._drop_empty_labels(sample)
+        self.labelers.subtract(_labelers(sample))
 
     def restate(self, sample: Sample, status: str) -> None:
-        if status == sample.status:
+        self.change(sample, status, sample.labels)
+
+    def change(self, sample: Sample, status: str, labels: list[dict[str, Any]]) -> None:
+        """Gives the sample a new state and labels, moving it in every view it is in."""
+        if status == sample.status and labels is sample.labels:
             return
-        self.states[sample.status].remove(sample)
-        sample.status = status
-        # keep the state index in upload order: insert by bisection
-        index = self.states.setdefault(status, _Order())
-        position = bisect.bisect_left(index.seqs, sample.seq)
-        index.seqs.insert(position, sample.seq)
-        index.ids.insert(position, sample.id)
+        before, after = set(label_names(sample)), {str(label.get("name")) for label in labels}
+        for name in before - after:
+            self.by_label[name].leave(sample)
+        kept = [self.whole, *(self.by_label[name] for name in before & after), *sample.views]
+        for view in kept:
+            view.count_out(sample)
+        self.labelers.subtract(_labelers(sample))
+        self._drop_empty_labels(sample)
+        sample.status, sample.labels = status, labels
+        for view in kept:
+            view.count_in(sample)
+        for name in after - before:
+            self.by_label.setdefault(name, SampleView()).enter(sample)
+        self.labelers.update(_labelers(sample))
+
+    def join(self, sample: Sample, view: SampleView) -> None:
+        sample.views = (*sample.views, view)
+        view.enter(sample)
+
+    def part(self, sample: Sample, view: SampleView) -> None:
+        sample.views = tuple(kept for kept in sample.views if kept is not view)
+        view.leave(sample)
+
+    def _views(self, sample: Sample) -> list[SampleView]:
+        names = set(label_names(sample))
+        labeled = [self.by_label.setdefault(name, SampleView()) for name in names]
+        return [self.whole, *labeled, *sample.views]
+
+    def _drop_empty_labels(self, sample: Sample) -> None:
+        for name in set(label_names(sample)):
+            if name in self.by_label and not self.by_label[name]:
+                del self.by_label[name]
+
+
+def _labelers(sample: Sample) -> list[str]:
+    return [
+        who for label in sample.labels if isinstance(who := label.get("annotated_by"), str) and who
+    ]
 
 
 Outcome = Sample | ModelArtsError
@@ -215,14 +244,28 @@ class Samples:
         offset: int,
         limit: int,
         state: str | None = None,
+        label: str | None = None,
+        within: SampleView | None = None,
         match: Match | None = None,
     ) -> tuple[int, list[Sample]]:
-        """The total that matches, and the page ``[offset, offset + limit)`` of it."""
+        """The total that matches, and the page ``[offset, offset + limit)`` of it.
+
+        The narrowest view answers: ``within`` (a team task's), else the samples
+        carrying ``label``, else the dataset's. Its ids in ``state`` are a list,
+        so a page is a slice; only a ``match`` (a name search, a set of labels)
+        walks them.
+        """
         held = self.of(dataset)
-        index = held.order if state is None else held.states.get(state, _Order())
+        if within is not None:
+            view = within
+        else:
+            view = held.label_view(label) if label is not None else held.whole
+        ids = view.ids(state)
+        if within is not None and label is not None:
+            match = _also(match, lambda sample: label in label_names(sample))
         if match is None:
-            return len(index), [held.by_id[key] for key in index.ids[offset : offset + limit]]
-        matching = [held.by_id[key] for key in index.ids if match(held.by_id[key])]
+            return len(ids), [held.by_id[key] for key in ids[offset : offset + limit]]
+        matching = [sample for key in ids if match(sample := held.by_id[key])]
         return len(matching), matching[offset : offset + limit]
 
     def update(self, dataset: Dataset, items: Iterable[Mapping[str, Any]]) -> list[Outcome]:
@@ -237,7 +280,7 @@ class Samples:
                     )
                 )
                 continue
-            sample.labels = [dict(label) for label in item.get("labels") or []]
+            labels = [dict(label) for label in item.get("labels") or []]
             if "metadata" in item:
                 sample.metadata = dict(item["metadata"] or {})
             if "sample_type" in item:
@@ -247,7 +290,7 @@ class Samples:
                     setattr(sample, name, str(item[key]))
             if "source" in item:
                 sample.source = str(item["source"])
-            held.restate(sample, LABELED if sample.labels else UNLABELED)
+            held.change(sample, LABELED if labels else UNLABELED, labels)
             outcomes.append(sample)
         self._recount(dataset)
         return outcomes
@@ -272,6 +315,10 @@ class Samples:
         dataset.total_sample_count = len(held)
         dataset.annotated_sample_count = held.count(LABELED)
         dataset.unconfirmed_sample_count = held.count(UNCONFIRMED)
+
+
+def _also(match: Match | None, test: Match) -> Match:
+    return test if match is None else lambda sample: test(sample) and match(sample)
 
 
 def _upload_directory(dataset: Dataset) -> str:

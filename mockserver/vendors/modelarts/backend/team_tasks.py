@@ -131,11 +131,7 @@ class TeamTasks:
         if task.status in UNDER_ACCEPTANCE:
             raise AcceptanceRunning(f"workforce_task_id: the task {task_id} is being checked")
         self._workforces.forget_task(task.id)
-        self._labeling.forget(task.id)
-
-    def sample_ids(self, task: WorkforceTask) -> set[str]:
-        shares = self._labeling.shares_of(task.id)
-        return {sample_id for share in shares.values() for sample_id in share.sample_ids}
+        self._labeling.forget(task)
 
     def samples_page(
         self,
@@ -147,10 +143,8 @@ class TeamTasks:
         state: str | None = None,
     ) -> tuple[int, list[Sample]]:
         dataset, task = self.task(dataset_id, task_id)
-        mine = self.sample_ids(task)
-        return self._samples.page(
-            dataset, offset=offset, limit=limit, state=state, match=lambda s: s.id in mine
-        )
+        within = self._labeling.view_of(task)
+        return self._samples.page(dataset, offset=offset, limit=limit, state=state, within=within)
 
     def metrics(self, dataset_id: str, task_id: str) -> dict[str, dict[str, int]]:
         _, task = self.task(dataset_id, task_id)
@@ -187,14 +181,14 @@ class TeamTasks:
         self, dataset_id: str, start: int, end: int, task_id: str | None = None
     ) -> dict[str, dict[str, int]]:
         dataset = self._datasets.get(dataset_id)
-        mine = None
-        if task_id:
-            mine = self.sample_ids(self._workforces.get_task(dataset.id, task_id))
         held = self._samples.of(dataset)
+        view = held.whole
+        if task_id:
+            view = self._labeling.view_of(self._workforces.get_task(dataset.id, task_id))
         metrics: dict[str, dict[str, int]] = {}
-        for sample_id in held.order.ids:
+        for sample_id in view.ids():
             sample = held.by_id[sample_id]
-            if not start <= sample.time <= end or (mine is not None and sample.id not in mine):
+            if not start <= sample.time <= end:
                 continue
             day = time.strftime("%Y-%m-%d", time.gmtime(sample.time / 1000))
             counts = metrics.setdefault(day, {"total": 0})
