@@ -175,12 +175,13 @@ class Labeling:
             raise WorkforceTaskStartFailed(f"workforces_config: the task {task_id} has no members")
         labelers = [worker for worker in members if worker.role == LABELER] or members
         held = self._samples.of(dataset)
+        unlabeled = list(held.whole.ids(UNLABELED))
         shares: dict[str, list[str]] = {worker.id: [] for worker in members}
-        for index, sample_id in enumerate(held.whole.ids(UNLABELED)):
+        for index, sample_id in enumerate(unlabeled):
             shares[labelers[index % len(labelers)].id].append(sample_id)
         now = self._now()
         crowd = self._context.crowd
-        self._shares[task.id] = {
+        handed = self._shares[task.id] = {
             worker.id: Assignment(
                 worker=worker,
                 person=crowd.pick(1)[0] if shares[worker.id] else None,
@@ -191,11 +192,10 @@ class Labeling:
             for worker in members
         }
         view = self._views[task.id] = SampleView()
-        for share in self._shares[task.id].values():
-            for sample_id in share.sample_ids:
-                sample = held.by_id[sample_id]
-                held.join(sample, view)
-                held.join(sample, share.view)
+        for index, sample_id in enumerate(unlabeled):  # upload order: each view appends
+            sample = held.by_id[sample_id]
+            held.join(sample, view)
+            held.join(sample, handed[labelers[index % len(labelers)].id].view)
         task.status = TASK_STARTING
         task.update_time = now
         self._context.scheduler.at(
