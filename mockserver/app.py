@@ -9,15 +9,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from typing import TYPE_CHECKING
 
 from starlette.types import Receive, Scope, Send
 
+from . import fixtures
 from .admin import admin_app
 from .core.context import SANDBOX
 from .core.middleware import Journaling, vendor_pipeline
 from .core.routing import STORAGE_PREFIX, VendorDispatch
 from .core.sandbox import Sandbox
+from .core.snapshot import SnapshotError, Snapshots
 from .core.tenancy import TenantDefaults
 from .core.vendor import Vendor
 from .core.webhooks import Deliveries
@@ -68,11 +71,19 @@ class MockServer:
                 retry_scale=settings.webhook_retry_scale, transport=webhook_transport
             ),
         )
+        missing = fixtures.unknown(settings.fixtures)
+        if missing:
+            raise ValueError(
+                f"unknown fixture {missing[0]!r}; known: {', '.join(fixtures.names())}"
+            )
+        self.snapshots = Snapshots(self.sandbox, settings.state_file)
+        self.restored = self._load_state_file()
+        admin = admin_app(self.sandbox, settings)
+        admin.state.snapshots = self.snapshots
+        admin.state.load_fixture = self.load_fixture
         served = [v for v in VENDORS if settings.vendor in (None, v.name)]
         self.dispatch = VendorDispatch(
-            admin=Journaling(
-                admin_app(self.sandbox, settings), self.sandbox.journal, only_under=STORAGE_PREFIX
-            ),
+            admin=Journaling(admin, self.sandbox.journal, only_under=STORAGE_PREFIX),
             vendors=served,
             pipelines={
                 v.name: vendor_pipeline(v, self.sandbox.tenants, self.sandbox.journal)
@@ -97,6 +108,9 @@ class MockServer:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if not self.restored:
+                    for name in self.settings.fixtures:
+                        await self.load_fixture(name)
                 self._ticker = asyncio.get_running_loop().create_task(self.sandbox.run_ticker())
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
@@ -104,9 +118,37 @@ class MockServer:
                     self._ticker.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await self._ticker
+                await self._save_state_file()
                 await self.sandbox.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    async def load_fixture(self, name: str) -> fixtures.Loaded:
+        """Replays a bundled fixture through this app (see :mod:`mockserver.fixtures`)."""
+        loaded = await fixtures.run(self, name)
+        log.info("fixture %s loaded: tenants %s", name, ", ".join(loaded.tenants))
+        return loaded
+
+    def _load_state_file(self) -> bool:
+        """Restores the state file when it exists; a file that is not a state refuses to
+        start (``SnapshotError``, a ``ValueError``) rather than be overwritten at shutdown."""
+        path = self.settings.state_file
+        if path is None or not os.path.exists(path):
+            return False
+        try:
+            header = self.snapshots.restore_state_file()
+        except SnapshotError as exc:
+            raise SnapshotError(f"state file {path}: {exc}") from None
+        log.info(
+            "state restored from %s (%d tenants, taken %s)", path, header.tenants, header.taken_at
+        )
+        return True
+
+    async def _save_state_file(self) -> None:
+        try:
+            await self.snapshots.save_state_file()
+        except OSError as exc:
+            log.error("state not saved to %s: %s", self.settings.state_file, exc)
 
 
 def create_app(

@@ -119,6 +119,13 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     )
     _add_setting_flags(serve_parser, defaults)
     commands.add_parser("version", help="print the installed version")
+    openapi_parser = commands.add_parser(
+        "openapi",
+        help="print a vendor's OpenAPI document",
+        description="Print the OpenAPI 3.1 document of one vendor, as JSON, with the server "
+        "URL the serve settings give.",
+    )
+    openapi_parser.add_argument("vendor", help="the vendor's name, e.g. cloudfactory")
     # The top-level help explains every flag too, not only the sub-command names.
     parser.epilog = serve_parser.format_help()
     return parser
@@ -180,18 +187,41 @@ def build_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
 
 
 def serve(settings: Settings) -> None:
-    """Runs the server until it is stopped."""
+    """Runs the server until it is stopped.
+
+    The app is built before uvicorn starts, so what only the app can check (an unknown
+    fixture, a state file that is not a state) is a usage error, not a failed start-up.
+    """
     import uvicorn
 
     from mockserver.app import create_app
 
+    try:
+        app = create_app(settings)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         lifespan="on",
     )
+
+
+def print_openapi(vendor: str, settings: Settings) -> int:
+    """Prints the vendor's document, served from its prefix on the configured address."""
+    import json
+
+    from mockserver import __version__
+    from mockserver.app import VENDORS
+    from mockserver.core.openapi import vendor_document
+
+    _check_vendor(vendor)
+    (found,) = [v for v in VENDORS if v.name == vendor]
+    server = f"http://{settings.host}:{settings.port}/{vendor}"
+    print(json.dumps(vendor_document(found, version=__version__, server=server), indent=2))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,11 +238,13 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"mockserver {__version__}")
             return 0
+        if args.command == "openapi":
+            return print_openapi(args.vendor, _env_defaults(os.environ))
         settings = _settings_from_args(args)
+        serve(settings)
     except CliError as exc:
         print(f"mockserver: error: {exc}", file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
-    serve(settings)
     return 0

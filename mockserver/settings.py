@@ -84,6 +84,20 @@ class Settings:
         },
     )
     log_level: LogLevel = field(default="info", metadata={"help": "server log level"})
+    state_file: str | None = field(
+        default=None,
+        metadata={
+            "help": "file the whole state is loaded from at start (when it exists) and "
+            "written to at shutdown and on POST /_mock/snapshot"
+        },
+    )
+    fixture: str | None = field(
+        default=None,
+        metadata={
+            "help": "bundled scenarios to load at start, comma-separated "
+            "(skipped when --state-file exists); GET /_mock/fixtures lists them"
+        },
+    )
 
     def __post_init__(self) -> None:
         problems = []
@@ -103,6 +117,12 @@ class Settings:
             problems.append(f"epoch must be an ISO 8601 date-time, not {self.epoch!r}")
         if problems:
             raise ValueError("; ".join(problems))
+
+    @property
+    def fixtures(self) -> tuple[str, ...]:
+        """The names in ``fixture``, in order."""
+        names = (self.fixture or "").split(",")
+        return tuple(name.strip() for name in names if name.strip())
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -215,3 +215,66 @@ def test_python_dash_m_runs_the_same_main() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"mockserver {__version__}"
+
+
+def test_state_file_and_fixture_flags_reach_their_fields() -> None:
+    argv = ["--state-file", "/tmp/state.bin", "--fixture", "tenants,clickworker-buyoff"]
+    settings = build_settings(argv, {})
+    assert settings.state_file == "/tmp/state.bin"
+    assert settings.fixtures == ("tenants", "clickworker-buyoff")
+    from_env = build_settings(
+        [], {"MOCKSERVER_STATE_FILE": "s.bin", "MOCKSERVER_FIXTURE": "tenants"}
+    )
+    assert (from_env.state_file, from_env.fixtures) == ("s.bin", ("tenants",))
+
+
+def test_an_unknown_fixture_refuses_to_start_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["serve", "--fixture", "tenants,nosuch"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "nosuch" in line and "crowdflower-running-job" in line
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b'{"format": "mockserver-state", "version": 2}\n', "version 2 is not supported"),
+        (b"PK\x03\x04 some zip", "not a mockserver-state file"),
+        (
+            b'{"format": "mockserver-state", "version": 1, "taken_at": "x", "tenants": 0}\n!',
+            "payload",
+        ),
+    ],
+)
+def test_a_bad_state_file_refuses_to_start_with_one_line(
+    tmp_path: Path, content: bytes, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state_file = tmp_path / "state.bin"
+    state_file.write_bytes(content)
+    assert main(["serve", "--state-file", str(state_file)]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert str(state_file) in line and words in line
+    assert state_file.read_bytes() == content
+
+
+def test_openapi_prints_the_vendors_document(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOCKSERVER_PORT", "9011")
+    assert main(["openapi", "modelarts"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["openapi"].startswith("3.1")
+    assert document["servers"] == [{"url": "http://127.0.0.1:9011/modelarts"}]
+    tokens = document["paths"]["/v3/auth/tokens"]["post"]
+    assert tokens["security"] == []
+    assert "requestBody" in tokens
+
+
+def test_openapi_of_an_unknown_vendor_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["openapi", "nosuch"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "cloudfactory" in _one_error_line(captured.err)

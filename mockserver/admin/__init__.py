@@ -12,7 +12,19 @@ from starlette.routing import Mount
 from ..core.errors import MockError
 from ..core.sandbox import Sandbox
 from ..settings import Settings
-from . import clock, health, journal, ratelimits, storage, tenants, webhooks
+from . import (
+    clock,
+    faults,
+    fixtures,
+    health,
+    journal,
+    openapi,
+    ratelimits,
+    snapshot,
+    storage,
+    tenants,
+    webhooks,
+)
 from .common import render_admin_error
 
 
@@ -34,6 +46,10 @@ def admin_app(sandbox: Sandbox, settings: Settings) -> Starlette:
                     *webhooks.routes,
                     *journal.routes,
                     *storage.routes,
+                    *faults.routes,
+                    *fixtures.routes,
+                    *snapshot.routes,
+                    *openapi.routes,
                     *vendor_routes,
                 ],
             )

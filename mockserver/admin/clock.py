@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..core.clock import isoformat
+from ..core.contract import contract
 from ..core.tenancy import Tenant
 from ..core.wire import JSONBody
 from .common import read_body, sandbox_of, tenant_param
@@ -45,6 +46,7 @@ async def show_clock(request: Request) -> Response:
     )
 
 
+@contract(body="clock")
 async def configure_clock(request: Request) -> Response:
     """Sets mode and/or speed of one tenant's clock, or of every clock and new tenants."""
     body = await read_body(request, "clock")
@@ -64,6 +66,7 @@ async def configure_clock(request: Request) -> Response:
     return JSONBody(_clock_view(tenant))
 
 
+@contract(body="advance")
 async def advance(request: Request) -> Response:
     """Moves time, fires what falls due, and waits for the webhooks that caused."""
     body = await read_body(request, "advance")

@@ -1,44 +1,125 @@
-"""``/_mock/journal``: the requests clients made and what they were answered."""
+"""``/_mock/journal``: the requests clients made, what they were answered, and checks on them.
+
+``GET`` filters, ``POST /journal/verify`` counts the requests matching a pattern and,
+when the count is wrong, answers with the near misses; ``PUT`` resizes the ring.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..core.clock import parse_instant
+from ..core.contract import contract
 from ..core.errors import InvalidInput
+from ..core.journal import Entry, Journal
+from ..core.journal_match import RequestPattern, verify
 from ..core.wire import JSONBody
-from .common import sandbox_of
+from .common import read_body, sandbox_of
+
+
+def _pattern(source: dict[str, Any], journal: Journal) -> RequestPattern:
+    """A pattern from query parameters or a verify body (the same names in both)."""
+    try:
+        path = re.compile(source["path"]) if source.get("path") else None
+    except re.error as exc:
+        raise InvalidInput.one("path", f"not a regular expression: {exc}") from None
+    status = source.get("status")
+    if isinstance(status, str):
+        if not status.isdigit():
+            raise InvalidInput.one("status", "must be a whole number")
+        status = int(status)
+    method = source.get("method") or None
+    return RequestPattern(
+        vendor=source.get("vendor") or None,
+        tenant=source.get("tenant") or None,
+        method=method.upper() if method else None,
+        path=path,
+        status=status,
+        query=source.get("query") or {},
+        headers=source.get("headers") or {},
+        body_contains=source.get("body_contains"),
+        json=source.get("json"),
+        since=_horizon(source.get("since"), journal),
+    )
+
+
+def _horizon(since: Any, journal: Journal) -> int:
+    """The id after which entries count: ``since`` is an entry id or an ISO 8601 instant."""
+    if since is None or since == "":
+        return 0
+    if isinstance(since, int) or (isinstance(since, str) and since.isdigit()):
+        return int(since)
+    try:
+        instant = parse_instant(str(since))
+    except ValueError:
+        raise InvalidInput.one("since", "must be an entry id or an ISO 8601 instant") from None
+    earlier = [entry.id for entry in journal if entry.at < instant]
+    return max(earlier, default=0)
 
 
 async def list_entries(request: Request) -> Response:
     """Filters: ``vendor``, ``tenant``, ``method``, ``path`` (a regex searched in the path),
-    ``status``, ``limit`` (the newest N)."""
-    q = request.query_params
-    try:
-        pattern = re.compile(q["path"]) if q.get("path") else None
-    except re.error as exc:
-        raise InvalidInput.one("path", f"not a regular expression: {exc}") from None
-    try:
-        status = int(q["status"]) if q.get("status") else None
-        limit = int(q["limit"]) if q.get("limit") else None
-    except ValueError:
-        raise InvalidInput.one("status/limit", "must be whole numbers") from None
-    method = q.get("method", "").upper() or None
-    entries = [
-        e
-        for e in sandbox_of(request).journal
-        if (q.get("vendor") in (None, "", e.vendor))
-        and (q.get("tenant") in (None, "", e.tenant))
-        and (method is None or e.method == method)
-        and (status is None or e.status == status)
-        and (pattern is None or pattern.search(e.path))
-    ]
+    ``status``, ``since`` (an entry id or an instant), ``limit`` (the newest N)."""
+    journal = sandbox_of(request).journal
+    query = request.query_params
+    pattern = _pattern(dict(query), journal)
+    limit = query.get("limit")
+    if limit is not None and not limit.isdigit():
+        raise InvalidInput.one("limit", "must be a whole number")
+    entries = pattern.select(journal)
     if limit is not None:
-        entries = entries[-limit:] if limit > 0 else []
-    return JSONBody({"entries": [e.as_dict() for e in entries]})
+        entries = entries[-int(limit) :] if int(limit) > 0 else []
+    return JSONBody({"size": journal.size, "entries": [e.as_dict() for e in entries]})
+
+
+@contract(body="journal_verify")
+async def verify_requests(request: Request) -> Response:
+    body = await read_body(request, "journal_verify")
+    journal = sandbox_of(request).journal
+    outcome = verify(
+        _pattern(body, journal),
+        journal,
+        count=body.get("count"),
+        at_least=body.get("at_least"),
+        at_most=body.get("at_most"),
+    )
+    expected = {k: body[k] for k in ("count", "at_least", "at_most") if k in body}
+    return JSONBody(
+        {
+            "ok": outcome.ok,
+            "matched": len(outcome.matched),
+            "expected": expected or {"at_least": 1},
+            "entries": [entry.id for entry in outcome.matched],
+            "near_misses": [
+                {**_summary(entry), "differences": missed} for entry, missed in outcome.near_misses
+            ],
+        }
+    )
+
+
+def _summary(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "vendor": entry.vendor,
+        "tenant": entry.tenant,
+        "method": entry.method,
+        "path": entry.path,
+        "query": entry.query,
+        "status": entry.status,
+    }
+
+
+@contract(body="journal_size")
+async def resize(request: Request) -> Response:
+    body = await read_body(request, "journal_size")
+    journal = sandbox_of(request).journal
+    journal.resize(body["size"])
+    return JSONBody({"size": journal.size, "entries": len(journal)})
 
 
 async def clear(request: Request) -> Response:
@@ -48,5 +129,7 @@ async def clear(request: Request) -> Response:
 
 routes = [
     Route("/journal", list_entries, methods=["GET"]),
+    Route("/journal", resize, methods=["PUT"]),
     Route("/journal", clear, methods=["DELETE"]),
+    Route("/journal/verify", verify_requests, methods=["POST"]),
 ]

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..core.contract import contract
 from ..core.errors import InvalidInput
 from ..core.ratelimit import Limits, override
 from ..core.wire import JSONBody
@@ -41,6 +42,7 @@ async def show(request: Request) -> Response:
     )
 
 
+@contract(body="ratelimits")
 async def change(request: Request) -> Response:
     """Body: vendor, and optionally tenant, enabled, policies ``[{name, limit, window, burst}]``.
 

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..core.contract import contract
 from ..core.errors import NotFound
 from ..core.wire import JSONBody
 from .common import read_body, sandbox_of, tenant_param, vendor_param
@@ -27,6 +28,7 @@ async def show_tenant(request: Request) -> Response:
     return JSONBody(tenant.describe())
 
 
+@contract(body="tenant")
 async def register_tenant(request: Request) -> Response:
     """Registers a credential with a vendor-specific setup (workstreams, secrets, ...)."""
     body = await read_body(request, "tenant")

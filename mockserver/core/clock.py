@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 ClockMode = Literal["realtime", "manual"]
 
@@ -110,3 +110,13 @@ class Clock:
     def _rebase(self, instant: float) -> None:
         self._anchor = instant
         self._wall_anchor = monotonic()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The sim instant, not the anchors: a monotonic reading means nothing in another
+        process, so a saved realtime clock continues from the instant it was saved at."""
+        return {"mode": self._mode, "speed": self._speed, "now": self.now()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._mode = state["mode"]
+        self._speed = state["speed"]
+        self._rebase(state["now"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import ClassVar
 
 
@@ -118,6 +119,24 @@ class RateLimited(MockError):
 
 class InternalError(MockError):
     """Anything unexpected: answered in the vendor's dialect, never as a trace."""
+
+
+class InjectedFault(MockError):
+    """A refusal a fault rule asked for, answered in the vendor's dialect.
+
+    Its status is the rule's, so it is set per instance; ``vars`` sets it because the
+    base declares ``status`` a class-level default.
+    """
+
+    message = "Injected fault"
+
+    def __init__(self, status: int) -> None:
+        try:
+            reason: str | None = HTTPStatus(status).phrase
+        except ValueError:  # a status without a standard reason (520, say)
+            reason = None
+        super().__init__(reason)
+        vars(self)["status"] = status
 
 
 class NotImplementedOperation(MockError):

@@ -53,6 +53,14 @@ class Journal:
     def enabled(self) -> bool:
         return self._entries.maxlen != 0
 
+    @property
+    def size(self) -> int:
+        return self._entries.maxlen or 0
+
+    def resize(self, size: int) -> None:
+        """Keeps the newest ``size`` entries; ids go on from where they were."""
+        self._entries = deque(self._entries, maxlen=size)
+
     def next_id(self) -> int:
         entry_id = self._next_id
         self._next_id += 1

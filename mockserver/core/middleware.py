@@ -1,12 +1,14 @@
 """The request pipeline every vendor is served through, as pure ASGI steps.
 
 ``vendor_pipeline`` lists the steps in order (journal, error boundary, body limit,
-authentication, rate limit, router), so what happens to a request can be read at a
-glance. Steps share data through namespaced scope keys read by :mod:`.context`.
+authentication, injected faults, rate limit, router), so what happens to a request can
+be read at a glance. Steps share data through namespaced scope keys read by
+:mod:`.context`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -16,8 +18,16 @@ from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .clock import monotonic, wall_time
-from .context import BODY, TENANT, VENDOR, tenant_of
-from .errors import InternalError, MethodNotAllowed, MockError, NotFound, PayloadTooLarge
+from .context import BODY, TENANT, VENDOR, sandbox_of, tenant_of
+from .errors import (
+    InjectedFault,
+    InternalError,
+    MethodNotAllowed,
+    MockError,
+    NotFound,
+    PayloadTooLarge,
+)
+from .faults import Exchange
 from .journal import Entry, Journal, body_text
 from .tenancy import Tenants
 from .vendor import Vendor
@@ -29,7 +39,9 @@ class Journaling:
     """Records each exchange (request, response, tenant, timing) in the journal.
 
     ``only_under`` limits it to paths with that prefix (the control API journals its
-    pre-signed storage URLs, which clients call, and nothing else).
+    pre-signed storage URLs, which clients call, and nothing else). A response that
+    never completed (a dropped connection) is recorded with status 0: the client got
+    no answer, whatever status line went out first.
     """
 
     def __init__(self, app: ASGIApp, journal: Journal, *, only_under: str = "") -> None:
@@ -55,6 +67,7 @@ class Journaling:
             request_body="",
         )
         started = monotonic()
+        completed = False
 
         async def receive_and_keep() -> Message:
             message = await receive()
@@ -63,6 +76,7 @@ class Journaling:
             return message
 
         async def send_and_keep(message: Message) -> None:
+            nonlocal completed
             if message["type"] == "http.response.start":
                 entry.status = message["status"]
                 entry.response_headers = {
@@ -70,6 +84,7 @@ class Journaling:
                 }
             elif message["type"] == "http.response.body":
                 response_chunks.append(message.get("body", b""))
+                completed = not message.get("more_body", False)
             await send(message)
 
         try:
@@ -79,6 +94,7 @@ class Journaling:
             tenant = scope.get(TENANT)
             entry.vendor = vendor.name if vendor is not None else None
             entry.tenant = tenant.id if tenant is not None else None
+            entry.status = entry.status if completed else 0
             entry.request_body = body_text(request_chunks)
             entry.response_body = body_text(response_chunks)
             entry.duration_ms = round((monotonic() - started) * 1000, 3)
@@ -184,6 +200,46 @@ class Authentication:
         await self.app(scope, receive, send)
 
 
+class Faulting:
+    """Applies the inbound fault rule that fires for this request, if one does.
+
+    It runs once the tenant is known, so a rule can name one, and before the rate
+    limit and the router, so a faulted request spends no token and changes no state.
+    A delay is a real wait (what a client's timeout test needs); a status is raised as
+    :class:`InjectedFault`, which the vendor answers in its own dialect.
+    """
+
+    def __init__(self, app: ASGIApp, vendor: Vendor) -> None:
+        self.app = app
+        self.vendor = vendor
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        exchange = Exchange(
+            "inbound", self.vendor.name, tenant_of(scope).id, scope["method"], scope["path"]
+        )
+        fault = sandbox_of(scope).faults.pick(exchange)
+        if fault is not None:
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault.status is not None:
+                raise InjectedFault(fault.status)
+            if fault.drop:
+                await _cut_off(send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _cut_off(send: Send) -> None:
+    """Starts a response and abandons it, so the server closes the connection.
+
+    ASGI has no way to close a connection before the status line, but a server closes
+    one whose response the app left incomplete: the client sees the connection end
+    mid-response (httpx ``RemoteProtocolError``). 502 is what a gateway in front would
+    answer for a dropped upstream, and all an in-process test client can show.
+    """
+    await send({"type": "http.response.start", "status": 502, "headers": []})
+
+
 class RateLimiting:
     """Spends a token of the tenant's buckets; the vendor renders the 429."""
 
@@ -258,6 +314,7 @@ def vendor_pipeline(vendor: Vendor, tenants: Tenants, journal: Journal) -> ASGIA
         lambda app: ErrorBoundary(app, vendor),
         lambda app: BodyLimit(app, vendor.max_body_bytes),
         lambda app: Authentication(app, vendor, tenants),
+        lambda app: Faulting(app, vendor),
         RateLimiting,
     ]
     app: ASGIApp = VendorRouter(vendor)

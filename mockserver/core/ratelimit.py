@@ -104,6 +104,24 @@ class RateLimiter:
         bucket.tokens = min(float(policy.capacity), bucket.tokens)  # also after a smaller burst
         return bucket
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Buckets by their age, not their stamp: a monotonic stamp means nothing in another
+        process, so restored buckets go on refilling from where they were."""
+        now = self._now()
+        return {
+            "limits": self.limits,
+            "now": self._now,
+            "buckets": {k: (b.tokens, now - b.stamp) for k, b in self._buckets.items()},
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.limits = state["limits"]
+        self._now = state["now"]
+        now = self._now()
+        self._buckets = {
+            k: Bucket(tokens, now - age) for k, (tokens, age) in state["buckets"].items()
+        }
+
 
 def override(
     policies: Iterable[Policy], changes: Iterable[Mapping[str, Any]]

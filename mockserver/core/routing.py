@@ -6,14 +6,20 @@ reaches its vendor in one of three ways, tried in this order after ``/_mock``:
 1. the Host header is one of the vendor's real hosts (served at the root path);
 2. single-vendor mode (``--vendor``) serves that vendor at the root path;
 3. the first path segment names the vendor (``/crowdflower/v1/jobs.json``).
+
+Below the vendor's root, ``GET /openapi.json`` answers the vendor's generated
+OpenAPI document without asking for a credential: a client generator or contract
+test must be able to read it before it has one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .openapi import OPENAPI_PATH, vendor_document
 from .vendor import Vendor
 
 ADMIN_PREFIX = "/_mock"
@@ -47,6 +53,7 @@ class VendorDispatch:
         self.not_found = not_found
         self.single = single
         self._host_cache: dict[str, str | None] = {}
+        self._documents: dict[str, dict[str, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
@@ -57,7 +64,22 @@ class VendorDispatch:
         if name is None:
             name = self._by_prefix(scope)
         pipeline = self.pipelines.get(name) if name is not None else None
+        if pipeline is not None and name is not None and _asks_for_document(scope):
+            await self._document(name, scope)(scope, receive, send)
+            return
         await (pipeline or self.not_found)(scope, receive, send)
+
+    def _document(self, name: str, scope: Scope) -> ASGIApp:
+        """The vendor's document, its server being the root the client called it under."""
+        from mockserver import __version__
+
+        from .wire import JSONBody
+
+        if name not in self._documents:
+            vendor = next(v for v in self.vendors if v.name == name)
+            self._documents[name] = vendor_document(vendor, version=__version__)
+        server = scope.get("root_path", "") or "/"
+        return JSONBody({**self._documents[name], "servers": [{"url": server}]})
 
     def _by_host(self, host: str) -> str | None:
         if host not in self._host_cache:
@@ -74,3 +96,10 @@ class VendorDispatch:
             return None
         scope["root_path"] = scope.get("root_path", "") + "/" + name
         return name
+
+
+def _asks_for_document(scope: Scope) -> bool:
+    root: str = scope.get("root_path", "")
+    path: str = scope["path"]
+    below = path[len(root) :] if root and path.startswith(root) else path
+    return below == OPENAPI_PATH and scope["method"] in ("GET", "HEAD")

@@ -11,7 +11,9 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .faults import Faults
 from .journal import Journal
+from .snapshot import Header, dump, load
 from .tenancy import Tenant, TenantDefaults, Tenants
 from .vendor import Vendor
 from .webhooks import Deliveries
@@ -40,6 +42,7 @@ class Sandbox:
     ) -> None:
         self.vendors = {v.name: v for v in vendors}
         self.deliveries = deliveries or Deliveries()
+        self.faults = self.deliveries.faults = Faults(defaults.seed)  # shared with deliveries
         self.journal = Journal(journal_size)
         self.tenants = Tenants(vendors, defaults, self.deliveries)
 
@@ -77,10 +80,29 @@ class Sandbox:
             self.tick()
 
     def reset(self, tenant_id: str | None = None) -> None:
-        """Resets one tenant, or everything (tenants, deliveries and the journal)."""
+        """Resets one tenant, or everything (tenants, deliveries, the journal, fault rules)."""
         self.tenants.reset(tenant_id)
         if tenant_id is None:
             self.journal.clear()
+            self.faults.reset()
 
     async def aclose(self) -> None:
         await self.deliveries.aclose()
+
+    async def snapshot(self, *, settle_timeout: float = 5.0) -> bytes:
+        """Every tenant and the delivery log as bytes (see :mod:`.snapshot`).
+
+        Attempts under way are given time to land first, so their outcome (and the
+        retry it plans) is part of the snapshot rather than lost with the process.
+        """
+        if self.deliveries.in_flight:
+            await self.deliveries.settle(settle_timeout)
+        return dump(self.tenants, self.deliveries)
+
+    def restore(self, data: bytes) -> Header:
+        """Replaces every tenant and the delivery log with a snapshot's; the journal stays.
+
+        Raises :class:`~.snapshot.SnapshotError`, changing nothing, for bytes that are not
+        a snapshot of this format and version.
+        """
+        return load(data, self.tenants, self.deliveries)

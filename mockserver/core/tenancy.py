@@ -93,7 +93,7 @@ class Tenant:
             rng=self.rng,
             crowd=Crowd(self.rng.child("crowd")),
             notify=self.notify,
-            register_upload=lambda token: self._register_upload(token, self),
+            register_upload=self._register_own_upload,
             strict=self.strict,
             setup=self.setup,
         )
@@ -139,6 +139,10 @@ class Tenant:
             "pending_events": len(self.scheduler),
             "resources": self.world.summary(),
         }
+
+    def _register_own_upload(self, token: str) -> None:
+        """The world's ``register_upload``: a bound method, not a closure, so it pickles."""
+        self._register_upload(token, self)
 
 
 def tenant_id(vendor: str, credential: str) -> str:
@@ -258,3 +262,15 @@ class Tenants:
 
     def _remember_upload(self, token: str, tenant: Tenant) -> None:
         self._uploads[token] = tenant.id
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a snapshot keeps of the registry: the tenants and whose upload URLs are whose.
+
+        The vendors, the defaults and limits for new tenants and the delivery machinery
+        belong to the running server, so restoring keeps the server's own.
+        """
+        return {"tenants": dict(self._tenants), "uploads": dict(self._uploads)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._tenants = dict(state["tenants"])
+        self._uploads = dict(state["uploads"])

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from .contract import ApiContract
 from .errors import MockError
 from .ratelimit import Policy
 
@@ -115,6 +116,8 @@ class Vendor:
     ``admin_routes`` are mounted at ``/_mock/<name>/``. ``path_rewrites`` are
     regular-expression substitutions on the path below the mount, applied in order
     before routing (an optional ``.json`` suffix, an optional locale segment).
+    ``api`` describes the credentials, error body and media types for the vendor's
+    generated OpenAPI document (the routes' own contracts describe the rest).
     """
 
     name: str
@@ -132,6 +135,7 @@ class Vendor:
     max_body_bytes: int = 10 * 1024 * 1024
     optional_trailing_slash: bool = True
     path_rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
+    api: ApiContract = ApiContract()
 
     def serves_host(self, host: str) -> bool:
         return host in self.hosts or any(p.fullmatch(host) for p in self.host_patterns)

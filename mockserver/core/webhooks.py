@@ -13,10 +13,12 @@ import asyncio
 import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from .clock import isoformat, monotonic
+from .faults import Exchange, Fault, Faults
 from .scheduler import Event
-from .vendor import Notification, RetryPolicy
+from .vendor import Notification, OutboundRequest, RetryPolicy
 
 if TYPE_CHECKING:
     import httpx
@@ -74,13 +76,25 @@ class Delivery:
         }
 
 
+def _faulted(fault: Fault) -> tuple[int | None, str | None, str]:
+    """The outcome a fault rule puts in place of sending: the receiver seems down."""
+    if fault.drop:
+        return None, f"connection dropped (injected by fault {fault.rule})", ""
+    return fault.status, f"injected by fault {fault.rule}", ""
+
+
 class Deliveries:
     """The app's delivery machinery and log, shared by every tenant."""
 
     def __init__(
-        self, *, retry_scale: float = 1.0, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        *,
+        retry_scale: float = 1.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        faults: Faults | None = None,
     ) -> None:
         self.retry_scale = retry_scale
+        self.faults = faults if faults is not None else Faults()
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._log: dict[str, Delivery] = {}
@@ -176,26 +190,17 @@ class Deliveries:
     ) -> Attempt:
         assert tenant.vendor.webhook is not None, "a vendor without webhooks cannot notify"
         outbound = tenant.vendor.webhook.render(delivery.notification, at)
-        policy = self._policy(tenant)
-        import httpx  # deferred: most runs send no webhook, and httpx is slow to import
-
+        exchange = Exchange(
+            "outbound", tenant.vendor.name, tenant.id, outbound.method, urlsplit(outbound.url).path
+        )
+        fault = self.faults.pick(exchange)
         started = monotonic()
-        status: int | None = None
-        error: str | None = None
-        body = ""
-        try:
-            response = await self._http().request(
-                outbound.method,
-                outbound.url,
-                headers=dict(outbound.headers),
-                content=outbound.body,
-                timeout=policy.timeout,
-            )
-            status, body = response.status_code, response.text[:RESPONSE_CAP]
-        except httpx.TimeoutException:
-            error = f"timed out after {policy.timeout:g}s"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
+        if fault is not None and fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault is not None and (fault.status is not None or fault.drop):
+            status, error, body = _faulted(fault)
+        else:
+            status, error, body = await self._exchange(outbound, self._policy(tenant).timeout)
         attempt = Attempt(
             number=len(delivery.attempts) + 1,
             at=at,
@@ -209,6 +214,26 @@ class Deliveries:
         log.debug("webhook %s attempt %d -> %s", delivery.id, attempt.number, status or error)
         return attempt
 
+    async def _exchange(
+        self, outbound: OutboundRequest, timeout: float
+    ) -> tuple[int | None, str | None, str]:
+        """Sends the request: the receiver's status, or the error, and its body."""
+        import httpx  # deferred: most runs send no webhook, and httpx is slow to import
+
+        try:
+            response = await self._http().request(
+                outbound.method,
+                outbound.url,
+                headers=dict(outbound.headers),
+                content=outbound.body,
+                timeout=timeout,
+            )
+        except httpx.TimeoutException:
+            return None, f"timed out after {timeout:g}s", ""
+        except httpx.HTTPError as exc:
+            return None, f"{type(exc).__name__}: {exc}", ""
+        return response.status_code, None, response.text[:RESPONSE_CAP]
+
     def _policy(self, tenant: Tenant) -> RetryPolicy:
         assert tenant.vendor.webhook is not None
         return tenant.vendor.webhook.policy
@@ -219,3 +244,15 @@ class Deliveries:
         if self._client is None:
             self._client = httpx.AsyncClient(transport=self._transport, follow_redirects=False)
         return self._client
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a snapshot keeps: the log, pending deliveries included, and the id counter.
+
+        The HTTP client, the transport and the attempts under way belong to the running
+        process (they cannot be pickled); restoring keeps the server's own.
+        """
+        return {"log": dict(self._log), "seq": self._seq}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._log = dict(state["log"])
+        self._seq = state["seq"]

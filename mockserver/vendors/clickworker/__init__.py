@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mockserver.core.contract import JSON, XML, ApiContract
 from mockserver.core.vendor import Vendor
 
 from . import api, auth
@@ -25,5 +26,12 @@ VENDOR = Vendor(
         (re.compile(r"^/[a-z]{2}(?=/api/)"), ""),
         # FOUND once in the docs without /api; INFERRED: an alias.
         (re.compile(r"^/marketplace/v2(?=/|$)"), "/api/marketplace/v2"),
+    ),
+    api=ApiContract(
+        title="clickworker Marketplace API v2",
+        security={"basic": {"type": "http", "scheme": "basic"}},
+        error_schema="error",
+        answer_schema="envelope",
+        media_types=(XML, JSON),
     ),
 )

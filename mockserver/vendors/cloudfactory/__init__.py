@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mockserver.core.contract import ApiContract
 from mockserver.core.ratelimit import Policy
 from mockserver.core.vendor import Vendor
 
@@ -25,4 +26,9 @@ VENDOR = Vendor(
     accept_upload=uploads.accept_upload,
     # INFERRED: the 6 MB payload limit of the gateway's Lambda integration.
     max_body_bytes=6 * 1024 * 1024,
+    api=ApiContract(
+        title="CloudFactory Public API",
+        security={"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}},
+        error_schema="error",
+    ),
 )

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from mockserver.core.context import tenant_of
+from mockserver.core.contract import contract
 from mockserver.core.errors import MockError
 from mockserver.core.validation import validate
 from mockserver.core.wire import JSONBody, read_json_object, storage_url
@@ -56,16 +57,19 @@ async def _report(request: Request, kind: RecordKind, schema: str) -> Response:
     return JSONBody(RECEIVED, status_code=202)
 
 
+@contract(body="task_reviewed", response="received")
 async def task_reviewed(request: Request) -> Response:
     """Quality (FOUND): one reviewed task; 202 once received, processed asynchronously."""
     return await _report(request, "quality", "task_reviewed")
 
 
+@contract(body="task_completed", response="received")
 async def task_completed(request: Request) -> Response:
     """Throughput: one completed task, or ``task_count`` of them."""
     return await _report(request, "throughput", "task_completed")
 
 
+@contract(body="upload_url", response="upload_ticket")
 async def upload_url(request: Request) -> Response:
     """Secure Upload (INFERRED): a pre-signed URL that takes one performance CSV.
 
@@ -95,6 +99,7 @@ async def upload_url(request: Request) -> Response:
 # -- Oversight ------------------------------------------------------------------------------
 
 
+@contract(body="upload_media", response="media_ticket")
 async def upload_media(request: Request) -> Response:
     """Upload Media (FOUND role, INFERRED path): where to PUT the bytes, and their key."""
     body = await _validated(request, "upload_media")
@@ -112,6 +117,7 @@ async def upload_media(request: Request) -> Response:
     )
 
 
+@contract(body="submit_task", response="task_created", yields={"task_id": "/task_id"})
 async def submit_task(request: Request) -> Response:
     """Submit Task (FOUND): 200 with the new ``task_id``."""
     body = await _validated(request, "submit_task")
@@ -119,12 +125,14 @@ async def submit_task(request: Request) -> Response:
     return JSONBody({"task_id": task.id})
 
 
+@contract(response="task_status")
 async def task_status(request: Request) -> Response:
     """Task Status (FOUND): ``task_id``, ``state``, ``updated_inferences``."""
     task = world_of(request).oversight.task(request.path_params["task_id"])
     return JSONBody(views.task_status(task))
 
 
+@contract(response="task_list")
 async def list_tasks(request: Request) -> Response:
     """INFERRED: the caller's tasks, oldest first. Clients should not depend on it."""
     tasks = world_of(request).oversight.tasks.values()

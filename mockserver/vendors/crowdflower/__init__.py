@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mockserver.core.contract import ApiContract
 from mockserver.core.ratelimit import Policy
 from mockserver.core.vendor import Vendor
 
@@ -28,4 +29,16 @@ VENDOR = Vendor(
     max_body_bytes=512 * 1024 * 1024,
     # FOUND: clients append .json to any path, or leave it off.
     path_rewrites=((re.compile(r"\.json(?=/|$)"), ""),),
+    api=ApiContract(
+        title="CrowdFlower API v1",
+        security={
+            "key": {"type": "apiKey", "in": "query", "name": "key"},
+            "token": {
+                "type": "http",
+                "scheme": "Token",
+                "description": 'Authorization: Token token="<key>"',
+            },
+        },
+        error_schema="error",
+    ),
 )

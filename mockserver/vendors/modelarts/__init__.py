@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mockserver.core.contract import ApiContract
 from mockserver.core.ratelimit import Policy
 from mockserver.core.vendor import Vendor
 
@@ -26,4 +27,21 @@ VENDOR = Vendor(
     rate_limits=(Policy("per_second", limit=100, window=1.0, burst=200),),
     setup_schema="setup",
     admin_routes=admin.routes,
+    api=ApiContract(
+        title="Huawei Cloud ModelArts data management (v2) and IAM tokens",
+        security={
+            "token": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Auth-Token",
+                "description": "an IAM token from POST /v3/auth/tokens (X-Subject-Token)",
+            },
+            "aksk": {
+                "type": "http",
+                "scheme": "SDK-HMAC-SHA256",
+                "description": "an AK/SK signature over the request, with X-Sdk-Date",
+            },
+        },
+        error_schema="error",
+    ),
 )

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Scope
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 
@@ -99,6 +100,7 @@ async def show_job(request: Request) -> Response:
     return respond(request.scope, "job", job_view(request.scope, tasks, job))
 
 
+@contract(body="job", wrap="job")
 async def buyoff(request: Request) -> Response:
     about(request, "job")
     tasks = world_of(request).tasks

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import FieldError, InvalidInput
 
 from ..backend.crowdmap import count_in_radius
@@ -35,6 +36,7 @@ BOUNDS = {
 }
 
 
+@contract(body=ENTITY, wrap=ENTITY)
 async def price(request: Request) -> Response:
     try:
         document = read_entity(request, ENTITY)

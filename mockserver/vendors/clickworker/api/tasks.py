@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Scope
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 
@@ -154,6 +155,7 @@ def read_order(request: Request) -> Order:
     )
 
 
+@contract(body="task", wrap="task")
 async def create_task(request: Request) -> Response:
     about(request, "task")
     order = read_order(request)

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Scope
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.validation import validate
 
@@ -139,6 +140,7 @@ def represent(scope: Scope, template: Template) -> dict[str, Any]:
     return {"link": links(scope, template_path(template.code)), **shape}
 
 
+@contract(body=ENTITY, wrap=ENTITY)
 async def create(request: Request) -> Response:
     document = read_entity(request, ENTITY)
     world = world_of(request)

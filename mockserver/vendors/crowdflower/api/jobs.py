@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.params import flag, text_list
 
@@ -43,6 +44,7 @@ async def list_jobs(request: Request) -> Response:
     return answer([views.job_view(j) for j in jobs])
 
 
+@contract(yields={"job_id": "/id"})
 async def create_job(request: Request) -> Response:
     """FOUND: 200 (not 201) with the new job, ``unordered``."""
     job = world_of(request).jobs.create(_job_params(request))

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.params import flag
 
@@ -33,6 +34,7 @@ def _kind(request: Request) -> str:
     return str(kind)
 
 
+@contract(produces=("application/zip", "application/json"))
 async def download(request: Request) -> Response:
     job = job_of(request)
     kind = _kind(request)
@@ -47,6 +49,7 @@ async def download(request: Request) -> Response:
     )
 
 
+@contract(produces=("text/plain",))
 async def regenerate(request: Request) -> Response:
     world_of(request).jobs.regenerate(job_of(request), _kind(request))
     return PlainTextResponse("OK")

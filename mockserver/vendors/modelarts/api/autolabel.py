@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
@@ -54,6 +55,7 @@ def task_view(request: Request, task: AutoLabelTask) -> dict[str, Any]:
     }
 
 
+@contract(body="create_task", server_errors=(501,))
 async def create_task(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "create_task", body)

@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
@@ -118,6 +119,7 @@ async def list_datasets(request: Request) -> Response:
     return answer(request, {"total_number": total, "datasets": [dataset_view(d) for d in page]})
 
 
+@contract(body="create_dataset", yields={"dataset_id": "/dataset_id"})
 async def create_dataset(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "create_dataset", body)
@@ -145,6 +147,7 @@ async def describe_dataset(request: Request) -> Response:
     return answer(request, dataset_view(dataset))
 
 
+@contract(body="update_dataset")
 async def update_dataset(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "update_dataset", body)

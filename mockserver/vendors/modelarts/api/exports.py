@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
@@ -49,6 +50,7 @@ def task_view(task: ExportTask) -> dict[str, Any]:
     }
 
 
+@contract(body="export_task")
 async def create_export(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "export_task", body)

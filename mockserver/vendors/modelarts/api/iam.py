@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
@@ -25,6 +26,7 @@ def _iso(instant: float) -> str:
     return datetime.fromtimestamp(instant, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@contract(body="auth_tokens", anonymous=True)
 async def issue_token(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate("modelarts", "auth_tokens", body)

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
@@ -58,6 +59,7 @@ def _now(request: Request) -> int:
     return int(world_of(request).context.clock.now() * 1000)
 
 
+@contract(body="import_task")
 async def create_import(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "import_task", body)

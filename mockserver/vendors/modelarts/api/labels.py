@@ -32,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
@@ -65,18 +66,21 @@ async def list_labels(request: Request) -> Response:
     return answer(request, {"total_number": total, "labels": page})
 
 
+@contract(body="label_batch")
 async def create_labels(request: Request) -> Response:
     dataset_id, labels = await _batch(request)
     add = world_of(request).datasets.add_label
     return _batch_answer(request, labels, lambda label, where: add(dataset_id, label, where))
 
 
+@contract(body="label_batch")
 async def update_labels(request: Request) -> Response:
     dataset_id, labels = await _batch(request)
     change = world_of(request).datasets.change_label
     return _batch_answer(request, labels, lambda label, where: change(dataset_id, label, where))
 
 
+@contract(body="label_batch")
 async def delete_labels(request: Request) -> Response:
     query = request.query_params
     policy = whole_number(query.get("delete_policy"), "delete_policy", default=0, least=0)

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
@@ -77,6 +78,7 @@ def _plain(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     )
 
 
+@contract(body="upload_samples")
 async def upload_samples(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "upload_samples", body)
@@ -178,6 +180,7 @@ def _score(value: str | None, name: str, default: float) -> float:
     return score
 
 
+@contract(body="update_samples")
 async def update_samples(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "update_samples", body)
@@ -186,6 +189,7 @@ async def update_samples(request: Request) -> Response:
     return answer(request, _plain(world.samples.update(dataset, body["samples"])))
 
 
+@contract(body="delete_samples")
 async def delete_samples(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "delete_samples", body)

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
@@ -76,6 +77,7 @@ def _failure(error: ModelArtsError) -> dict[str, Any]:
     return {"success": False, "error_code": error.code, "error_msg": error.detail}
 
 
+@contract(body="update_samples")
 async def update_workforce_task_samples(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "update_samples", body)

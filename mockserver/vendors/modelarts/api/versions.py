@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
@@ -89,6 +90,7 @@ async def list_versions(request: Request) -> Response:
     return answer(request, {"total_number": total, "versions": views})
 
 
+@contract(body="create_dataset_version")
 async def create_version(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "create_dataset_version", body)

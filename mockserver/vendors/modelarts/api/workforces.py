@@ -41,6 +41,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
@@ -145,6 +146,7 @@ async def list_workforces(request: Request) -> Response:
     return answer(request, {"total_number": total, "workforces": [workforce_view(w) for w in page]})
 
 
+@contract(body="create_workforce", yields={"workforce_id": "/workforce_id"})
 async def create_workforce(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "create_workforce", body)
@@ -159,6 +161,7 @@ async def describe_workforce(request: Request) -> Response:
     return answer(request, workforce_view(workforce))
 
 
+@contract(body="update_workforce")
 async def update_workforce(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "update_workforce", body)
@@ -198,6 +201,7 @@ async def list_workers(request: Request) -> Response:
     return await _list_workers(request, request.path_params["workforce_id"])
 
 
+@contract(body="create_worker")
 async def create_worker(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "create_worker", body)
@@ -216,6 +220,7 @@ async def describe_worker(request: Request) -> Response:
     return answer(request, worker_view(worker))
 
 
+@contract(body="update_worker")
 async def update_worker(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "update_worker", body)
@@ -235,6 +240,7 @@ async def delete_worker(request: Request) -> Response:
     return _no_content(request)
 
 
+@contract(body="batch_delete_workers")
 async def batch_delete_workers(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "batch_delete_workers", body)
@@ -307,6 +313,7 @@ def _flag(value: str | None, name: str) -> bool:
     raise InvalidInput.one(name, "must be true or false")
 
 
+@contract(body="create_workforce_task", yields={"workforce_task_id": "/task_id"})
 async def create_workforce_task(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "create_workforce_task", body)

@@ -1,0 +1,181 @@
+"""``mockserver serve --state-file``: stop a server mid-lifecycle, start another on the same
+file, and the lifecycle goes on as if nothing happened.
+
+Each server is a real ``python -m mockserver serve`` process on a manual clock, stopped
+with SIGTERM (which writes the state file). What a client sees after the restart is
+compared with what one uninterrupted server produces from the same requests.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+
+from mockserver.testing import Receiver
+
+KEY = "state-key"
+TENANT = f"crowdflower:{KEY}"
+CML = (
+    '<cml:radios label="Sentiment" validates="required">'
+    '<cml:radio label="Positive" value="pos"/><cml:radio label="Negative" value="neg"/>'
+    "</cml:radios>"
+)
+FLAGS = ["--clock", "manual", "--seed", "11", "--epoch", "2024-05-01T10:00:00Z"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(state_file: Path, log: Path) -> Iterator[httpx.Client]:
+    """A ``mockserver serve`` process on the state file; stopped with SIGTERM on exit."""
+    port = _free_port()
+    argv = [sys.executable, "-m", "mockserver", "serve", "--port", str(port), *FLAGS]
+    argv += ["--state-file", str(state_file), "--rate-limits", "off", "--log-level", "warning"]
+    with log.open("ab") as output:
+        process = subprocess.Popen(argv, stdout=output, stderr=output)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            pause = threading.Event()
+            for _ in range(400):
+                try:
+                    client.get("/_mock/health")
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, log.read_text()
+                    pause.wait(0.025)
+            yield client
+        process.send_signal(signal.SIGTERM)
+        # uvicorn shuts down gracefully, then re-raises the signal it caught.
+        assert process.wait(15) in (0, -signal.SIGTERM), log.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+
+
+def _ok(response: httpx.Response) -> Any:
+    assert response.is_success, response.text
+    return response.json()
+
+
+def start_job(client: httpx.Client, hook: str) -> int:
+    """A job of 4 units, ordered, whose webhooks go to ``hook``."""
+    _ok(client.post("/_mock/tenants", json={"vendor": "crowdflower", "credential": KEY}))
+    form = {
+        "job[title]": "Rate the tweets",
+        "job[instructions]": "Judge the sentiment.",
+        "job[cml]": CML,
+        "job[webhook_uri]": hook,
+    }
+    job_id: int = _ok(client.post("/crowdflower/v1/jobs.json", params={"key": KEY}, data=form))[
+        "id"
+    ]
+    for index in range(4):
+        unit = {"unit": {"data": {"tweet": f"tweet {index}"}}}
+        path = f"/crowdflower/v1/jobs/{job_id}/units.json"
+        _ok(client.post(path, params={"key": KEY}, json=unit))
+    order = {"channels[0]": "on_demand", "debit[units_count]": "4"}
+    _ok(client.post(f"/crowdflower/v1/jobs/{job_id}/orders.json", params={"key": KEY}, data=order))
+    return job_id
+
+
+def advance(client: httpx.Client, seconds: float) -> None:
+    _ok(client.post("/_mock/clock/advance", json={"seconds": seconds, "tenant": TENANT}))
+
+
+def clock(client: httpx.Client) -> dict[str, Any]:
+    view: dict[str, Any] = _ok(client.get("/_mock/clock", params={"tenant": TENANT}))
+    return view
+
+
+def deliveries(client: httpx.Client) -> list[dict[str, Any]]:
+    """The delivery log without what the network decides (latency, error wording)."""
+    listed = _ok(client.get("/_mock/webhooks/deliveries", params={"tenant": TENANT}))
+    return [
+        {
+            **{k: v for k, v in d.items() if k != "attempts"},
+            "attempts": [(a["at"], a["status"]) for a in d["attempts"]],
+        }
+        for d in listed["deliveries"]
+    ]
+
+
+def outcome(client: httpx.Client, job_id: int) -> dict[str, Any]:
+    """What a client sees of the job once the lifecycle has run."""
+    params = {"key": KEY}
+    return {
+        "job": _ok(client.get(f"/crowdflower/v1/jobs/{job_id}.json", params=params)),
+        "judgments": _ok(
+            client.get(f"/crowdflower/v1/jobs/{job_id}/judgments.json", params=params)
+        ),
+        "deliveries": deliveries(client),
+        "clock": clock(client),
+    }
+
+
+def signals(receiver: Receiver) -> list[str]:
+    """The signals received, sorted: attempts due at one sim instant race on the wire."""
+    return sorted(parse_qs(r.body.decode())["signal"][0] for r in receiver.requests)
+
+
+def test_a_restarted_server_continues_the_lifecycle_of_the_stopped_one(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    with Receiver() as receiver:
+        hook = receiver.url + "/hook"
+
+        # Interrupted: the receiver is down while units complete, so retries are pending.
+        state_file = tmp_path / "state.bin"
+        receiver.respond(500)
+        with serving(state_file, log) as first:
+            job_id = start_job(first, hook)
+            advance(first, 900)
+            before_stop = clock(first)
+            pending = [d for d in deliveries(first) if d["state"] == "pending"]
+        assert pending, "the test needs webhooks still to be retried at the stop"
+        header = json.loads(state_file.read_bytes().split(b"\n", 1)[0])
+        assert (header["format"], header["version"], header["tenants"]) == (
+            "mockserver-state",
+            1,
+            1,
+        )
+
+        receiver.respond(200)
+        with serving(state_file, log) as second:
+            assert clock(second) == before_stop  # same events pending at the same sim times
+            assert [d for d in deliveries(second) if d["state"] == "pending"] == pending
+            advance(second, 6 * 3600)
+            interrupted = outcome(second, job_id)
+        interrupted_signals = signals(receiver)
+
+        # Uninterrupted: the same requests against one server.
+        receiver.requests.clear()
+        receiver.respond(500)
+        with serving(tmp_path / "other.bin", log) as only:
+            assert start_job(only, hook) == job_id
+            advance(only, 900)
+            receiver.respond(200)
+            advance(only, 6 * 3600)
+            uninterrupted = outcome(only, job_id)
+        uninterrupted_signals = signals(receiver)
+
+    assert interrupted["job"]["state"] == "finished"
+    assert {d["state"] for d in interrupted["deliveries"]} == {"delivered"}
+    assert interrupted == uninterrupted
+    assert interrupted_signals == uninterrupted_signals
+    assert "job_complete" in interrupted_signals
