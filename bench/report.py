@@ -1,0 +1,169 @@
+"""Targets, the printed table and the result files (JSON and Markdown).
+
+Every figure sits next to its target and a PASS/MISS. Throughput targets are ratios to
+the bare app measured in the same run, so they hold on any machine; absolute figures
+depend on the machine and its load and only compare within one run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .scenarios import VENDORS
+
+MB = 1024 * 1024
+# name: (what is compared, how: ">=" or "<=", the target, its unit)
+TARGETS: dict[str, tuple[str, str, float, str]] = {
+    "get": ("mock/bare req/s, stateful GET", ">=", 0.80, "x"),
+    "post": ("mock/bare req/s, validated POST", ">=", 0.60, "x"),
+    "startup": ("start-up, mock/bare", "<=", 1.5, "x"),
+    "idle_rss": ("idle RSS", "<=", 60.0, "MB"),
+    "bytes_per_item": ("RSS per stored item", "<=", 1024.0, "B"),
+    "flatness": ("latency max/min, 10 to N items", "<=", 1.15, "x"),
+    "csv_upload": ("CSV upload", ">=", 100_000.0, "rows/s"),
+    "webhooks": ("webhook deliveries", ">=", 2_000.0, "/s"),
+}
+
+
+def verdict(target: str, value: float | None) -> dict[str, Any]:
+    """``{"value", "target", "op", "pass"}``; a missing value is a MISS, never a pass."""
+    _, op, bound, unit = TARGETS[target]
+    passed = value is not None and (value >= bound if op == ">=" else value <= bound)
+    return {"value": value, "target": bound, "op": op, "unit": unit, "pass": passed}
+
+
+def mark(check: dict[str, Any]) -> str:
+    return "PASS" if check["pass"] else "MISS"
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def collect_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every target verdict in the results, flattened for the summary and the exit code."""
+    checks = []
+    for scenario in ("get", "post"):
+        for vendor, row in results.get("throughput", {}).get(scenario, {}).items():
+            checks.append({"name": f"{scenario} {vendor}", **row["check"]})
+    for name in ("startup", "idle_rss", "csv_upload", "webhooks"):
+        if name in results and "check" in results[name]:
+            checks.append({"name": name, **results[name]["check"]})
+    for name, check in results.get("storage", {}).get("checks", {}).items():
+        checks.append({"name": name, **check})
+    return checks
+
+
+def markdown(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    out = [
+        f"# mockserver benchmark, {meta['timestamp']}",
+        "",
+        f"{'QUICK RUN (tiny durations: figures are not meaningful). ' if meta['quick'] else ''}"
+        f"One uvicorn worker per server on 127.0.0.1, {meta['cpu_count']} CPUs, load average "
+        f"{meta['loadavg']} at start; generator `{meta['generator']}`, {meta['duration']} s per "
+        f"load run, {meta['connections']} connections, {meta['rounds']} alternating "
+        "bare/mock rounds (medians). Absolute figures are noisy on a shared machine; the "
+        "ratios to the bare Starlette app of the same run are what the targets judge.",
+        "",
+    ]
+    out += [f"- {note}" for note in meta["notes"]]
+    out += [
+        "",
+        "## Throughput (wrk-style load, ratio to the bare app)",
+        "",
+        "| scenario | vendor | generator | bare req/s | mock req/s | ratio | "
+        "p50 ms bare/mock | p99 ms bare/mock | errors | target | result |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for scenario, rows in results.get("throughput", {}).items():
+        for vendor, row in rows.items():
+            bare, mock, check = row["bare"], row["mock"], row["check"]
+            out.append(
+                f"| {scenario} | {vendor} | {mock['generator']} | {_num(bare['rps'])} | "
+                f"{_num(mock['rps'])} | {_num(row['ratio'], 2)} | "
+                f"{_num(bare['p50_ms'], 2)} / {_num(mock['p50_ms'], 2)} | "
+                f"{_num(bare['p99_ms'], 2)} / {_num(mock['p99_ms'], 2)} | "
+                f"{mock['errors']} | {check['op']} {check['target']:.2f}x | {mark(check)} |"
+            )
+    if results.get("lifecycle"):
+        out += [
+            "",
+            "## Lifecycles (create, advance the clock, poll, webhooks)",
+            "",
+            "| vendor | generator | lifecycles | seconds | lifecycles/s | webhooks |",
+            "| --- | --- | ---: | ---: | ---: | ---: |",
+        ]
+        for vendor, row in results["lifecycle"].items():
+            out.append(
+                f"| {vendor} | {row['generator']} | {row['lifecycles']} | "
+                f"{row['seconds']:.2f} | {row['lifecycles_per_s']:.1f} | {row['webhooks']} |"
+            )
+    storage = results.get("storage")
+    if storage:
+        out += [
+            "",
+            f"## Storage at scale (checkpoints {storage['checkpoints']})",
+            "",
+            "| collection | items | bytes/item | GET ms by size | list page ms by size | "
+            "GET max/min | list max/min |",
+            "| --- | ---: | ---: | --- | --- | ---: | ---: |",
+        ]
+        for name in ("crowdflower_units", "modelarts_samples"):
+            row = storage[name]
+            gets = ", ".join(f"{n}: {ms:.2f}" for n, ms in row["get_ms"].items())
+            pages = ", ".join(f"{n}: {ms:.2f}" for n, ms in row["list_page_ms"].items())
+            out.append(
+                f"| {name} | {row['items']:,} | {row['bytes_per_item']:,.0f} | {gets} | "
+                f"{pages} | {row['get_flatness']:.2f} | {row['list_page_flatness']:.2f} |"
+            )
+    if results.get("peers"):
+        peers = results["peers"]
+        out += [
+            "",
+            "## Peers (stateful GET, same generator)",
+            "",
+            "| server | req/s | p50 ms | p99 ms | ratio to bare |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, row in peers.get("results", {}).items():
+            out.append(
+                f"| {name} | {_num(row['rps'])} | {_num(row['p50_ms'], 2)} | "
+                f"{_num(row['p99_ms'], 2)} | {_num(row.get('ratio'), 2)} |"
+            )
+        for name, reason in peers.get("skipped", {}).items():
+            out.append(f"| {name} | skipped: {reason} | | | |")
+    out += [
+        "",
+        "## Targets",
+        "",
+        "| target | value | bound | result |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for check in results["checks"]:
+        out.append(
+            f"| {check['name']} | {_num(check['value'], 2)} {check['unit']} | "
+            f"{check['op']} {check['target']:,} {check['unit']} | {mark(check)} |"
+        )
+    if results.get("errors"):
+        out += ["", "## Errors", ""] + [f"- {e}" for e in results["errors"]]
+    return "\n".join(out) + "\n"
+
+
+def write(results: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+    """``<timestamp>.json/.md`` and ``latest.json/.md`` in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = results["meta"]["timestamp"].replace(":", "").replace("-", "")
+    text = json.dumps(results, indent=2, sort_keys=False, default=str) + "\n"
+    table = markdown(results)
+    for name in (stamp, "latest"):
+        (directory / f"{name}.json").write_text(text)
+        (directory / f"{name}.md").write_text(table)
+    return directory / f"{stamp}.json", directory / f"{stamp}.md"
+
+
+def expected_cells() -> list[tuple[str, str]]:
+    """Every (scenario, vendor) a complete run reports: what the suite's test checks."""
+    return [(s, v) for s in ("get", "post", "lifecycle") for v in VENDORS]

@@ -1,0 +1,369 @@
+"""The benchmark suite in one command: ``python bench/run.py`` (``--help`` for options).
+
+Starts a bare Starlette app and mockserver as separate one-worker uvicorn processes on
+free loopback ports, loads them alternately with wrk (or a built-in httpx generator
+when wrk is missing), measures start-up, memory, storage scale, CSV uploads, webhooks
+and lifecycles, prints a table with a PASS/MISS per target and writes it as JSON and
+Markdown. A full run writes to bench/results/; a ``--quick`` run (tiny sizes and
+durations, figures not meaningful) writes to a temporary directory unless ``--output``
+says otherwise, so quick results never land next to real ones.
+
+Exit code: 0 when every section ran (MISSes included), 1 when a section failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make ``bench`` importable as a package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
+
+from bench import load, memory, peers, report, scenarios, servers
+
+SECTIONS = ("get", "post", "lifecycle", "startup", "storage", "webhooks")
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+Log = Callable[[str], None]
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny durations and sizes (10^4 items); results go to a temp dir",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help="seconds per load run (default 5, --quick 0.5; wrk rounds up to 1 s)",
+    )
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="alternating bare/mock runs per scenario (default 2, --quick 1)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections among {', '.join(SECTIONS)}",
+    )
+    parser.add_argument(
+        "--vendor",
+        default=",".join(scenarios.VENDORS),
+        help="comma-separated vendors for get, post and lifecycle",
+    )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also load WireMock and Prism (npm-installed into bench/.peers/)",
+    )
+    parser.add_argument(
+        "--generator",
+        choices=("auto", "wrk", "httpx"),
+        default="auto",
+        help="load generator; auto: wrk when installed, else httpx",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="directory of the result files (default bench/results/, --quick: a new temp dir)",
+    )
+    args = parser.parse_args(argv)
+    args.duration = args.duration or (0.5 if args.quick else 5.0)
+    args.rounds = args.rounds or (1 if args.quick else 2)
+    args.only = _choices(args.only, SECTIONS, "--only")
+    args.vendor = _choices(args.vendor, scenarios.VENDORS, "--vendor")
+    return args
+
+
+def _choices(raw: str, known: Sequence[str], flag: str) -> list[str]:
+    chosen = [item.strip() for item in raw.split(",") if item.strip()]
+    unknown = [item for item in chosen if item not in known]
+    if unknown:
+        raise SystemExit(f"{flag}: unknown {', '.join(unknown)}; known: {', '.join(known)}")
+    return chosen
+
+
+def choose_generator(wanted: str) -> str:
+    """wrk when asked or found; else says how to install it and falls back to httpx."""
+    if wanted == "httpx":
+        return "httpx"
+    if load.wrk_path() is None:
+        log(load.INSTALL_HINT)
+        if wanted == "wrk":
+            raise SystemExit(1)
+        return "httpx"
+    return "wrk"
+
+
+def summarize(runs: list[load.LoadResult]) -> dict[str, Any]:
+    """Medians over the rounds, and every run as measured."""
+    return {
+        "generator": runs[0].generator,
+        "rps": statistics.median(r.rps for r in runs),
+        "p50_ms": statistics.median(r.p50_ms for r in runs),
+        "p99_ms": statistics.median(r.p99_ms for r in runs),
+        "errors": sum(r.errors for r in runs),
+        "runs": [r.as_dict() for r in runs],
+    }
+
+
+def bare_spec(scenario: str, bare: servers.Server, mock: load.RequestSpec) -> load.RequestSpec:
+    """The bare app's counterpart: the same method and body, no state behind it."""
+    if scenario == "get":
+        return load.RequestSpec("GET", f"{bare.url}/item")
+    kind = mock.headers.get("Content-Type", "application/octet-stream")
+    return load.RequestSpec("POST", f"{bare.url}/item", {"Content-Type": kind}, mock.body, 201)
+
+
+def throughput(args: argparse.Namespace, generator: str, results: dict[str, Any]) -> None:
+    """get/post alternating bare and mock, then lifecycles, all on one mock server."""
+    notes = results["meta"]["notes"]
+    wanted = [s for s in ("get", "post") if s in args.only]
+    bare, mock, receiver = servers.bare_server(), servers.mock_server(), servers.receiver_server()
+    with (
+        servers.running(bare, mock, receiver),
+        httpx.Client(base_url=mock.url, timeout=60) as client,
+    ):
+        lifted = scenarios.raise_rate_limits(client)
+        notes.append(
+            "rate limits stay on, but every policy was raised to 10^9 through PUT "
+            "/_mock/ratelimits so the limiter counts and never refuses: "
+            + "; ".join(f"{v}: {', '.join(p) or 'no policy to raise'}" for v, p in lifted.items())
+        )
+        specs = {v: scenarios.BENCHES[v].prepare(client) for v in args.vendor}
+        for scenario in wanted:
+            rows = results["throughput"].setdefault(scenario, {})
+            for vendor in args.vendor:
+                bench = scenarios.BENCHES[vendor]
+                base = bare_spec(scenario, bare, specs[vendor][scenario])
+                runs: dict[str, list[load.LoadResult]] = {"bare": [], "mock": []}
+                for _ in range(args.rounds):
+                    base.check(client)
+                    runs["bare"].append(
+                        load.run_load(base, args.duration, args.connections, generator=generator)
+                    )
+                    spec = bench.refresh(specs[vendor][scenario])
+                    spec.check(client)
+                    runs["mock"].append(
+                        load.run_load(spec, args.duration, args.connections, generator=generator)
+                    )
+                row: dict[str, Any] = {
+                    "bare": summarize(runs["bare"]),
+                    "mock": summarize(runs["mock"]),
+                }
+                row["ratio"] = row["mock"]["rps"] / row["bare"]["rps"] if row["bare"]["rps"] else 0
+                row["check"] = report.verdict(scenario, row["ratio"])
+                rows[vendor] = row
+                log(
+                    f"  {scenario:<4} {vendor:<12} bare {row['bare']['rps']:>8,.0f} req/s  "
+                    f"mock {row['mock']['rps']:>8,.0f} req/s  ratio {row['ratio']:.2f}  "
+                    f"{report.mark(row['check'])}"
+                )
+        if "lifecycle" in args.only:
+            for vendor in args.vendor:
+                row = scenarios.lifecycles_per_second(
+                    scenarios.BENCHES[vendor], client, receiver.url, args.duration
+                )
+                results["lifecycle"][vendor] = row
+                log(
+                    f"  lifecycle {vendor:<12} {row['lifecycles_per_s']:.1f}/s "
+                    f"({row['lifecycles']} in {row['seconds']:.2f} s, {row['webhooks']} webhooks)"
+                )
+
+
+def startup(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    """Median of N starts each, alternating; RSS read once the server has idled a moment."""
+    count, settle = (2, 0.1) if args.quick else (10, 1.0)
+    seconds: dict[str, list[float]] = {"bare": [], "mock": []}
+    rss: dict[str, list[int]] = {"bare": [], "mock": []}
+    for _ in range(count):
+        for name, make in (("bare", servers.bare_server), ("mock", servers.mock_server)):
+            with servers.running(make()) as (server,):
+                seconds[name].append(server.startup_s)
+                time.sleep(settle)
+                rss[name].append(server.rss_bytes())
+    bare_s, mock_s = statistics.median(seconds["bare"]), statistics.median(seconds["mock"])
+    mock_rss = statistics.median(rss["mock"])
+    results["startup"] = {
+        "starts": count,
+        "bare_s": bare_s,
+        "mock_s": mock_s,
+        "ratio": mock_s / bare_s,
+        "all_s": seconds,
+        "check": report.verdict("startup", mock_s / bare_s),
+    }
+    results["idle_rss"] = {
+        "bare_mb": statistics.median(rss["bare"]) / report.MB,
+        "mock_mb": mock_rss / report.MB,
+        "check": report.verdict("idle_rss", mock_rss / report.MB),
+    }
+    log(
+        f"  start-up bare {bare_s * 1000:.0f} ms, mock {mock_s * 1000:.0f} ms; idle RSS "
+        f"bare {results['idle_rss']['bare_mb']:.1f} MB, mock {mock_rss / report.MB:.1f} MB"
+    )
+
+
+def storage(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    checkpoints = (10, 1_000, 10_000) if args.quick else (10, 10_000, 1_000_000)
+    samples = 10 if args.quick else 100
+    with servers.running(servers.mock_server()) as (mock,):
+        found = memory.storage_scale(mock, checkpoints, samples, log)
+    checks = {}
+    for name in ("crowdflower_units", "modelarts_samples"):
+        row = found[name]
+        checks[f"bytes per {name}"] = report.verdict("bytes_per_item", row["bytes_per_item"])
+        checks[f"GET flatness {name}"] = report.verdict("flatness", row["get_flatness"])
+        checks[f"list flatness {name}"] = report.verdict("flatness", row["list_page_flatness"])
+        log(
+            f"  {name}: {row['bytes_per_item']:,.0f} B/item, GET max/min "
+            f"{row['get_flatness']:.2f}, list max/min {row['list_page_flatness']:.2f}"
+        )
+    found["checks"] = checks
+    results["storage"] = found
+    rows_per_s = found["crowdflower_units"]["csv_rows_per_s"]
+    results["csv_upload"] = {
+        "rows": found["crowdflower_units"]["items"],
+        "rows_per_s": rows_per_s,
+        "check": report.verdict("csv_upload", rows_per_s),
+    }
+    log(f"  CSV upload {rows_per_s:,.0f} rows/s")
+
+
+def webhooks(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    units = 100 if args.quick else 2000
+    mock, receiver = servers.mock_server(), servers.receiver_server()
+    with servers.running(mock, receiver), httpx.Client(base_url=mock.url, timeout=300) as client:
+        scenarios.raise_rate_limits(client)
+        row = scenarios.webhook_deliveries(client, receiver.url, units)
+    row["check"] = report.verdict("webhooks", row["deliveries_per_s"])
+    results["webhooks"] = row
+    log(
+        f"  webhooks {row['deliveries']} in {row['advance_seconds']:.2f} s: "
+        f"{row['deliveries_per_s']:,.0f}/s"
+    )
+
+
+def peer_section(args: argparse.Namespace, generator: str, results: dict[str, Any]) -> None:
+    ready, skipped = peers.peer_servers()
+    for name, reason in skipped.items():
+        log(f"  peer {name} skipped: {reason}")
+    found: dict[str, Any] = {}
+    bare = servers.bare_server()
+    with servers.running(bare):
+        spec = load.RequestSpec("GET", f"{bare.url}/item")
+        found["bare"] = summarize(
+            [load.run_load(spec, args.duration, args.connections, generator=generator)]
+        )
+        for peer in ready:
+            try:
+                with servers.running(peer):
+                    spec = load.RequestSpec("GET", f"{peer.url}/item")
+                    load.run_load(
+                        spec, args.duration, args.connections, generator=generator
+                    )  # JIT warm-up
+                    row = summarize(
+                        [load.run_load(spec, args.duration, args.connections, generator=generator)]
+                    )
+            except RuntimeError as exc:
+                skipped[peer.name] = str(exc).splitlines()[0]
+                continue
+            row["ratio"] = row["rps"] / found["bare"]["rps"]
+            found[peer.name] = row
+            log(f"  peer {peer.name}: {row['rps']:,.0f} req/s ({row['ratio']:.2f}x bare)")
+    results["peers"] = {"results": found, "skipped": skipped}
+
+
+def new_results(args: argparse.Namespace, generator: str) -> dict[str, Any]:
+    notes = [
+        "servers: one uvicorn worker each, separate processes, --log-level warning for both "
+        "(no access log); mockserver runs " + " ".join(servers.MOCK_FLAGS),
+        "ModelArts GET uses an IAM token (X-Auth-Token); the ModelArts POST "
+        "(UploadSamplesJson) carries an SDK-HMAC-SHA256 signature computed just before each "
+        "load run and replayed, valid because X-Sdk-Date stays within the 15-minute skew",
+        "CrowdFlower unit create is a form POST (key in the query); clickworker task create "
+        "is XML with Basic auth; CloudFactory task_reviewed is JSON with x-api-key",
+        "lifecycles and webhooks use the built-in httpx client (sequential): they measure "
+        "the sandbox's clock and webhook path, not raw HTTP",
+    ]
+    if generator == "wrk":
+        notes.append(f"wrk: 1 thread, {args.connections} connections, bench/wrk/bench.lua")
+    return {
+        "meta": {
+            "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "quick": args.quick,
+            "duration": args.duration,
+            "connections": args.connections,
+            "rounds": args.rounds,
+            "generator": generator,
+            "sections": args.only + (["peers"] if args.peers else []),
+            "vendors": args.vendor,
+            "python": platform.python_version(),
+            "cpu_count": os.cpu_count(),
+            "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "notes": notes,
+        },
+        "throughput": {},
+        "lifecycle": {},
+        "errors": [],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    generator = choose_generator(args.generator)
+    results = new_results(args, generator)
+    steps: list[tuple[str, Callable[[], None]]] = []
+    if {"get", "post", "lifecycle"} & set(args.only):
+        steps.append(("throughput", lambda: throughput(args, generator, results)))
+    if "startup" in args.only:
+        steps.append(("startup", lambda: startup(args, results)))
+    if "storage" in args.only:
+        steps.append(("storage", lambda: storage(args, results)))
+    if "webhooks" in args.only:
+        steps.append(("webhooks", lambda: webhooks(args, results)))
+    if args.peers:
+        steps.append(("peers", lambda: peer_section(args, generator, results)))
+    for name, step in steps:
+        log(f"[{name}]")
+        try:
+            step()
+        except Exception as exc:  # a failed section is reported; the others still run
+            traceback.print_exc()
+            results["errors"].append(f"{name}: {type(exc).__name__}: {exc}")
+    results["checks"] = report.collect_checks(results)
+    output = args.output or (
+        Path(tempfile.mkdtemp(prefix="mockserver-bench-quick-")) if args.quick else RESULTS_DIR
+    )
+    json_path, md_path = report.write(results, output)
+    print()
+    print(report.markdown(results))
+    print(f"results: {json_path} and {md_path} (and latest.json/.md beside them)")
+    return 1 if results["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Servers under test as separate processes, on free loopback ports, always stopped.
+
+A separate process per server keeps the load generator off the server's GIL and lets
+us read its RSS from ``/proc``; each runs one uvicorn worker, as users run it in CI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+HOST = "127.0.0.1"
+START_TIMEOUT = 60.0
+
+# The sandbox as a CI job would start it: rate limits and the journal on (their
+# defaults), a manual clock as the pytest plugin uses, a fixed seed. Access logs are off
+# for both servers alike (``--log-level warning``) so neither pays for a log pipe.
+MOCK_FLAGS: tuple[str, ...] = (
+    "--clock", "manual", "--seed", "1", "--rate-limits", "on", "--journal-size", "1000",
+    "--log-level", "warning",
+)  # fmt: skip
+
+
+def free_port() -> int:
+    """A port the OS has just handed out; another process could take it, so rarely fails."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def mock_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "mockserver", "serve", "--host", HOST, "--port", str(port),
+            *MOCK_FLAGS]  # fmt: skip
+
+
+def bare_command(port: int) -> list[str]:
+    return [sys.executable, str(BENCH / "bare_app.py"), "--port", str(port)]
+
+
+def receiver_command(port: int) -> list[str]:
+    return [sys.executable, str(BENCH / "receiver_app.py"), "--port", str(port)]
+
+
+@dataclass
+class Server:
+    """One server process; ``startup_s`` is process start to the first 200 on the health URL."""
+
+    name: str
+    command: list[str]
+    port: int
+    health_path: str = "/_mock/health"
+    process: subprocess.Popen[bytes] | None = None
+    log: IO[bytes] | None = None
+    startup_s: float = 0.0
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self) -> Server:
+        # A file, not a pipe: a chatty server (a peer's access log) must never block on it.
+        self.log = tempfile.TemporaryFile()
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            start_new_session=True,
+        )
+        deadline = started + START_TIMEOUT
+        with httpx.Client(timeout=2.0) as client:
+            while time.perf_counter() < deadline:
+                if self.process.poll() is not None:
+                    self.log.seek(0)
+                    error = self.log.read().decode("utf-8", "replace")
+                    self.stop()
+                    raise RuntimeError(f"{self.name} exited at start-up:\n{error[-2000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if client.get(self.url + self.health_path).status_code == 200:
+                        self.startup_s = time.perf_counter() - started
+                        return self
+                time.sleep(0.005)
+        self.stop()
+        raise RuntimeError(f"{self.name} did not answer {self.health_path} in {START_TIMEOUT} s")
+
+    def rss_bytes(self) -> int:
+        """VmRSS of the process, from /proc (Linux only)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError("no VmRSS line")
+
+    def stop(self) -> None:
+        """SIGTERM to the server's process group, then SIGKILL if it lingers."""
+        process, self.process = self.process, None
+        log, self.log = self.log, None
+        if log is not None:
+            log.close()
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+def mock_server() -> Server:
+    port = free_port()
+    return Server("mockserver", mock_command(port), port)
+
+
+def bare_server() -> Server:
+    port = free_port()
+    return Server("bare", bare_command(port), port)
+
+
+def receiver_server() -> Server:
+    port = free_port()
+    return Server("receiver", receiver_command(port), port)
+
+
+@contextlib.contextmanager
+def running(*servers: Server) -> Iterator[Sequence[Server]]:
+    """Starts the servers in turn and stops every one that started, whatever happens."""
+    started: list[Server] = []
+    try:
+        for server in servers:
+            started.append(server.start())
+        yield started
+    finally:
+        for server in reversed(started):
+            server.stop()

@@ -1,0 +1,94 @@
+"""The benchmark suite runs end to end and writes well-formed results.
+
+No assertion here is about speed: durations and sizes are tiny, and only the shape of
+what the suite produces is checked. One test hides wrk so the httpx fallback runs on
+any machine; the wrk test says why it is skipped when wrk is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import load, report, run  # noqa: E402
+
+THROUGHPUT_KEYS = {"generator", "rps", "p50_ms", "p99_ms", "errors", "runs"}
+CHECK_KEYS = {"value", "target", "op", "unit", "pass"}
+
+
+def _results(directory: Path) -> dict[str, Any]:
+    latest = json.loads((directory / "latest.json").read_text())
+    stamped = [p for p in directory.glob("*.json") if p.name != "latest.json"]
+    assert len(stamped) == 1 and json.loads(stamped[0].read_text()) == latest
+    assert (directory / "latest.md").read_text() == stamped[0].with_suffix(".md").read_text()
+    return latest
+
+
+def test_the_whole_suite_runs_without_wrk_on_the_httpx_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(load, "wrk_path", lambda: None)
+    code = run.main(["--quick", "--duration", "0.2", "--connections", "4",
+                     "--output", str(tmp_path)])  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "apt-get install wrk" in printed
+    results = _results(tmp_path)
+    assert code == 0, results["errors"]
+    assert results["errors"] == []
+    assert results["meta"]["quick"] is True and results["meta"]["generator"] == "httpx"
+
+    for scenario, vendor in report.expected_cells():
+        if scenario == "lifecycle":
+            row = results["lifecycle"][vendor]
+            assert row["generator"] == "httpx" and row["lifecycles"] >= 1
+            assert row["lifecycles_per_s"] > 0
+        else:
+            row = results["throughput"][scenario][vendor]
+            assert THROUGHPUT_KEYS <= set(row["bare"]) and THROUGHPUT_KEYS <= set(row["mock"])
+            assert row["mock"]["generator"] == "httpx" and row["mock"]["errors"] == 0
+            assert row["ratio"] > 0 and CHECK_KEYS <= set(row["check"])
+
+    for section in ("startup", "idle_rss", "csv_upload", "webhooks"):
+        assert CHECK_KEYS <= set(results[section]["check"]), section
+    assert results["webhooks"]["deliveries"] > 0
+    for name in ("crowdflower_units", "modelarts_samples"):
+        storage = results["storage"][name]
+        assert storage["items"] == 10_000
+        assert set(storage["get_ms"]) == set(storage["list_page_ms"]) == {"10", "1000", "10000"}
+    assert len(results["checks"]) == 8 + 4 + 6  # throughput, single figures, storage
+
+    table = (tmp_path / "latest.md").read_text()
+    assert "QUICK RUN" in table
+    for heading in ("## Throughput", "## Lifecycles", "## Storage at scale", "## Targets"):
+        assert heading in table
+    for scenario, vendor in report.expected_cells():
+        assert f"| {scenario} | {vendor} |" in table or f"| {vendor} | httpx |" in table
+    assert table in printed
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed: apt-get install wrk")
+def test_a_wrk_run_of_one_scenario(tmp_path: Path) -> None:
+    code = run.main(["--quick", "--only", "get", "--vendor", "crowdflower", "--connections", "4",
+                     "--output", str(tmp_path)])  # fmt: skip
+    results = _results(tmp_path)
+    assert code == 0, results["errors"]
+    row = results["throughput"]["get"]["crowdflower"]
+    assert row["mock"]["generator"] == "wrk" and row["bare"]["generator"] == "wrk"
+    assert row["mock"]["runs"][0]["requests"] > 0 and row["mock"]["errors"] == 0
+    assert "| get | crowdflower | wrk |" in (tmp_path / "latest.md").read_text()
+
+
+def test_a_quick_run_without_output_goes_to_a_temporary_directory() -> None:
+    args = run.parse_args(["--quick"])
+    assert args.output is None and args.duration == 0.5 and args.rounds == 1
+    with pytest.raises(SystemExit):
+        run.parse_args(["--only", "nothing"])
