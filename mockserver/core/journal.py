@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 BODY_CAP = 64 * 1024
 
 
+RawHeaders = list[tuple[bytes, bytes]]
+
+
 @dataclass(slots=True)
 class Entry:
+    """One exchange as it went over the wire.
+
+    Headers and bodies are kept as the raw bytes the server saw and decoded only when
+    read: recording sits on every request's path, reading the journal is rare.
+    """
+
     id: int
     at: float
     vendor: str | None
@@ -23,21 +32,61 @@ class Entry:
     method: str
     path: str
     query: str
-    request_headers: dict[str, str]
-    request_body: str
+    raw_request_headers: RawHeaders
+    raw_request_body: list[bytes] = field(default_factory=list)
     status: int = 0
-    response_headers: dict[str, str] = field(default_factory=dict)
-    response_body: str = ""
+    raw_response_headers: RawHeaders = field(default_factory=list)
+    raw_response_body: list[bytes] = field(default_factory=list)
     duration_ms: float = 0.0
 
+    @property
+    def request_headers(self) -> dict[str, str]:
+        return _headers(self.raw_request_headers)
+
+    @property
+    def response_headers(self) -> dict[str, str]:
+        return _headers(self.raw_response_headers)
+
+    @property
+    def request_body(self) -> str:
+        return body_text(self.raw_request_body)
+
+    @property
+    def response_body(self) -> str:
+        return body_text(self.raw_response_body)
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "id": self.id,
+            "at": self.at,
+            "vendor": self.vendor,
+            "tenant": self.tenant,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "request_headers": self.request_headers,
+            "request_body": self.request_body,
+            "status": self.status,
+            "response_headers": self.response_headers,
+            "response_body": self.response_body,
+            "duration_ms": self.duration_ms,
+        }
+
+
+def _headers(raw: RawHeaders) -> dict[str, str]:
+    return {key.decode("latin-1"): value.decode("latin-1") for key, value in raw}
 
 
 def body_text(chunks: list[bytes]) -> str:
     """The first ``BODY_CAP`` bytes of a body, decoded leniently for display."""
     data = b"".join(chunks)[:BODY_CAP]
     return data.decode("utf-8", errors="replace")
+
+
+def capped(chunks: list[bytes], chunk: bytes) -> None:
+    """Keeps ``chunk`` while the chunks kept stay under ``BODY_CAP`` bytes in all."""
+    if chunk and sum(map(len, chunks)) < BODY_CAP:
+        chunks.append(chunk[:BODY_CAP])
 
 
 class Journal:

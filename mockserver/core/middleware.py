@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.routing import Match, Router
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .clock import monotonic, wall_time
@@ -28,7 +28,8 @@ from .errors import (
     PayloadTooLarge,
 )
 from .faults import Exchange
-from .journal import Entry, Journal, body_text
+from .journal import Entry, Journal, capped
+from .route_index import RouteIndex
 from .tenancy import Tenants
 from .vendor import Vendor
 
@@ -53,8 +54,6 @@ class Journaling:
         if not self.journal.enabled or not scope["path"].startswith(self.only_under):
             await self.app(scope, receive, send)
             return
-        request_chunks: list[bytes] = []
-        response_chunks: list[bytes] = []
         entry = Entry(
             id=self.journal.next_id(),
             at=wall_time(),
@@ -63,8 +62,7 @@ class Journaling:
             method=scope["method"],
             path=scope["path"],
             query=scope.get("query_string", b"").decode("latin-1"),
-            request_headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
-            request_body="",
+            raw_request_headers=scope["headers"],
         )
         started = monotonic()
         completed = False
@@ -72,18 +70,16 @@ class Journaling:
         async def receive_and_keep() -> Message:
             message = await receive()
             if message["type"] == "http.request":
-                request_chunks.append(message.get("body", b""))
+                capped(entry.raw_request_body, message.get("body", b""))
             return message
 
         async def send_and_keep(message: Message) -> None:
             nonlocal completed
             if message["type"] == "http.response.start":
                 entry.status = message["status"]
-                entry.response_headers = {
-                    k.decode("latin-1"): v.decode("latin-1") for k, v in message.get("headers", [])
-                }
+                entry.raw_response_headers = message.get("headers", [])
             elif message["type"] == "http.response.body":
-                response_chunks.append(message.get("body", b""))
+                capped(entry.raw_response_body, message.get("body", b""))
                 completed = not message.get("more_body", False)
             await send(message)
 
@@ -95,8 +91,6 @@ class Journaling:
             entry.vendor = vendor.name if vendor is not None else None
             entry.tenant = tenant.id if tenant is not None else None
             entry.status = entry.status if completed else 0
-            entry.request_body = body_text(request_chunks)
-            entry.response_body = body_text(response_chunks)
             entry.duration_ms = round((monotonic() - started) * 1000, 3)
             self.journal.record(entry)
 
@@ -257,7 +251,7 @@ class VendorRouter:
     applied to the path below the vendor's mount before routing."""
 
     def __init__(self, vendor: Vendor) -> None:
-        self.router = Router(routes=list(vendor.routes), redirect_slashes=False, default=_not_found)
+        self.index = RouteIndex(vendor.routes)
         self.strip_slash = vendor.optional_trailing_slash
         self.rewrites = vendor.path_rewrites
 
@@ -270,25 +264,28 @@ class VendorRouter:
         for pattern, replacement in self.rewrites:
             route = pattern.sub(replacement, route)
         scope["path"] = root + route if root and path.startswith(root) else route
-        try:
-            await self.router(scope, receive, send)
-        except HTTPException as exc:
-            if exc.status_code != 405:
-                raise
-            raise MethodNotAllowed(self._allowed(scope)) from None
+        candidates = self.index.candidates(route)
+        partial = False
+        for candidate in candidates:
+            match, child_scope = candidate.matches(scope)
+            if match == Match.FULL:
+                scope.update(child_scope)
+                await candidate.handle(scope, receive, send)
+                return
+            partial = partial or match == Match.PARTIAL
+        if partial:  # the path is served, but not with this method
+            raise MethodNotAllowed(self._allowed(scope, candidates))
+        raise NotFound()
 
-    def _allowed(self, scope: Scope) -> tuple[str, ...]:
+    @staticmethod
+    def _allowed(scope: Scope, candidates: list[BaseRoute]) -> tuple[str, ...]:
         """Every method some route serves at this path (Starlette names only the first)."""
         methods: set[str] = set()
-        for route in self.router.routes:
-            match, _ = route.matches(scope)
+        for candidate in candidates:
+            match, _ = candidate.matches(scope)
             if match != Match.NONE:
-                methods |= getattr(route, "methods", None) or set()
+                methods |= getattr(candidate, "methods", None) or set()
         return tuple(sorted(methods))
-
-
-async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
-    raise NotFound()
 
 
 class Tagged:

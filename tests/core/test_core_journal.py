@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockserver.core.journal import BODY_CAP, Entry, Journal, body_text
+from mockserver.core.journal import BODY_CAP, Entry, Journal, body_text, capped
 
 
 def entry(journal: Journal, path: str = "/x") -> Entry:
@@ -14,8 +14,7 @@ def entry(journal: Journal, path: str = "/x") -> Entry:
         method="GET",
         path=path,
         query="",
-        request_headers={},
-        request_body="",
+        raw_request_headers=[(b"x-api-key", b"k")],
     )
 
 
@@ -79,3 +78,21 @@ def test_body_text_joins_chunks_and_caps() -> None:
 def test_body_text_decodes_leniently() -> None:
     assert body_text([b"caf\xc3\xa9 \xff"]) == "café \ufffd"
     assert body_text([]) == ""
+
+
+def test_an_entry_decodes_what_it_kept_raw_when_read() -> None:
+    recorded = Entry(
+        id=1, at=0.0, vendor=None, tenant=None, method="POST", path="/x", query="a=1",
+        raw_request_headers=[(b"content-type", b"application/json")],
+        raw_request_body=[b'{"name":', b'"caf\xc3\xa9"}'],
+    )  # fmt: skip
+    assert recorded.request_headers == {"content-type": "application/json"}
+    assert recorded.as_dict()["request_body"] == '{"name":"café"}'
+
+
+def test_capped_keeps_no_more_than_the_cap() -> None:
+    kept: list[bytes] = []
+    for _ in range(3):
+        capped(kept, b"y" * (BODY_CAP // 2 + 1))
+    assert sum(map(len, kept)) == 2 * (BODY_CAP // 2 + 1)
+    assert len(body_text(kept)) == BODY_CAP

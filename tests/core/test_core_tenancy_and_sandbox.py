@@ -458,8 +458,7 @@ def record(sandbox: Sandbox) -> None:
             method="GET",
             path="/",
             query="",
-            request_headers={},
-            request_body="",
+            raw_request_headers=[],
         )
     )
 

@@ -11,6 +11,7 @@ in :attr:`Form.problems`, so the API can report it the way CrowdFlower does.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -102,8 +103,13 @@ class Form:
         return any(candidate.required for candidate in self.fields)
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(cml: str | None) -> Form:
-    """Read a job's CML into its form; malformed markup gives problems, never an exception."""
+    """Read a job's CML into its form; malformed markup gives problems, never an exception.
+
+    Forms are frozen and a job's CML rarely changes while it is read on every unit
+    and result, so parses are kept (by text) rather than repeated.
+    """
     if not cml:
         return Form((), ())
     reader = _Reader()
