@@ -9,12 +9,14 @@ be read at a glance. Steps share data through namespaced scope keys read by
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.routing import BaseRoute, Match
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .clock import monotonic, wall_time
@@ -252,6 +254,13 @@ class VendorRouter:
 
     def __init__(self, vendor: Vendor) -> None:
         self.index = RouteIndex(vendor.routes)
+        # Request handlers are called directly: errors go to ErrorBoundary anyway, so
+        # Starlette's per-route exception wrapper would only add a layer per request.
+        self.endpoints: dict[int, Callable[[Request], Awaitable[Response]]] = {
+            id(route): route.endpoint
+            for route in vendor.routes
+            if isinstance(route, Route) and inspect.iscoroutinefunction(route.endpoint)
+        }
         self.strip_slash = vendor.optional_trailing_slash
         self.rewrites = vendor.path_rewrites
 
@@ -270,7 +279,12 @@ class VendorRouter:
             match, child_scope = candidate.matches(scope)
             if match == Match.FULL:
                 scope.update(child_scope)
-                await candidate.handle(scope, receive, send)
+                endpoint = self.endpoints.get(id(candidate))
+                if endpoint is None:
+                    await candidate.handle(scope, receive, send)
+                    return
+                response = await endpoint(Request(scope, receive, send))
+                await response(scope, receive, send)
                 return
             partial = partial or match == Match.PARTIAL
         if partial:  # the path is served, but not with this method

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -58,7 +59,9 @@ async def read_json_object(request: Request, *, require_media_type: bool = True)
 
 
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON. Every answer is rendered here, so it is orjson's work:
+    several times faster than the standard library on the bodies vendors answer."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
 
 class JSONBody(Response):
