@@ -526,14 +526,15 @@ def lifecycles_per_second(
     }
 
 
-def webhook_deliveries(client: httpx.Client, receiver: str, units: int) -> dict[str, Any]:
+def webhook_deliveries(
+    client: httpx.Client, receiver: str, units: int, key: str = "benchcf8hooks0000001"
+) -> dict[str, Any]:
     """A CrowdFlower job of ``units`` rows run to the end: its webhooks per second.
 
     The clock is advanced half an hour at a time until the job finishes; each advance
     returns once the webhooks it caused had their first attempt, so the summed advance
     time bounds the delivery rate from below (it includes simulating the crowd).
     """
-    key = "benchcf8hooks0000001"
     _ok(
         client.post(
             "/_mock/tenants",

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 from .clock import isoformat, monotonic
 from .faults import Exchange, Fault, Faults
+from .outbound import sender_for
 from .scheduler import Event
-from .vendor import Notification, OutboundRequest, RetryPolicy
+from .vendor import Notification, RetryPolicy
 
 if TYPE_CHECKING:
     import httpx
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("mockserver.webhooks")
 
 DeliveryState = Literal["pending", "delivered", "failed"]
-RESPONSE_CAP = 2048
 
 
 @dataclass(slots=True)
@@ -95,8 +95,7 @@ class Deliveries:
     ) -> None:
         self.retry_scale = retry_scale
         self.faults = faults if faults is not None else Faults()
-        self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._sender = sender_for(transport)
         self._log: dict[str, Delivery] = {}
         self._inflight: set[asyncio.Task[None]] = set()
         self._seq = 0
@@ -167,9 +166,7 @@ class Deliveries:
     async def aclose(self) -> None:
         for task in list(self._inflight):
             task.cancel()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self._sender.aclose()
 
     async def _attempt(self, tenant: Tenant, delivery: Delivery, at: float) -> None:
         attempt = await self._send(tenant, delivery, at)
@@ -200,7 +197,7 @@ class Deliveries:
         if fault is not None and (fault.status is not None or fault.drop):
             status, error, body = _faulted(fault)
         else:
-            status, error, body = await self._exchange(outbound, self._policy(tenant).timeout)
+            status, error, body = await self._sender.send(outbound, self._policy(tenant).timeout)
         attempt = Attempt(
             number=len(delivery.attempts) + 1,
             at=at,
@@ -214,36 +211,9 @@ class Deliveries:
         log.debug("webhook %s attempt %d -> %s", delivery.id, attempt.number, status or error)
         return attempt
 
-    async def _exchange(
-        self, outbound: OutboundRequest, timeout: float
-    ) -> tuple[int | None, str | None, str]:
-        """Sends the request: the receiver's status, or the error, and its body."""
-        import httpx  # deferred: most runs send no webhook, and httpx is slow to import
-
-        try:
-            response = await self._http().request(
-                outbound.method,
-                outbound.url,
-                headers=dict(outbound.headers),
-                content=outbound.body,
-                timeout=timeout,
-            )
-        except httpx.TimeoutException:
-            return None, f"timed out after {timeout:g}s", ""
-        except httpx.HTTPError as exc:
-            return None, f"{type(exc).__name__}: {exc}", ""
-        return response.status_code, None, response.text[:RESPONSE_CAP]
-
     def _policy(self, tenant: Tenant) -> RetryPolicy:
         assert tenant.vendor.webhook is not None
         return tenant.vendor.webhook.policy
-
-    def _http(self) -> httpx.AsyncClient:
-        import httpx
-
-        if self._client is None:
-            self._client = httpx.AsyncClient(transport=self._transport, follow_redirects=False)
-        return self._client
 
     def __getstate__(self) -> dict[str, Any]:
         """What a snapshot keeps: the log, pending deliveries included, and the id counter.

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mockserver.core.clock import isoformat
+from mockserver.core.outbound import RESPONSE_CAP
 from mockserver.core.sandbox import Sandbox
 from mockserver.core.tenancy import Tenant, TenantDefaults
 from mockserver.core.vendor import (
@@ -21,7 +22,7 @@ from mockserver.core.vendor import (
     Vendor,
     WebhookSpec,
 )
-from mockserver.core.webhooks import RESPONSE_CAP, Deliveries, Delivery
+from mockserver.core.webhooks import Deliveries, Delivery
 
 HOOK_URL = "https://receiver.example/hooks"  # what the fake world notifies
 

@@ -11,10 +11,10 @@ backoff's shape (a first retry after 26 s, each wait 15% longer than the last).
 from __future__ import annotations
 
 import hashlib
-import json
 from urllib.parse import urlencode
 
 from mockserver.core.vendor import Notification, OutboundRequest, RetryPolicy, WebhookSpec
+from mockserver.core.wire import dumps
 
 RETRY_DELAYS = tuple(round(26.2 * 1.15**attempt, 1) for attempt in range(29))
 POLICY = RetryPolicy(delays=RETRY_DELAYS, timeout=10.0, success="200")
@@ -25,7 +25,7 @@ def signature(payload: str, secret: str) -> str:
 
 
 def render(notification: Notification, at: float) -> OutboundRequest:
-    payload = json.dumps(notification.payload["payload"], ensure_ascii=False, separators=(",", ":"))
+    payload = dumps(notification.payload["payload"]).decode("utf-8")
     form = {
         "signal": notification.event,
         "payload": payload,
