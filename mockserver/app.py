@@ -1,7 +1,9 @@
 """``create_app(settings)``: the sandbox as one ASGI application.
 
 The vendors served are listed once, in :data:`VENDORS`; adding a vendor means adding
-its package and one entry here. Nothing else in the app names a vendor.
+its package and one entry here. Nothing else in the app names a vendor. A vendor's
+code is imported when it is first used (see :mod:`.core.registry`), so start-up
+costs the same however many vendors there are.
 """
 
 from __future__ import annotations
@@ -10,30 +12,26 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import fixtures
 from .admin import admin_app
 from .core.context import SANDBOX
 from .core.middleware import Journaling, vendor_pipeline
+from .core.registry import Deferred, VendorRef, Vendors
 from .core.routing import STORAGE_PREFIX, VendorDispatch
 from .core.sandbox import Sandbox
 from .core.snapshot import SnapshotError, Snapshots
 from .core.tenancy import TenantDefaults
-from .core.vendor import Vendor
 from .core.webhooks import Deliveries
 from .core.wire import JSONBody
 from .settings import Settings
 from .vendors import clickworker, cloudfactory, crowdflower, modelarts
 
-VENDORS: tuple[Vendor, ...] = (
-    cloudfactory.VENDOR,
-    crowdflower.VENDOR,
-    clickworker.VENDOR,
-    modelarts.VENDOR,
-)
+VENDORS: tuple[VendorRef, ...] = (cloudfactory.REF, crowdflower.REF, clickworker.REF, modelarts.REF)
 
 if TYPE_CHECKING:
     import httpx
@@ -57,7 +55,7 @@ class MockServer:
             )
         self.settings = settings
         self.sandbox = Sandbox(
-            VENDORS,
+            Vendors(VENDORS),
             TenantDefaults(
                 seed=settings.seed,
                 clock_mode=settings.clock,
@@ -81,18 +79,23 @@ class MockServer:
         admin = admin_app(self.sandbox, settings)
         admin.state.snapshots = self.snapshots
         admin.state.load_fixture = self.load_fixture
-        served = [v for v in VENDORS if settings.vendor in (None, v.name)]
+        served = [ref for ref in VENDORS if settings.vendor in (None, ref.name)]
         self.dispatch = VendorDispatch(
             admin=Journaling(admin, self.sandbox.journal, only_under=STORAGE_PREFIX),
-            vendors=served,
-            pipelines={
-                v.name: vendor_pipeline(v, self.sandbox.tenants, self.sandbox.journal)
-                for v in served
-            },
+            vendors=self.sandbox.vendors,
+            served=served,
+            pipelines={ref.name: Deferred(self._pipeline_builder(ref.name)) for ref in served},
             not_found=JSONBody({"message": "Not Found"}, status_code=404),
             single=settings.vendor,
         )
         self._ticker: asyncio.Task[None] | None = None
+
+    def _pipeline_builder(self, name: str) -> Callable[[], ASGIApp]:
+        def build() -> ASGIApp:
+            vendor = self.sandbox.vendors[name]
+            return vendor_pipeline(vendor, self.sandbox.tenants, self.sandbox.journal)
+
+        return build
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

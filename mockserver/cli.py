@@ -218,7 +218,7 @@ def print_openapi(vendor: str, settings: Settings) -> int:
     from mockserver.core.openapi import vendor_document
 
     _check_vendor(vendor)
-    (found,) = [v for v in VENDORS if v.name == vendor]
+    (found,) = [ref.load() for ref in VENDORS if ref.name == vendor]
     server = f"http://{settings.host}:{settings.port}/{vendor}"
     print(json.dumps(vendor_document(found, version=__version__, server=server), indent=2))
     return 0

@@ -278,3 +278,30 @@ def test_openapi_of_an_unknown_vendor_exits_2_with_one_line(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "cloudfactory" in _one_error_line(captured.err)
+
+
+def test_a_vendors_code_is_imported_on_its_first_request_only() -> None:
+    code = """
+import json, sys
+from starlette.testclient import TestClient
+from mockserver.app import create_app
+from mockserver.settings import Settings
+
+def loaded():
+    return sorted({m.split(".")[2] for m in sys.modules if m.startswith("mockserver.vendors.")
+                   and m.count(".") >= 3})
+
+app = create_app(Settings(clock="manual"))
+with TestClient(app) as client:
+    at_start = loaded()
+    health = client.get("/_mock/health").json()["vendors"]
+    answered = client.get("/cloudfactory/v1/tasks", headers={"x-api-key": "k"}).status_code
+    print(json.dumps([at_start, health, answered, loaded()]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    at_start, health, answered, after = json.loads(done.stdout)
+    assert at_start == []
+    assert health == ["clickworker", "cloudfactory", "crowdflower", "modelarts"]
+    assert (answered, after) == (200, ["cloudfactory"])

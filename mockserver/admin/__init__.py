@@ -6,10 +6,14 @@ Every route is either global (health, settings, journal) or takes an optional
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import Mount, Router
+from starlette.types import ASGIApp
 
 from ..core.errors import MockError
+from ..core.registry import Deferred
 from ..core.sandbox import Sandbox
 from ..settings import Settings
 from . import (
@@ -28,11 +32,14 @@ from . import (
 from .common import render_admin_error
 
 
+def _vendor_admin(sandbox: Sandbox, name: str) -> Callable[[], ASGIApp]:
+    """The vendor's own ``/_mock/<vendor>/...`` routes, built when first called."""
+    return lambda: Router(routes=list(sandbox.vendors[name].admin_routes))
+
+
 def admin_app(sandbox: Sandbox, settings: Settings) -> Starlette:
     vendor_routes = [
-        Mount(f"/{v.name}", routes=list(v.admin_routes))
-        for v in sandbox.vendors.values()
-        if v.admin_routes
+        Mount(f"/{name}", app=Deferred(_vendor_admin(sandbox, name))) for name in sandbox.vendors
     ]
     app = Starlette(
         routes=[

@@ -34,8 +34,8 @@ async def show(request: Request) -> Response:
     return JSONBody(
         {
             "vendors": {
-                name: _view(limits)
-                for name, limits in sandbox.tenants.vendor_limits.items()
+                name: _view(sandbox.tenants.vendor_limits(name))
+                for name in sandbox.tenants.vendors
                 if vendor in (None, name)
             },
         }
@@ -55,7 +55,7 @@ async def change(request: Request) -> Response:
     tenant = tenant_param(request, body.get("tenant"))
     if tenant is not None and tenant.vendor.name != vendor:
         raise InvalidInput.one("tenant", f"tenant {tenant.id!r} is not a {vendor} tenant")
-    current = tenant.limiter.limits if tenant is not None else sandbox.tenants.vendor_limits[vendor]
+    current = tenant.limiter.limits if tenant is not None else sandbox.tenants.vendor_limits(vendor)
     try:
         policies = override(current.policies, body.get("policies", []))
     except ValueError as exc:

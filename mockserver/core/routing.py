@@ -15,12 +15,22 @@ test must be able to read it before it has one.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .openapi import OPENAPI_PATH, vendor_document
 from .vendor import Vendor
+
+
+class Hosted(Protocol):
+    """What host routing needs of a vendor (a loaded one or its reference)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def serves_host(self, host: str) -> bool: ...
+
 
 ADMIN_PREFIX = "/_mock"
 STORAGE_PREFIX = ADMIN_PREFIX + "/storage/"  # pre-signed upload URLs handed out by worlds
@@ -42,13 +52,15 @@ class VendorDispatch:
         self,
         *,
         admin: ASGIApp,
-        vendors: Sequence[Vendor],
+        vendors: Mapping[str, Vendor],
+        served: Sequence[Hosted],
         pipelines: Mapping[str, ASGIApp],
         not_found: ASGIApp,
         single: str | None = None,
     ) -> None:
         self.admin = admin
-        self.vendors = tuple(vendors)
+        self.vendors = vendors
+        self.served = tuple(served)
         self.pipelines = dict(pipelines)
         self.not_found = not_found
         self.single = single
@@ -76,8 +88,7 @@ class VendorDispatch:
         from .wire import JSONBody
 
         if name not in self._documents:
-            vendor = next(v for v in self.vendors if v.name == name)
-            self._documents[name] = vendor_document(vendor, version=__version__)
+            self._documents[name] = vendor_document(self.vendors[name], version=__version__)
         server = scope.get("root_path", "") or "/"
         return JSONBody({**self._documents[name], "servers": [{"url": server}]})
 
@@ -85,7 +96,7 @@ class VendorDispatch:
         if host not in self._host_cache:
             if len(self._host_cache) > 1024:
                 self._host_cache.clear()
-            match = next((v.name for v in self.vendors if v.serves_host(host)), None)
+            match = next((ref.name for ref in self.served if ref.serves_host(host)), None)
             self._host_cache[host] = match if match in self.pipelines else None
         return self._host_cache[host]
 

@@ -8,7 +8,7 @@ the realtime tick, and reset.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .faults import Faults
@@ -34,17 +34,17 @@ class Advanced:
 class Sandbox:
     def __init__(
         self,
-        vendors: Sequence[Vendor],
+        vendors: Mapping[str, Vendor] | Sequence[Vendor],
         defaults: TenantDefaults,
         *,
         journal_size: int = 1000,
         deliveries: Deliveries | None = None,
     ) -> None:
-        self.vendors = {v.name: v for v in vendors}
         self.deliveries = deliveries or Deliveries()
         self.faults = self.deliveries.faults = Faults(defaults.seed)  # shared with deliveries
         self.journal = Journal(journal_size)
         self.tenants = Tenants(vendors, defaults, self.deliveries)
+        self.vendors = self.tenants.vendors
 
     async def advance(
         self, seconds: float, tenant: Tenant | None = None, *, settle_timeout: float = 10.0

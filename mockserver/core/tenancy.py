@@ -153,14 +153,15 @@ class Tenants:
     """The registry of tenants, with per-vendor rate-limit settings for new ones."""
 
     def __init__(
-        self, vendors: Sequence[Vendor], defaults: TenantDefaults, deliveries: Deliveries
+        self,
+        vendors: Mapping[str, Vendor] | Sequence[Vendor],
+        defaults: TenantDefaults,
+        deliveries: Deliveries,
     ) -> None:
-        self.vendors = {v.name: v for v in vendors}
+        self.vendors = vendors if isinstance(vendors, Mapping) else {v.name: v for v in vendors}
         self.defaults = defaults
         self.deliveries = deliveries
-        self.vendor_limits = {
-            v.name: Limits(v.rate_limits, enabled=defaults.rate_limits) for v in vendors
-        }
+        self._vendor_limits: dict[str, Limits] = {}
         self._tenants: dict[str, Tenant] = {}
         self._uploads: dict[str, str] = {}
 
@@ -230,9 +231,18 @@ class Tenants:
         tid = self._uploads.get(token)
         return None if tid is None else self._tenants.get(tid)
 
+    def vendor_limits(self, vendor_name: str) -> Limits:
+        """The limits a new tenant of the vendor gets (its own, until changed)."""
+        limits = self._vendor_limits.get(vendor_name)
+        if limits is None:
+            vendor = self.vendors[vendor_name]
+            limits = Limits(vendor.rate_limits, enabled=self.defaults.rate_limits)
+            self._vendor_limits[vendor_name] = limits
+        return limits
+
     def set_limits(self, vendor_name: str, limits: Limits) -> None:
         """Changes a vendor's limits for new tenants and every existing one."""
-        self.vendor_limits[vendor_name] = limits
+        self._vendor_limits[vendor_name] = limits
         for tenant in self._tenants.values():
             if tenant.vendor.name == vendor_name:
                 tenant.limiter.configure(limits)
@@ -250,7 +260,7 @@ class Tenants:
             vendor,
             credential,
             defaults=self.defaults,
-            limits=self.vendor_limits[vendor.name],
+            limits=self.vendor_limits(vendor.name),
             deliveries=self.deliveries,
             register_upload=self._remember_upload,
             setup=setup,

@@ -63,7 +63,7 @@ class BodyOperation:
 
 
 def _vendor(name: str) -> Vendor:
-    (found,) = [v for v in VENDORS if v.name == name]
+    (found,) = [ref.load() for ref in VENDORS if ref.name == name]
     return found
 
 

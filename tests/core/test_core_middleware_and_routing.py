@@ -141,7 +141,8 @@ def serve(
     names = [v.name for v in vendors] if pipelines is None else list(pipelines)
     dispatch = VendorDispatch(
         admin=admin,
-        vendors=vendors,
+        vendors={v.name: v for v in vendors},
+        served=vendors,
         pipelines={
             v.name: vendor_pipeline(v, sandbox.tenants, sandbox.journal)
             for v in vendors

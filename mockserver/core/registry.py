@@ -1,0 +1,85 @@
+"""The vendors a server knows, each loaded the first time something needs it.
+
+A vendor's code (routes, schemas, worlds) is most of what the server imports, and a
+CI job that tests one vendor's client never touches the others. So a vendor package
+exposes a light :class:`VendorRef` (its name, its real hosts, and the module holding
+its :class:`~.vendor.Vendor`), which is all routing needs, and the rest is imported
+on first use. Start-up pays for none of it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .vendor import Vendor
+
+
+@dataclass(frozen=True, slots=True)
+class VendorRef:
+    """What routing knows of a vendor before its code is loaded."""
+
+    name: str
+    module: str  # defines ``VENDOR``
+    hosts: tuple[str, ...] = ()
+    host_patterns: tuple[re.Pattern[str], ...] = ()
+
+    def serves_host(self, host: str) -> bool:
+        return host in self.hosts or any(p.fullmatch(host) for p in self.host_patterns)
+
+    def load(self) -> Vendor:
+        vendor = importlib.import_module(self.module).VENDOR
+        assert isinstance(vendor, Vendor) and vendor.name == self.name, self.module
+        return vendor
+
+
+@dataclass(slots=True)
+class Vendors(Mapping[str, Vendor]):
+    """The vendors by name; looking one up imports it (once)."""
+
+    refs: Sequence[VendorRef]
+    _loaded: dict[str, Vendor] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Vendor:
+        vendor = self._loaded.get(name)
+        if vendor is None:
+            ref = next((ref for ref in self.refs if ref.name == name), None)
+            if ref is None:
+                raise KeyError(name)
+            vendor = self._loaded[name] = ref.load()
+        return vendor
+
+    def __iter__(self) -> Iterator[str]:
+        return (ref.name for ref in self.refs)
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __contains__(self, name: object) -> bool:
+        return any(ref.name == name for ref in self.refs)
+
+
+class Deferred:
+    """An ASGI app built by ``build`` on its first request (a vendor's pipeline, say)."""
+
+    def __init__(self, build: Callable[[], ASGIApp]) -> None:
+        self._build = build
+        self._app: ASGIApp | None = None
+
+    @property
+    def app(self) -> ASGIApp:
+        if self._app is None:
+            self._app = self._build()
+        return self._app
+
+    @property
+    def routes(self) -> list[object]:
+        """The built app's routes, so route listings (the OpenAPI documents) see them."""
+        return list(getattr(self.app, "routes", []))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
