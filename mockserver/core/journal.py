@@ -31,13 +31,21 @@ class Entry:
     tenant: str | None
     method: str
     path: str
-    query: str
+    raw_query: bytes
     raw_request_headers: RawHeaders
     raw_request_body: list[bytes] = field(default_factory=list)
     status: int = 0
     raw_response_headers: RawHeaders = field(default_factory=list)
     raw_response_body: list[bytes] = field(default_factory=list)
-    duration_ms: float = 0.0
+    seconds: float = 0.0  # how long the answer took
+
+    @property
+    def query(self) -> str:
+        return self.raw_query.decode("latin-1")
+
+    @property
+    def duration_ms(self) -> float:
+        return round(self.seconds * 1000, 3)
 
     @property
     def request_headers(self) -> dict[str, str]:

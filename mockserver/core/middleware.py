@@ -56,45 +56,48 @@ class Journaling:
         if not self.journal.enabled or not scope["path"].startswith(self.only_under):
             await self.app(scope, receive, send)
             return
-        entry = Entry(
-            id=self.journal.next_id(),
-            at=wall_time(),
-            vendor=None,
-            tenant=None,
-            method=scope["method"],
-            path=scope["path"],
-            query=scope.get("query_string", b"").decode("latin-1"),
-            raw_request_headers=scope["headers"],
-        )
-        started = monotonic()
-        completed = False
+        # Sits on every request: keep what the wire carried, decode only when read.
+        request_body: list[bytes] = []
+        response_body: list[bytes] = []
+        response: list[Message] = []  # the response's start message
+        at, started = wall_time(), monotonic()
 
         async def receive_and_keep() -> Message:
             message = await receive()
             if message["type"] == "http.request":
-                capped(entry.raw_request_body, message.get("body", b""))
+                capped(request_body, message.get("body", b""))
             return message
 
         async def send_and_keep(message: Message) -> None:
-            nonlocal completed
             if message["type"] == "http.response.start":
-                entry.status = message["status"]
-                entry.raw_response_headers = message.get("headers", [])
-            elif message["type"] == "http.response.body":
-                capped(entry.raw_response_body, message.get("body", b""))
-                completed = not message.get("more_body", False)
+                response.append(message)
+            else:
+                capped(response_body, message.get("body", b""))
+                if not message.get("more_body", False):
+                    response.append(message)
             await send(message)
 
         try:
             await self.app(scope, receive_and_keep, send_and_keep)
         finally:
-            vendor = scope.get(VENDOR)
-            tenant = scope.get(TENANT)
-            entry.vendor = vendor.name if vendor is not None else None
-            entry.tenant = tenant.id if tenant is not None else None
-            entry.status = entry.status if completed else 0
-            entry.duration_ms = round((monotonic() - started) * 1000, 3)
-            self.journal.record(entry)
+            vendor, tenant = scope.get(VENDOR), scope.get(TENANT)
+            self.journal.record(
+                Entry(
+                    id=self.journal.next_id(),
+                    at=at,
+                    vendor=vendor.name if vendor is not None else None,
+                    tenant=tenant.id if tenant is not None else None,
+                    method=scope["method"],
+                    path=scope["path"],
+                    raw_query=scope.get("query_string", b""),
+                    raw_request_headers=scope["headers"],
+                    raw_request_body=request_body,
+                    status=response[0]["status"] if len(response) == 2 else 0,
+                    raw_response_headers=response[0].get("headers", []) if response else [],
+                    raw_response_body=response_body,
+                    seconds=monotonic() - started,
+                )
+            )
 
 
 class ErrorBoundary:

@@ -59,13 +59,20 @@ def render_xml(
 def _write(out: list[str], key: str, value: Any, carriers: frozenset[str]) -> None:
     """Writes ``value`` as ``<key>``: a list repeats it, a carrier's fields become its
     attributes, and ``None``, ``""`` or an empty object an empty element."""
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is str or kind is int:  # most leaves: no conversion, and escaping only if needed
+        text = str(value)
+        if not text:
+            out.append(f"<{key}/>")
+        else:
+            out.append(f"<{key}>{escape(text) if _MARKUP.intersection(text) else text}</{key}>")
+    elif kind is list:
         for item in value:
             _write(out, key, item, carriers)
-    elif isinstance(value, Mapping):
+    elif kind is dict or isinstance(value, Mapping):
         if key in carriers:
             attributes = "".join(
-                f" {name}={quoteattr(_scalar(item) or '')}"
+                f" {name}={_attribute(_scalar(item) or '')}"
                 for name, item in value.items()
                 if item is not None
             )
@@ -77,9 +84,20 @@ def _write(out: list[str], key: str, value: Any, carriers: frozenset[str]) -> No
             for inner, item in value.items():
                 _write(out, inner, item, carriers)
             out.append(f"</{key}>")
+    elif isinstance(value, list):
+        for item in value:
+            _write(out, key, item, carriers)
     else:
-        text = _scalar(value)
-        out.append(f"<{key}>{escape(text)}</{key}>" if text else f"<{key}/>")
+        scalar = _scalar(value)
+        out.append(f"<{key}>{escape(scalar)}</{key}>" if scalar else f"<{key}/>")
+
+
+_MARKUP = frozenset("&<>")
+_ATTRIBUTE_MARKUP = frozenset('&<>"\n\r\t')
+
+
+def _attribute(text: str) -> str:
+    return quoteattr(text) if _ATTRIBUTE_MARKUP.intersection(text) else f'"{text}"'
 
 
 def _scalar(value: Any) -> str | None:

@@ -13,7 +13,7 @@ def entry(journal: Journal, path: str = "/x") -> Entry:
         tenant="fake:k",
         method="GET",
         path=path,
-        query="",
+        raw_query=b"",
         raw_request_headers=[(b"x-api-key", b"k")],
     )
 
@@ -82,7 +82,7 @@ def test_body_text_decodes_leniently() -> None:
 
 def test_an_entry_decodes_what_it_kept_raw_when_read() -> None:
     recorded = Entry(
-        id=1, at=0.0, vendor=None, tenant=None, method="POST", path="/x", query="a=1",
+        id=1, at=0.0, vendor=None, tenant=None, method="POST", path="/x", raw_query=b"a=1",
         raw_request_headers=[(b"content-type", b"application/json")],
         raw_request_body=[b'{"name":', b'"caf\xc3\xa9"}'],
     )  # fmt: skip

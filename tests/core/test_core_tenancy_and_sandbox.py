@@ -457,7 +457,7 @@ def record(sandbox: Sandbox) -> None:
             tenant="fake:a",
             method="GET",
             path="/",
-            query="",
+            raw_query=b"",
             raw_request_headers=[],
         )
     )

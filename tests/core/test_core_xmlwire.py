@@ -82,3 +82,18 @@ def test_what_is_rendered_reads_back_the_same() -> None:
         "link": [{"href": "/x", "rel": "self"}],
     }
     assert parse_xml(render_xml("task", data), lists=("items", "link")) == {"task": data}
+
+
+def test_markup_in_text_and_attributes_is_escaped_and_reads_back() -> None:
+    data = {
+        "name": 'Tom & Jerry <"live">',
+        "count": 3,
+        "ratio": 0.5,
+        "link": [{"href": "/x?a=1&b=2", "rel": 'say "hi"'}],
+    }
+    text = render_xml("task", data).decode()
+    assert '<name>Tom &amp; Jerry &lt;"live"&gt;</name>' in text
+    assert "<count>3</count><ratio>0.5</ratio>" in text
+    assert 'href="/x?a=1&amp;b=2" rel=\'say "hi"\'' in text
+    expected = {**data, "count": "3", "ratio": "0.5"}
+    assert parse_xml(render_xml("task", data), lists=("link",)) == {"task": expected}
