@@ -177,6 +177,10 @@ class Faults:
         self.clear()
         self._rng = Rng(f"{self._seed}:faults")
 
+    def __bool__(self) -> bool:
+        """Whether any rule is set: most runs have none, and then nothing is matched."""
+        return bool(self._rules)
+
     def pick(self, exchange: Exchange) -> Fault | None:
         """The fault this exchange suffers, if a rule fires; counts the rule's hit."""
         for rule in self._rules.values():

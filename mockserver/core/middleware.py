@@ -101,13 +101,15 @@ class Journaling:
 
 
 class ErrorBoundary:
-    """Turns every refusal, and every surprise, into the vendor's own error response."""
+    """Marks the request as the vendor's, and turns every refusal and every surprise
+    into the vendor's own error response."""
 
     def __init__(self, app: ASGIApp, vendor: Vendor) -> None:
         self.app = app
         self.vendor = vendor
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[VENDOR] = self.vendor  # the first thing a vendor's request learns, journal included
         started = False
 
         async def tracking_send(message: Message) -> None:
@@ -151,9 +153,18 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        framed = False  # HTTP/1.1: without Content-Length or Transfer-Encoding, no body
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                raise PayloadTooLarge(self.max_bytes)
+            if name == b"content-length":
+                if value.isdigit() and int(value) > self.max_bytes:
+                    raise PayloadTooLarge(self.max_bytes)
+                framed = framed or value.strip(b" 0") != b""
+            elif name == b"transfer-encoding":
+                framed = True
+        if not framed:
+            scope[BODY] = b""
+            await self.app(scope, receive, send)
+            return
         chunks: list[bytes] = []
         seen = 0
         more = True
@@ -213,10 +224,14 @@ class Faulting:
         self.vendor = vendor
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        faults = sandbox_of(scope).faults
+        if not faults:
+            await self.app(scope, receive, send)
+            return
         exchange = Exchange(
             "inbound", self.vendor.name, tenant_of(scope).id, scope["method"], scope["path"]
         )
-        fault = sandbox_of(scope).faults.pick(exchange)
+        fault = faults.pick(exchange)
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
@@ -305,25 +320,12 @@ class VendorRouter:
         return tuple(sorted(methods))
 
 
-class Tagged:
-    """Marks the scope with its vendor before anything else runs."""
-
-    def __init__(self, app: ASGIApp, vendor: Vendor) -> None:
-        self.app = app
-        self.vendor = vendor
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope[VENDOR] = self.vendor
-        await self.app(scope, receive, send)
-
-
 Step = Callable[[ASGIApp], ASGIApp]
 
 
 def vendor_pipeline(vendor: Vendor, tenants: Tenants, journal: Journal) -> ASGIApp:
     """Builds the vendor's app: the steps below run top to bottom for each request."""
     steps: list[Step] = [
-        lambda app: Tagged(app, vendor),
         lambda app: Journaling(app, journal),
         lambda app: ErrorBoundary(app, vendor),
         lambda app: BodyLimit(app, vendor.max_body_bytes),

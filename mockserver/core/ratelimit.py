@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NoReturn
 
 from .clock import monotonic
 from .errors import RateLimited
@@ -82,13 +82,25 @@ class RateLimiter:
         if not self.limits.enabled:
             return
         now = self._now()
-        buckets = [(p, self._refilled(p, now)) for p in self.limits.policies]
+        policies = self.limits.policies
+        if len(policies) == 1:  # the usual case: one bucket, one pass
+            (policy,) = policies
+            bucket = self._refilled(policy, now)
+            if bucket.tokens < 1:
+                self._refuse(policy, bucket)
+            bucket.tokens -= 1
+            return
+        buckets = [(p, self._refilled(p, now)) for p in policies]
         for policy, bucket in buckets:
             if bucket.tokens < 1:
-                retry_after = (1 - bucket.tokens) / policy.rate
-                raise RateLimited(policy.name, policy.limit, policy.window, retry_after)
+                self._refuse(policy, bucket)
         for _, bucket in buckets:
             bucket.tokens -= 1
+
+    @staticmethod
+    def _refuse(policy: Policy, bucket: Bucket) -> NoReturn:
+        retry_after = (1 - bucket.tokens) / policy.rate
+        raise RateLimited(policy.name, policy.limit, policy.window, retry_after)
 
     def remaining(self) -> dict[str, int]:
         now = self._now()

@@ -449,7 +449,7 @@ def test_body_limit_counts_across_chunks_and_keeps_the_body() -> None:
     async def send(message: Message) -> None:
         raise AssertionError("nothing should be sent")
 
-    scope: Scope = {"type": "http", "headers": []}
+    scope: Scope = {"type": "http", "headers": [(b"transfer-encoding", b"chunked")]}
     asyncio.run(BodyLimit(reader, 10)(scope, _receive_from([b"1234", b"5678", b"90"]), send))
     assert seen == [b"1234567890"]  # read whole, then replayed to the app in one piece
     assert body_of(scope) == b"1234567890"
@@ -458,6 +458,25 @@ def test_body_limit_counts_across_chunks_and_keeps_the_body() -> None:
         asyncio.run(BodyLimit(reader, 10)(scope, _receive_from([b"1234", b"5678", b"901"]), send))
     assert caught.value.limit == 10
     assert seen == []  # an oversized body never reaches the app
+
+
+def test_a_request_without_framing_headers_has_an_empty_body_and_is_not_read() -> None:
+    """HTTP/1.1: no Content-Length and no Transfer-Encoding (or a length of 0) means no body."""
+    read: list[bytes] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        read.append(body_of(scope))
+
+    async def receive() -> Message:
+        raise AssertionError("the body should not be read")
+
+    async def send(message: Message) -> None:
+        raise AssertionError("nothing should be sent")
+
+    for headers in ([], [(b"content-length", b"0")]):
+        scope: Scope = {"type": "http", "headers": headers}
+        asyncio.run(BodyLimit(app, 10)(scope, receive, send))
+    assert read == [b"", b""]
 
 
 # -- rate limits -------------------------------------------------------------------------
