@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from admin_kit import THROUGHPUT, WS, report
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app, vendor_names
 from mockserver.settings import Settings
 
 EPOCH = "2024-05-01T10:00:00Z"
-WS = "/cloudfactory/v1/workstreams/ws-1/task_completed"
-THROUGHPUT = {
-    "worker_id": "w@example.com",
-    "use_case_id": "uc",
-    "task_definition_id": "td",
-    "task_started_at": "2024-05-01T09:00:00Z",
-    "task_completed_at": "2024-05-01T09:30:00Z",
-}
 
 
 @pytest.fixture
@@ -28,13 +21,8 @@ def client() -> Iterator[TestClient]:
         yield running
 
 
-def _report(client: TestClient, key: str) -> None:
-    response = client.post(WS, json=THROUGHPUT, headers={"x-api-key": key})
-    assert response.status_code == 202, response.text
-
-
 def test_health_names_the_vendors_and_counts_tenants(client: TestClient) -> None:
-    _report(client, "a")
+    report(client, "a")
     body = client.get("/_mock/health").json()
     assert body["status"] == "ok"
     assert body["vendors"] == sorted(vendor_names())
@@ -95,8 +83,8 @@ def test_unknown_tenant_is_404(client: TestClient) -> None:
 
 
 def test_reset_of_one_tenant_leaves_the_others(client: TestClient) -> None:
-    _report(client, "a")
-    _report(client, "b")
+    report(client, "a")
+    report(client, "b")
     assert client.post("/_mock/reset", params={"tenant": "cloudfactory:a"}).status_code == 200
     resources = {
         t["id"]: t["resources"]["throughput_records"]
@@ -106,15 +94,15 @@ def test_reset_of_one_tenant_leaves_the_others(client: TestClient) -> None:
 
 
 def test_reset_of_everything_forgets_tenants_and_the_journal(client: TestClient) -> None:
-    _report(client, "a")
+    report(client, "a")
     client.post("/_mock/reset")
     assert client.get("/_mock/tenants").json()["tenants"] == []
     assert client.get("/_mock/journal").json()["entries"] == []
 
 
 def test_clock_advance_moves_the_named_tenant_only(client: TestClient) -> None:
-    _report(client, "a")
-    _report(client, "b")
+    report(client, "a")
+    report(client, "b")
     moved = client.post(
         "/_mock/clock/advance", json={"seconds": 90, "tenant": "cloudfactory:a"}
     ).json()
@@ -127,8 +115,8 @@ def test_clock_advance_moves_the_named_tenant_only(client: TestClient) -> None:
 
 
 def test_clock_advance_without_tenant_moves_every_tenant(client: TestClient) -> None:
-    _report(client, "a")
-    _report(client, "b")
+    report(client, "a")
+    report(client, "b")
     client.post("/_mock/clock/advance", json={"seconds": 60})
     clocks = {c["now"] for c in client.get("/_mock/clock").json()["tenants"]}
     assert clocks == {"2024-05-01T10:01:00.000Z"}
@@ -147,7 +135,7 @@ def test_a_bad_advance_is_refused(client: TestClient, body: dict[str, object], f
 def test_clock_mode_and_speed_apply_to_new_tenants_too(client: TestClient) -> None:
     response = client.post("/_mock/clock", json={"mode": "realtime", "speed": 5})
     assert response.json()["defaults"] == {"mode": "realtime", "speed": 5}
-    _report(client, "late")
+    report(client, "late")
     (clock,) = client.get("/_mock/clock").json()["tenants"]
     assert (clock["mode"], clock["speed"]) == ("realtime", 5)
     refused = client.post("/_mock/clock", json={"speed": 0})
@@ -167,7 +155,7 @@ def test_ratelimits_show_and_change_per_vendor(client: TestClient) -> None:
     )
     assert changed.json()["policies"][0]["burst"] == 2
     for _ in range(2):
-        _report(client, "a")
+        report(client, "a")
     limited = client.post(WS, json=THROUGHPUT, headers={"x-api-key": "a"})
     assert limited.status_code == 429
 
@@ -184,7 +172,7 @@ def test_ratelimits_refuse_unknown_policies_and_vendors(client: TestClient) -> N
 
 def test_journal_filters_and_is_bounded(client: TestClient) -> None:
     for key in ("a", "b", "c"):
-        _report(client, key)
+        report(client, key)
     client.get("/cloudfactory/v1/tasks/none", headers={"x-api-key": "a"})
     client.get("/cloudfactory/v1/tasks")
     entries = client.get("/_mock/journal").json()["entries"]
@@ -198,12 +186,12 @@ def test_journal_filters_and_is_bounded(client: TestClient) -> None:
     newest = client.get("/_mock/journal", params={"limit": 1}).json()["entries"]
     assert [e["status"] for e in newest] == [401]
     for _ in range(3):
-        _report(client, "a")
+        report(client, "a")
     assert len(client.get("/_mock/journal").json()["entries"]) == 5  # journal_size
 
 
 def test_journal_refuses_a_bad_pattern_and_can_be_cleared(client: TestClient) -> None:
-    _report(client, "a")
+    report(client, "a")
     assert client.get("/_mock/journal", params={"path": "("}).status_code == 400
     assert client.get("/_mock/journal", params={"status": "ok"}).status_code == 400
     client.delete("/_mock/journal")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from admin_kit import THROUGHPUT, WS
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -18,14 +19,6 @@ from mockserver.settings import Settings
 
 EPOCH = "2024-05-01T10:00:00Z"
 CF_KEY = {"x-api-key": "a"}
-WS = "/cloudfactory/v1/workstreams/ws-1/task_completed"
-THROUGHPUT = {
-    "worker_id": "w@example.com",
-    "use_case_id": "uc",
-    "task_definition_id": "td",
-    "task_started_at": "2024-05-01T09:00:00Z",
-    "task_completed_at": "2024-05-01T09:30:00Z",
-}
 PROJECT = "0123456789abcdef0123456789abcdef"
 
 

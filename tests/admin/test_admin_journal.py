@@ -5,30 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from admin_kit import report
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
 from mockserver.settings import Settings
-
-WS = "/cloudfactory/v1/workstreams/ws-1/task_completed"
-THROUGHPUT = {
-    "worker_id": "w@example.com",
-    "use_case_id": "uc",
-    "task_definition_id": "td",
-    "task_started_at": "2024-05-01T09:00:00Z",
-    "task_completed_at": "2024-05-01T09:30:00Z",
-}
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     with TestClient(create_app(Settings(clock="manual", rate_limits=False))) as running:
         yield running
-
-
-def _report(client: TestClient, key: str, **changes: str) -> None:
-    response = client.post(WS, json={**THROUGHPUT, **changes}, headers={"x-api-key": key})
-    assert response.status_code == 202, response.text
 
 
 def _verify(client: TestClient, **pattern: object) -> dict[str, object]:
@@ -39,9 +26,9 @@ def _verify(client: TestClient, **pattern: object) -> dict[str, object]:
 
 
 def test_verify_counts_matching_requests(client: TestClient) -> None:
-    _report(client, "a")
-    _report(client, "a", worker_id="x@example.com")
-    _report(client, "b")
+    report(client, "a")
+    report(client, "a", worker_id="x@example.com")
+    report(client, "b")
     outcome = _verify(client, tenant="cloudfactory:a", method="post", path="task_completed$")
     assert (outcome["ok"], outcome["matched"], outcome["near_misses"]) == (True, 2, [])
     by_json = _verify(client, json={"worker_id": "x@example.com"}, count=1)
@@ -52,7 +39,7 @@ def test_verify_counts_matching_requests(client: TestClient) -> None:
 
 
 def test_a_wrong_count_answers_with_the_near_misses(client: TestClient) -> None:
-    _report(client, "a")
+    report(client, "a")
     client.get("/cloudfactory/v1/tasks/t-9", headers={"x-api-key": "a"})
     outcome = _verify(client, method="GET", path="/v1/workstreams/", tenant="cloudfactory:a")
     assert (outcome["ok"], outcome["matched"]) == (False, 0)
@@ -65,8 +52,8 @@ def test_a_wrong_count_answers_with_the_near_misses(client: TestClient) -> None:
 
 
 def test_since_looks_only_at_later_requests(client: TestClient) -> None:
-    _report(client, "a")
-    _report(client, "a")
+    report(client, "a")
+    report(client, "a")
     assert _verify(client, tenant="cloudfactory:a", since=1, count=1)["entries"] == [2]
     listed = client.get("/_mock/journal", params={"since": 1}).json()["entries"]
     assert [entry["id"] for entry in listed] == [2]
@@ -96,16 +83,16 @@ def test_verify_refuses_a_bad_pattern_naming_the_field(
 
 def test_the_ring_can_be_resized_keeping_the_newest(client: TestClient) -> None:
     for key in ("a", "b", "c"):
-        _report(client, key)
+        report(client, key)
     resized = client.put("/_mock/journal", json={"size": 2})
     assert resized.json() == {"size": 2, "entries": 2}
     listed = client.get("/_mock/journal").json()
     assert listed["size"] == 2
     assert [entry["tenant"] for entry in listed["entries"]] == ["cloudfactory:b", "cloudfactory:c"]
-    _report(client, "d")
+    report(client, "d")
     ids = [entry["id"] for entry in client.get("/_mock/journal").json()["entries"]]
     assert ids == [3, 4]
     assert client.put("/_mock/journal", json={"size": 0}).json()["size"] == 0
-    _report(client, "e")
+    report(client, "e")
     assert client.get("/_mock/journal").json()["entries"] == []
     assert client.put("/_mock/journal", json={"size": -1}).status_code == 400

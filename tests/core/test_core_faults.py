@@ -7,27 +7,19 @@ vendor whose webhooks go to an in-process receiver.
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-import httpx
 import pytest
+from webhook_kit import Receiver, only, policy_vendor, run
 
 from mockserver.core.errors import InjectedFault, InvalidInput, MockError
 from mockserver.core.faults import Exchange, Faults
 from mockserver.core.sandbox import Sandbox
 from mockserver.core.tenancy import Tenant, TenantDefaults
 from mockserver.core.vendor import (
-    Notification,
-    OutboundRequest,
-    RetryPolicy,
     Vendor,
-    WebhookSpec,
 )
-from mockserver.core.webhooks import Deliveries, Delivery
 
 REQUEST = Exchange("inbound", "alpha", "alpha:k", "POST", "/alpha/v1/tasks/7")
 
@@ -165,57 +157,15 @@ def test_an_injected_fault_carries_its_own_status_and_reason() -> None:
 
 # -- outbound: webhook attempts --------------------------------------------------------------
 
-HOOK_URL = "https://receiver.example/hooks"  # what the fake world notifies
-
-
-def render(notification: Notification, at: float) -> OutboundRequest:
-    body = json.dumps({"event": notification.event, "data": dict(notification.payload)})
-    headers = {"content-type": "application/json"}
-    return OutboundRequest("POST", notification.url, headers, body.encode())
-
-
-class Receiver:
-    """The client's endpoint: answers 200 and records every request it gets."""
-
-    def __init__(self) -> None:
-        self.received: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.received.append(request)
-        return httpx.Response(200, text="ok")
-
 
 @pytest.fixture
 def vendor(make_vendor: Any) -> Vendor:
-    policy = RetryPolicy(delays=(3600.0, 7200.0))
-    return make_vendor("hooks", webhook=WebhookSpec(render=render, policy=policy))
-
-
-Scenario = Callable[[Sandbox, Tenant], Awaitable[None]]
-
-
-def run(vendor: Vendor, defaults: TenantDefaults, receiver: Receiver, scenario: Scenario) -> None:
-    async def main() -> None:
-        deliveries = Deliveries(transport=httpx.MockTransport(receiver))
-        sandbox = Sandbox([vendor], defaults, deliveries=deliveries)
-        try:
-            tenant = sandbox.tenants.resolve(vendor, "k")
-            assert tenant is not None
-            await scenario(sandbox, tenant)
-        finally:
-            await sandbox.aclose()
-
-    asyncio.run(main())
+    return policy_vendor(make_vendor)
 
 
 def announce(tenant: Tenant) -> None:
     world: Any = tenant.world  # the fake world of conftest
     world.announce("task.done", task="t1")
-
-
-def only(sandbox: Sandbox) -> Delivery:
-    [delivery] = sandbox.deliveries.listing()
-    return delivery
 
 
 def test_an_outbound_status_fails_the_attempt_unsent_and_the_retry_policy_goes_on(
