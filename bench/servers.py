@@ -91,20 +91,29 @@ class Server:
             stderr=self.log,
             start_new_session=True,
         )
+        try:
+            self._wait_until_healthy(started)
+        except BaseException:
+            self.stop()  # whatever went wrong, the process must not outlive its run
+            raise
+        return self
+
+    def _wait_until_healthy(self, started: float) -> None:
+        assert self.process is not None and self.log is not None
         deadline = started + START_TIMEOUT
         with httpx.Client(timeout=2.0) as client:
             while time.perf_counter() < deadline:
                 if self.process.poll() is not None:
                     self.log.seek(0)
                     error = self.log.read().decode("utf-8", "replace")
-                    self.stop()
                     raise RuntimeError(f"{self.name} exited at start-up:\n{error[-2000:]}")
                 with contextlib.suppress(httpx.HTTPError):
-                    if client.get(self.url + self.health_path).status_code == 200:
+                    answered = client.get(self.url + self.health_path).status_code == 200
+                    # another process may hold the port if ours failed to bind it
+                    if answered and self.process.poll() is None:
                         self.startup_s = time.perf_counter() - started
-                        return self
+                        return
                 time.sleep(0.005)
-        self.stop()
         raise RuntimeError(f"{self.name} did not answer {self.health_path} in {START_TIMEOUT} s")
 
     def rss_bytes(self) -> int:
