@@ -12,6 +12,18 @@ ROOT = "/modelarts"
 DATA = base64.b64encode(b"\x89PNG fake image bytes").decode()
 
 
+def token_headers(client: TestClient, project: str) -> dict[str, str]:
+    """Logs in to IAM for ``project`` and answers the headers that carry its token."""
+    body = {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "owner", "password": "pw", "domain": {"name": "acme"}}}},
+        "scope": {"project": {"id": project}},
+    }}  # fmt: skip
+    response = client.post(f"{ROOT}/v3/auth/tokens", json=body)
+    assert response.status_code == 201, response.text
+    return {"X-Auth-Token": response.headers["x-subject-token"]}
+
+
 class Api:
     """A client holding one project's token."""
 
@@ -19,14 +31,7 @@ class Api:
         self.client = client
         self.project = project
         self.base = f"{ROOT}/v2/{project}"
-        body = {"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "name": "owner", "password": "pw", "domain": {"name": "acme"}}}},
-            "scope": {"project": {"id": project}},
-        }}  # fmt: skip
-        response = client.post(f"{ROOT}/v3/auth/tokens", json=body)
-        assert response.status_code == 201
-        self.headers = {"X-Auth-Token": response.headers["x-subject-token"]}
+        self.headers = token_headers(client, project)
 
     def call(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
         return self.client.request(

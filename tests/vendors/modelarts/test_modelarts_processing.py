@@ -2,93 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-from starlette.testclient import TestClient
-
-from mockserver.app import create_app
-from mockserver.settings import Settings
-
-PROJECT = "0123456789abcdef0123456789abcdef"
-ROOT = "/modelarts"
-DATA = base64.b64encode(b"\x89PNG fake image bytes").decode()
+from modelarts_kit import Api, refused
 
 
-class Api:
-    """A client holding one project's token."""
-
-    def __init__(self, client: TestClient, project: str) -> None:
-        self.client = client
-        self.project = project
-        self.base = f"{ROOT}/v2/{project}"
-        body = {"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "name": "owner", "password": "pw", "domain": {"name": "acme"}}}},
-            "scope": {"project": {"id": project}},
-        }}  # fmt: skip
-        response = client.post(f"{ROOT}/v3/auth/tokens", json=body)
-        assert response.status_code == 201
-        self.headers = {"X-Auth-Token": response.headers["x-subject-token"]}
-
-    def call(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
-        return self.client.request(
-            method, self.base + path, json=body, params=query, headers=self.headers
-        )
-
-    def ok(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
-        response = self.call(method, path, body, **query)
-        assert response.is_success, response.text
-        return response.json() if response.content else None
-
-    def advance(self, seconds: float) -> None:
-        response = self.client.post(
-            "/_mock/clock/advance", json={"seconds": seconds, "tenant": f"modelarts:{self.project}"}
-        )
-        assert response.status_code == 200, response.text
-
-    def dataset(self, name: str = "flowers", samples: int = 0) -> str:
-        body = {
-            "dataset_name": name,
-            "data_sources": [{"data_type": 0, "data_path": "/bucket/input/flowers/"}],
-            "work_path": "/bucket/output/",
-            "work_path_type": 0,
-        }
-        response = self.call("POST", "/datasets", body)
-        assert response.status_code == 201, response.text
-        dataset_id: str = response.json()["dataset_id"]
-        if samples:
-            items = [{"name": f"s{index:03d}.png", "data": DATA} for index in range(samples)]
-            path = f"/datasets/{dataset_id}/data-annotations/samples"
-            assert self.ok("POST", path, {"samples": items})["success"] is True
-        return dataset_id
-
-    def processor(self, name: str, dataset_id: str, template: str = "sys_data_validation") -> str:
-        body = {
-            "name": name,
-            "template": {"id": template},
-            "inputs": [{"type": "DATASET", "source": dataset_id}],
-        }
-        task_id: str = self.ok("POST", "/processor-tasks", body)["task_id"]
-        return task_id
-
-
-def refused(response: Any, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json()["error_code"] == code, response.text
-
-
-@pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(clock="manual", seed=1, rate_limits=False))) as running:
-        yield running
-
-
-@pytest.fixture
-def api(client: TestClient) -> Api:
-    return Api(client, PROJECT)
+def processor(api: Api, name: str, dataset_id: str, template: str = "sys_data_validation") -> str:
+    body = {
+        "name": name,
+        "template": {"id": template},
+        "inputs": [{"type": "DATASET", "source": dataset_id}],
+    }
+    task_id: str = api.ok("POST", "/processor-tasks", body)["task_id"]
+    return task_id
 
 
 def test_items_list_the_templates(api: Api) -> None:
@@ -101,8 +25,8 @@ def test_items_list_the_templates(api: Api) -> None:
 
 def test_task_lifecycle(api: Api) -> None:
     dataset_id = api.dataset(samples=3)
-    first = api.processor("alpha", dataset_id)
-    second = api.processor("beta", dataset_id, "sys_data_analyse")
+    first = processor(api, "alpha", dataset_id)
+    second = processor(api, "beta", dataset_id, "sys_data_analyse")
     listed = api.ok("GET", "/processor-tasks")
     assert listed["count"] == 2
     assert [task["task_id"] for task in listed["tasks"]] == [second, first]
@@ -125,11 +49,11 @@ def test_create_refusals(api: Api) -> None:
             "inputs": [{"type": "DATASET", "source": "missing"}]}  # fmt: skip
     assert api.call("POST", "/processor-tasks", body).status_code == 400
     assert api.ok("GET", "/processor-tasks")["count"] == 0
-    assert api.processor("ok", dataset_id)
+    assert processor(api, "ok", dataset_id)
 
 
 def test_version_runs_on_the_clock(api: Api) -> None:
-    task_id = api.processor("run", api.dataset(samples=12))
+    task_id = processor(api, "run", api.dataset(samples=12))
     version_id = api.ok("POST", f"/processor-tasks/{task_id}/versions", {})["version_id"]
     path = f"/processor-tasks/{task_id}/versions/{version_id}"
     assert api.ok("GET", path)["status"] == 0
@@ -150,7 +74,7 @@ def test_version_runs_on_the_clock(api: Api) -> None:
 
 
 def test_stop_and_delete_version(api: Api) -> None:
-    task_id = api.processor("stop", api.dataset(samples=2))
+    task_id = processor(api, "stop", api.dataset(samples=2))
     version_id = api.ok("POST", f"/processor-tasks/{task_id}/versions", {})["version_id"]
     path = f"/processor-tasks/{task_id}/versions/{version_id}"
     assert api.ok("POST", path + "/stop")["status"] == 4

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from modelarts_kit import token_headers
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -25,14 +26,7 @@ class Api:
         self.client = client
         self.project = project
         self.base = f"{ROOT}/v2/{project}/datasets"
-        body = {"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "name": "owner", "password": "pw", "domain": {"name": "acme"}}}},
-            "scope": {"project": {"id": project}},
-        }}  # fmt: skip
-        response = client.post(f"{ROOT}/v3/auth/tokens", json=body)
-        assert response.status_code == 201
-        self.headers = {"X-Auth-Token": response.headers["x-subject-token"]}
+        self.headers = token_headers(client, project)
         self.dataset = ""
 
     def make_dataset(self, name: str = "pets") -> str:

@@ -16,6 +16,7 @@ from mockserver.core.errors import InvalidInput, MockError, RateLimited
 from mockserver.core.wire import JSONBody
 
 from ..backend import ModelArtsWorld
+from ..backend.sample_views import SAMPLE_STATES
 from ..errors import error_body
 
 
@@ -54,3 +55,10 @@ def whole_number(
         bound = f" to {most}" if most is not None else " or more"
         raise InvalidInput.one(name, f"must be a whole number from {least}{bound}")
     return number
+
+
+def sample_state(value: str | None) -> str | None:
+    """The ``sample_state`` query parameter: one of the documented states, or none."""
+    if value is not None and value != "" and value not in SAMPLE_STATES:
+        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
+    return value or None

@@ -37,15 +37,16 @@ from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
+from ..backend.datasets import Dataset
 from ..backend.labels import (
     DELETE_POLICIES,
     LABEL_TYPES,
-    SAMPLE_STATES,
     only_carrying,
     statistics,
 )
+from ..backend.sample_views import SampleView
 from ..errors import DatasetVersionMissing, ModelArtsError
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, request_id, sample_state, whole_number, world_of
 from .datasets import VENDOR
 
 LIMIT_MOST = 100000
@@ -123,14 +124,17 @@ async def delete_label(request: Request) -> Response:
 
 
 async def dataset_stats(request: Request) -> Response:
-    state = request.query_params.get("sample_state") or None
-    if state is not None and state not in SAMPLE_STATES:
-        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
+    state = sample_state(request.query_params.get("sample_state"))
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
-    label_stats, sample_stats = statistics(dataset.labels, world.samples.of(dataset).whole, state)
+    return answer(request, stats_view(dataset, world.samples.of(dataset).whole, state))
+
+
+def stats_view(dataset: Dataset, samples: SampleView, state: str | None) -> dict[str, Any]:
+    """The statistics answer of a dataset, or of the samples of one of its team tasks."""
+    label_stats, sample_stats = statistics(dataset.labels, samples, state)
     sources = [source for source in dataset.data_sources if "data_path" in source]
-    body = {
+    return {
         "label_stats": label_stats,
         "sample_stats": sample_stats,
         "key_sample_stats": {},
@@ -140,7 +144,6 @@ async def dataset_stats(request: Request) -> Response:
         "data_path": str(sources[0]["data_path"]) if sources else "",
         "data_spliting_enable": False,
     }
-    return answer(request, body)
 
 
 async def _batch(request: Request) -> tuple[str, list[dict[str, Any]]]:

@@ -31,9 +31,9 @@ from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
-from ..backend.samples import SAMPLE_STATES, Match, Outcome, Sample
+from ..backend.samples import Match, Outcome, Sample
 from ..errors import ModelArtsError, SampleMissing
-from .common import answer, whole_number, world_of
+from .common import answer, sample_state, whole_number, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -102,9 +102,7 @@ async def list_samples(request: Request) -> Response:
     limit = whole_number(
         query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
     )
-    state = query.get("sample_state") or None
-    if state is not None and state not in SAMPLE_STATES:
-        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
+    state = sample_state(query.get("sample_state"))
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
     total, page = world.samples.page(

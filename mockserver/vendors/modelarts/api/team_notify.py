@@ -23,14 +23,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mockserver.core.contract import contract
-from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
-from ..backend.labels import statistics
-from ..backend.samples import SAMPLE_STATES, Sample
+from ..backend.samples import Sample
 from ..errors import ModelArtsError, ParameterInvalid, SampleMissing
-from .common import answer, world_of
+from .common import answer, sample_state, world_of
+from .labels import stats_view
 
 VENDOR = "modelarts"
 
@@ -51,26 +50,12 @@ async def send_emails(request: Request) -> Response:
 
 
 async def workforce_task_stats(request: Request) -> Response:
-    state = request.query_params.get("sample_state") or None
-    if state is not None and state not in SAMPLE_STATES:
-        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
+    state = sample_state(request.query_params.get("sample_state"))
     world = world_of(request)
     dataset, task = world.team_tasks.task(
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]
     )
-    label_stats, sample_stats = statistics(dataset.labels, world.labeling.view_of(task), state)
-    sources = [source for source in dataset.data_sources if "data_path" in source]
-    body = {
-        "label_stats": label_stats,
-        "sample_stats": sample_stats,
-        "key_sample_stats": {},
-        "hard_detail_stats": {},
-        "metadata_stats": {},
-        "grouped_label_stats": {},
-        "data_path": str(sources[0]["data_path"]) if sources else "",
-        "data_spliting_enable": False,
-    }
-    return answer(request, body)
+    return answer(request, stats_view(dataset, world.labeling.view_of(task), state))
 
 
 def _failure(error: ModelArtsError) -> dict[str, Any]:

@@ -21,12 +21,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
-from ..backend.samples import SAMPLE_STATES
 from ..errors import ParameterInvalid, SampleMissing
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, request_id, sample_state, whole_number, world_of
 from .samples import sample_view
 
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -77,19 +75,13 @@ async def workforce_task_metrics(request: Request) -> Response:
     return answer(request, {"sample_stats": stats})
 
 
-def _state(value: str | None) -> str | None:
-    if value is not None and value != "" and value not in SAMPLE_STATES:
-        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
-    return value or None
-
-
 async def list_workforce_task_samples(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)
     limit = whole_number(
         query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
     )
-    state = _state(query.get("sample_state"))
+    state = sample_state(query.get("sample_state"))
     world = world_of(request)
     total, page = world.team_tasks.samples_page(
         request.path_params["dataset_id"],
@@ -102,7 +94,7 @@ async def list_workforce_task_samples(request: Request) -> Response:
 
 
 async def describe_workforce_task_sample(request: Request) -> Response:
-    _state(request.query_params.get("sample_state"))
+    sample_state(request.query_params.get("sample_state"))
     world = world_of(request)
     dataset, task = world.team_tasks.task(
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]

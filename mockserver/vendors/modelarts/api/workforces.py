@@ -69,17 +69,6 @@ ORDERS: tuple[Order, ...] = ("asc", "desc")
 ROLES = (0, 1, 2, 3)
 TASK_LIMIT_DEFAULT, TASK_LIMIT_MOST = 1000, 1000
 TASK_FLAGS = ("label_stats", "sample_stats", "workforce_stats")
-SAMPLE_STATS = (
-    "total_sample_count",
-    "unannotated_sample_count",
-    "unreviewed_sample_count",
-    "uncheck_sample_count",
-    "sampled_sample_count",
-    "rejected_sample_count",
-    "accepted_sample_count",
-    "auto_annotation_sample_count",
-    "deleted_sample_count",
-)
 Choice = TypeVar("Choice", bound=str)
 
 
@@ -358,7 +347,7 @@ async def describe_workforce_task(request: Request) -> Response:
     if not flags["workforce_stats"]:
         del view["workforce_stats"]
     if flags["sample_stats"]:
-        view["sample_stats"] = {**dict.fromkeys(SAMPLE_STATS, 0), **world.labeling.stats(task)}
+        view["sample_stats"] = world.labeling.stats(task)
     if task.status != TASK_CREATED:
         user = user_of(request, request.path_params["project_id"])
         rows = world.labeling.worker_tasks(task)

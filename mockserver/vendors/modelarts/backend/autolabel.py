@@ -76,6 +76,10 @@ class AutoLabelTask:
 class AutoLabeling(DatasetTasks[AutoLabelTask]):
     """Every dataset's auto-labeling tasks in a project, keyed by dataset id."""
 
+    started = STARTED
+    queue_seconds = QUEUE_SECONDS
+    missing = AutoLabelingTaskMissing
+
     def create(self, dataset_id: str, body: Mapping[str, Any]) -> AutoLabelTask:
         """Checks everything first: a refusal changes nothing."""
         dataset = self._datasets.get(dataset_id)
@@ -104,18 +108,7 @@ class AutoLabeling(DatasetTasks[AutoLabelTask]):
             create_time=now,
             update_time=now,
         )
-        held[task.id] = task
-        self._scheduler.at(
-            self._clock.now() + QUEUE_SECONDS, "world", STARTED, dataset_id=dataset.id, task=task.id
-        )
-        return task
-
-    def get(self, dataset_id: str, task_id: str) -> AutoLabelTask:
-        dataset = self._datasets.get(dataset_id)
-        task = self._held(dataset).get(task_id)
-        if task is None:
-            raise AutoLabelingTaskMissing(f"task_id: the task {task_id} does not exist")
-        return task
+        return self._queue(dataset, task)
 
     def page(
         self,

@@ -76,6 +76,11 @@ def _choice(body: Mapping[str, Any], name: str, allowed: tuple[Any, ...], defaul
 class Exports(DatasetTasks[ExportTask]):
     """Every dataset's export tasks in a project, keyed by dataset id, in creation order."""
 
+    started = STARTED
+    queue_seconds = QUEUE_SECONDS
+    missing = ExportTaskMissing
+    noun = "export task"
+
     def create(self, dataset_id: str, body: Mapping[str, Any]) -> ExportTask:
         """Checks everything first: a refusal changes nothing."""
         dataset = self._datasets.get(dataset_id)
@@ -106,18 +111,7 @@ class Exports(DatasetTasks[ExportTask]):
             create_time=now,
             update_time=now,
         )
-        held[task.id] = task
-        self._scheduler.at(
-            self._clock.now() + QUEUE_SECONDS, "world", STARTED, dataset_id=dataset.id, task=task.id
-        )
-        return task
-
-    def get(self, dataset_id: str, task_id: str) -> ExportTask:
-        dataset = self._datasets.get(dataset_id)
-        task = self._held(dataset).get(task_id)
-        if task is None:
-            raise ExportTaskMissing(f"task_id: the export task {task_id} does not exist")
-        return task
+        return self._queue(dataset, task)
 
     def page(
         self, dataset_id: str, *, offset: int, limit: int, export_type: int | None = None

@@ -88,6 +88,11 @@ def import_directory(path: str, import_type: str) -> str:
 class Imports(DatasetTasks[ImportTask]):
     """Every dataset's import tasks in a project, keyed by dataset id, in creation order."""
 
+    started = STARTED
+    queue_seconds = QUEUE_SECONDS
+    missing = ImportTaskMissing
+    noun = "import task"
+
     def create(
         self, dataset_id: str, *, import_path: str, import_type: str = "dir", origin: str = "obs"
     ) -> ImportTask:
@@ -116,18 +121,7 @@ class Imports(DatasetTasks[ImportTask]):
             create_time=now,
             update_time=now,
         )
-        held[task.id] = task
-        self._scheduler.at(
-            self._clock.now() + QUEUE_SECONDS, "world", STARTED, dataset_id=dataset.id, task=task.id
-        )
-        return task
-
-    def get(self, dataset_id: str, task_id: str) -> ImportTask:
-        dataset = self._datasets.get(dataset_id)
-        task = self._held(dataset).get(task_id)
-        if task is None:
-            raise ImportTaskMissing(f"task_id: the import task {task_id} does not exist")
-        return task
+        return self._queue(dataset, task)
 
     def page(self, dataset_id: str, *, offset: int, limit: int) -> tuple[int, list[ImportTask]]:
         tasks = list(reversed(self._held(self._datasets.get(dataset_id)).values()))

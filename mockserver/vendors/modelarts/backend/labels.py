@@ -28,21 +28,6 @@ from .sample_views import Indexed, SampleView
 LABEL_TYPES = (0, 1, 3, 100, 101, 102, 103, 200, 201, 202, 600)
 RENAME_TO = "@modelarts:rename_to"
 DELETE_POLICIES = (0, 1, 2)
-SAMPLE_STATES = (
-    "__ALL__",
-    "__NONE__",
-    "__UNCHECK__",
-    "__ACCEPTED__",
-    "__REJECTED__",
-    "__UNREVIEWED__",
-    "__REVIEWED__",
-    "__WORKFORCE_SAMPLED__",
-    "__WORKFORCE_SAMPLED_UNCHECK__",
-    "__WORKFORCE_SAMPLED_CHECKED__",
-    "__WORKFORCE_SAMPLED_ACCEPTED__",
-    "__WORKFORCE_SAMPLED_REJECTED__",
-    "__AUTO_ANNOTATION__",
-)
 REPORTED_STATES = ("__ALL__", "__NONE__", "__AUTO_ANNOTATION__")
 
 

@@ -13,6 +13,22 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+SAMPLE_STATES = (  # FOUND: the documented sample states
+    "__ALL__",
+    "__NONE__",
+    "__UNCHECK__",
+    "__ACCEPTED__",
+    "__REJECTED__",
+    "__UNREVIEWED__",
+    "__REVIEWED__",
+    "__WORKFORCE_SAMPLED__",
+    "__WORKFORCE_SAMPLED_UNCHECK__",
+    "__WORKFORCE_SAMPLED_CHECKED__",
+    "__WORKFORCE_SAMPLED_ACCEPTED__",
+    "__WORKFORCE_SAMPLED_REJECTED__",
+    "__AUTO_ANNOTATION__",
+)
+
 
 class Indexed(Protocol):
     """What a view needs of a sample."""

@@ -33,21 +33,6 @@ from .datasets import Dataset, obs_directory
 from .sample_views import SampleView, label_names
 
 LABELED, UNLABELED, UNCONFIRMED = "__ALL__", "__NONE__", "__AUTO_ANNOTATION__"
-SAMPLE_STATES = (
-    "__ALL__",
-    "__NONE__",
-    "__UNCHECK__",
-    "__ACCEPTED__",
-    "__REJECTED__",
-    "__UNREVIEWED__",
-    "__REVIEWED__",
-    "__WORKFORCE_SAMPLED__",
-    "__WORKFORCE_SAMPLED_UNCHECK__",
-    "__WORKFORCE_SAMPLED_CHECKED__",
-    "__WORKFORCE_SAMPLED_ACCEPTED__",
-    "__WORKFORCE_SAMPLED_REJECTED__",
-    "__AUTO_ANNOTATION__",
-)
 SAMPLE_ID_LENGTH = 32
 NAME_MOST = 1024
 

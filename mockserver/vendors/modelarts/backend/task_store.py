@@ -7,17 +7,32 @@ the project's scheduler.
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from mockserver.core.vendor import WorldContext
 
+from ..errors import ModelArtsError
 from .datasets import Dataset, Datasets
 from .samples import Samples
 
-T = TypeVar("T")
+
+class Task(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=Task)
 
 
 class DatasetTasks(Generic[T]):
+    """A store names its first step (``started``, due ``queue_seconds`` after creation)
+    and the refusal for an unknown task (``missing``, said of a ``noun``)."""
+
+    started: ClassVar[str]
+    queue_seconds: ClassVar[float]
+    missing: ClassVar[type[ModelArtsError]]
+    noun: ClassVar[str] = "task"
+
     def __init__(self, context: WorldContext, datasets: Datasets, samples: Samples) -> None:
         self._clock = context.clock
         self._rng = context.rng
@@ -31,3 +46,22 @@ class DatasetTasks(Generic[T]):
 
     def _held(self, dataset: Dataset) -> dict[str, T]:
         return self._sets.setdefault(dataset.id, {})
+
+    def _queue(self, dataset: Dataset, task: T) -> T:
+        """Keeps a new task and plans its start once it has queued."""
+        self._held(dataset)[task.id] = task
+        self._scheduler.at(
+            self._clock.now() + self.queue_seconds,
+            "world",
+            self.started,
+            dataset_id=dataset.id,
+            task=task.id,
+        )
+        return task
+
+    def get(self, dataset_id: str, task_id: str) -> T:
+        dataset = self._datasets.get(dataset_id)
+        task = self._held(dataset).get(task_id)
+        if task is None:
+            raise self.missing(f"task_id: the {self.noun} {task_id} does not exist")
+        return task
