@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from . import fixtures
 from .admin import admin_app
 from .core.context import SANDBOX
-from .core.middleware import Journaling, vendor_pipeline
+from .core.pipeline import Journaling, VendorPipeline
 from .core.registry import Deferred, VendorRef, Vendors
 from .core.routing import STORAGE_PREFIX, VendorDispatch
 from .core.sandbox import Sandbox
@@ -93,7 +93,7 @@ class MockServer:
     def _pipeline_builder(self, name: str) -> Callable[[], ASGIApp]:
         def build() -> ASGIApp:
             vendor = self.sandbox.vendors[name]
-            return vendor_pipeline(vendor, self.sandbox.tenants, self.sandbox.journal)
+            return VendorPipeline(vendor, self.sandbox.tenants, self.sandbox.journal)
 
         return build
 

@@ -246,7 +246,7 @@ def test_checker_reports(name: str, source: str, is_package: bool) -> None:
         ("mockserver.app", "from mockserver.vendors import cf, cw\nimport threading", False),
         ("mockserver.app", "import asyncio\nasyncio.create_task(f())", False),
         ("mockserver.core.tenancy", "from . import clock\nfrom ..settings import Settings", False),
-        ("mockserver.core.middleware", "from starlette.types import ASGIApp", False),
+        ("mockserver.core.pipeline", "from starlette.types import ASGIApp", False),
         (f"{CF}.api", "import asyncio\nasync def f():\n    await asyncio.sleep(0)", False),
         ("mockserver.core.big", "x = 1\n" * MAX_LINES, False),
     ],

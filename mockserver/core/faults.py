@@ -5,7 +5,7 @@ service, which fails only when it likes. A :class:`Rule` says which exchanges it
 applies to (direction, vendor, method, path pattern, tenant) and what happens to
 them (a delay, an error status, a dropped connection), with what odds and how many
 times. Inbound rules act on the requests clients send to a vendor (see
-``middleware.Faulting``); outbound rules act on the webhooks the sandbox sends to
+``pipeline.VendorPipeline``); outbound rules act on the webhooks the sandbox sends to
 clients (see ``webhooks.Deliveries``). Chance and delays come from one seeded
 :class:`~.rng.Rng`, so the same seed and the same traffic give the same faults.
 """

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
-from mockserver.core.context import SANDBOX, body_of, route_path, tenant_of, vendor_of
+from mockserver.core.context import SANDBOX, route_path, tenant_of, vendor_of
 from mockserver.core.errors import (
     Conflict,
     InternalError,
@@ -32,13 +32,7 @@ from mockserver.core.errors import (
     PayloadTooLarge,
 )
 from mockserver.core.journal import Journal
-from mockserver.core.middleware import (
-    BodyLimit,
-    ErrorBoundary,
-    Journaling,
-    as_mock_error,
-    vendor_pipeline,
-)
+from mockserver.core.pipeline import Journaling, VendorPipeline, as_mock_error, read_body
 from mockserver.core.ratelimit import Policy
 from mockserver.core.routing import ADMIN_PREFIX, VendorDispatch, host_of
 from mockserver.core.sandbox import Sandbox
@@ -144,7 +138,7 @@ def serve(
         vendors={v.name: v for v in vendors},
         served=vendors,
         pipelines={
-            v.name: vendor_pipeline(v, sandbox.tenants, sandbox.journal)
+            v.name: VendorPipeline(v, sandbox.tenants, sandbox.journal)
             for v in vendors
             if v.name in names
         },
@@ -436,47 +430,31 @@ def _receive_from(chunks: list[bytes]) -> Receive:
     return receive
 
 
-def test_body_limit_counts_across_chunks_and_keeps_the_body() -> None:
-    seen: list[bytes] = []
-
-    async def reader(scope: Scope, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            seen.append(message["body"])
-            if not message.get("more_body"):
-                return
-
-    async def send(message: Message) -> None:
-        raise AssertionError("nothing should be sent")
-
+def test_the_body_is_read_whole_across_chunks_and_refused_past_the_limit() -> None:
     scope: Scope = {"type": "http", "headers": [(b"transfer-encoding", b"chunked")]}
-    asyncio.run(BodyLimit(reader, 10)(scope, _receive_from([b"1234", b"5678", b"90"]), send))
-    assert seen == [b"1234567890"]  # read whole, then replayed to the app in one piece
-    assert body_of(scope) == b"1234567890"
-    seen.clear()
+    body = asyncio.run(read_body(scope, _receive_from([b"1234", b"5678", b"90"]), 10))
+    assert body == b"1234567890"
     with pytest.raises(PayloadTooLarge) as caught:
-        asyncio.run(BodyLimit(reader, 10)(scope, _receive_from([b"1234", b"5678", b"901"]), send))
+        asyncio.run(read_body(scope, _receive_from([b"1234", b"5678", b"901"]), 10))
     assert caught.value.limit == 10
-    assert seen == []  # an oversized body never reaches the app
 
 
 def test_a_request_without_framing_headers_has_an_empty_body_and_is_not_read() -> None:
     """HTTP/1.1: no Content-Length and no Transfer-Encoding (or a length of 0) means no body."""
-    read: list[bytes] = []
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        read.append(body_of(scope))
 
     async def receive() -> Message:
         raise AssertionError("the body should not be read")
 
-    async def send(message: Message) -> None:
-        raise AssertionError("nothing should be sent")
-
     for headers in ([], [(b"content-length", b"0")]):
         scope: Scope = {"type": "http", "headers": headers}
-        asyncio.run(BodyLimit(app, 10)(scope, receive, send))
-    assert read == [b"", b""]
+        assert asyncio.run(read_body(scope, receive, 10)) == b""
+
+
+def test_a_handler_reading_the_body_again_gets_it(both: Served) -> None:
+    """The pipeline reads the body first; ``await request.body()`` still returns it."""
+    response = both.client.post("/alpha/v1/uploads", content=b"0123456789", headers=KEY)
+    assert response.status_code == 201
+    assert response.json() == {"received": 10}
 
 
 # -- rate limits -------------------------------------------------------------------------
@@ -547,17 +525,35 @@ def test_a_disabled_journal_records_nothing_and_serving_goes_on(
         assert len(served.sandbox.journal) == 0
 
 
-# -- the error boundary on its own -------------------------------------------------------
+# -- answers that fail on the way out ---------------------------------------------------
 
 
-def test_an_error_after_the_response_started_sends_nothing_more(
-    make_vendor: Any,
-) -> None:
-    sent: list[Message] = []
+class HalfAnswer(Response):
+    """An answer whose body never goes out (what a client gone mid-response looks like)."""
 
-    async def half_answer(scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
         raise RuntimeError("mid-stream")
+
+
+async def half_answer(request: Request) -> Response:
+    return HalfAnswer()
+
+
+def test_an_answer_that_fails_on_the_way_out_is_journaled_without_a_status(
+    make_vendor: Any, defaults: TenantDefaults, caplog: pytest.LogCaptureFixture
+) -> None:
+    sent: list[Message] = []
+    vendor = make_vendor("alpha", routes=[Route("/half", half_answer)])
+    sandbox = Sandbox([vendor], defaults, journal_size=10)
+    pipeline = VendorPipeline(vendor, sandbox.tenants, sandbox.journal)
+    scope: Scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/half",
+        "headers": [(b"x-api-key", b"k")],
+        SANDBOX: sandbox,
+    }
 
     async def send(message: Message) -> None:
         sent.append(message)
@@ -565,10 +561,12 @@ def test_an_error_after_the_response_started_sends_nothing_more(
     async def receive() -> Message:
         return {"type": "http.disconnect"}
 
-    boundary = ErrorBoundary(half_answer, make_vendor("alpha"))
-    asyncio.run(boundary({"type": "http", "method": "GET", "path": "/x"}, receive, send))
-    assert [m["type"] for m in sent] == ["http.response.start"]
-    assert sent[0]["status"] == 200
+    with caplog.at_level(logging.ERROR, logger="mockserver"):
+        asyncio.run(pipeline(scope, receive, send))
+    assert [m["type"] for m in sent] == ["http.response.start"]  # no error answer after it
+    [entry] = sandbox.journal
+    assert (entry.tenant, entry.status) == ("alpha:k", 0)
+    assert "sending the answer to GET /half failed" in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,325 @@
+"""The request pipeline every vendor is served through.
+
+Each request runs these steps, in this order, as plain calls inside one ASGI app
+(:class:`VendorPipeline`):
+
+1. the vendor is named in the scope (journal and error renderer read it);
+2. the body is read whole, refused past the vendor's size limit (:func:`read_body`);
+3. the vendor's own rules resolve the credential to a tenant, whose due events fire;
+4. an injected fault that fires for the request is applied;
+5. a token of the tenant's rate limits is spent;
+6. the route is found and its handler answers;
+7. any refusal or surprise on the way becomes the vendor's own error answer;
+8. the answer is sent and the exchange journaled.
+
+Steps are calls rather than nested ASGI middleware because every layer of ``send`` and
+``receive`` wrapping costs each request a few microseconds: a handler's
+:class:`~starlette.responses.Response` is journaled from its fields, not by watching
+the messages it sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .clock import monotonic, wall_time
+from .context import BODY, TENANT, VENDOR, sandbox_of
+from .errors import (
+    InjectedFault,
+    InternalError,
+    MethodNotAllowed,
+    MockError,
+    NotFound,
+    PayloadTooLarge,
+)
+from .faults import Exchange
+from .journal import BODY_CAP, Entry, Journal, RawHeaders, capped
+from .route_index import RouteIndex
+from .tenancy import Tenant, Tenants
+from .vendor import Vendor
+
+log = logging.getLogger("mockserver")
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class VendorPipeline:
+    """One vendor's requests, from the first byte read to the journal entry."""
+
+    def __init__(self, vendor: Vendor, tenants: Tenants, journal: Journal) -> None:
+        self.vendor = vendor
+        self.lookup = tenants.lookup(vendor)
+        self.journal = journal
+        self.router = VendorRouter(vendor)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[VENDOR] = self.vendor
+        at, started = wall_time(), monotonic()
+        body = b""
+        try:
+            body = scope[BODY] = await read_body(scope, receive, self.vendor.max_body_bytes)
+            answer = await self._answer(scope, _replaying(body), send)
+        except Exception as exc:
+            answer = self._refusal(exc, scope)
+        status, headers, chunks = await _send_and_keep(answer, scope, receive, send)
+        if not self.journal.enabled:
+            return
+        tenant: Tenant | None = scope.get(TENANT)
+        self.journal.record(
+            Entry(
+                id=self.journal.next_id(),
+                at=at,
+                vendor=self.vendor.name,
+                tenant=tenant.id if tenant is not None else None,
+                method=scope["method"],
+                path=scope["path"],
+                raw_query=scope.get("query_string", b""),
+                raw_request_headers=scope["headers"],
+                raw_request_body=[body[:BODY_CAP]] if body else [],
+                status=status,
+                raw_response_headers=headers,
+                raw_response_body=chunks,
+                seconds=monotonic() - started,
+            )
+        )
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> ASGIApp:
+        tenant = self.vendor.authenticate(Request(scope, receive), self.lookup)
+        scope[TENANT] = tenant
+        tenant.run_due()
+        faults = sandbox_of(scope).faults
+        if faults:
+            fault = faults.pick(
+                Exchange("inbound", self.vendor.name, tenant.id, scope["method"], scope["path"])
+            )
+            if fault is not None:
+                # A delay is a real wait (what a client's timeout test needs); a status
+                # is answered in the vendor's dialect; a faulted request spends no token.
+                if fault.delay:
+                    await asyncio.sleep(fault.delay)
+                if fault.status is not None:
+                    raise InjectedFault(fault.status)
+                if fault.drop:
+                    return _cut_off
+        tenant.limiter.check()
+        endpoint = self.router.resolve(scope)
+        return await endpoint(Request(scope, receive, send))
+
+    def _refusal(self, exc: Exception, scope: Scope) -> Response:
+        error = as_mock_error(exc)
+        if isinstance(error, InternalError):
+            log.exception("unexpected error serving %s %s", scope["method"], scope["path"])
+        return self.vendor.render_error(error, scope)
+
+
+def as_mock_error(exc: Exception) -> MockError:
+    if isinstance(exc, MockError):
+        return exc
+    if isinstance(exc, HTTPException):
+        if exc.status_code == 405:
+            allow = (exc.headers or {}).get("Allow", "")
+            return MethodNotAllowed(tuple(m.strip() for m in allow.split(",") if m.strip()))
+        if exc.status_code == 404:
+            return NotFound()
+    return InternalError()
+
+
+async def read_body(scope: Scope, receive: Receive, max_bytes: int) -> bytes:
+    """The whole request body, refused (413) once it passes ``max_bytes``.
+
+    HTTP/1.1 framing decides whether there is a body at all: without Content-Length or
+    Transfer-Encoding (or with a length of 0) nothing is read.
+    """
+    framed = False
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            if value.isdigit() and int(value) > max_bytes:
+                raise PayloadTooLarge(max_bytes)
+            framed = framed or value.strip(b" 0") != b""
+        elif name == b"transfer-encoding":
+            framed = True
+    if not framed:
+        return b""
+    chunks: list[bytes] = []
+    seen = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        seen += len(chunk)
+        if seen > max_bytes:
+            raise PayloadTooLarge(max_bytes)
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes) -> Receive:
+    """A ``receive`` that hands a handler the body already read, then a disconnect."""
+    messages: list[Message] = [
+        {"type": "http.disconnect"},
+        {"type": "http.request", "body": body, "more_body": False},
+    ]
+
+    async def receive() -> Message:
+        return messages.pop() if len(messages) > 1 else messages[0]
+
+    return receive
+
+
+async def _send_and_keep(
+    answer: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> tuple[int, RawHeaders, list[bytes]]:
+    """Sends the answer; returns its status, headers and (capped) body for the journal.
+
+    A plain ``Response`` is read from its fields. Anything else is watched message by
+    message. An answer that never completed (a dropped connection, a client gone) has
+    status 0: the client got no answer, whatever status line went out first.
+    """
+    start: list[Message] = []
+    chunks: list[bytes] = []
+    complete = False
+
+    async def keeping(message: Message) -> None:
+        nonlocal complete
+        if message["type"] == "http.response.start":
+            start.append(message)
+        else:
+            capped(chunks, message.get("body", b""))
+            complete = complete or not message.get("more_body", False)
+        await send(message)
+
+    try:
+        if type(answer).__call__ is Response.__call__:
+            assert isinstance(answer, Response)
+            await answer(scope, receive, send)
+            body = bytes(answer.body[:BODY_CAP])
+            return answer.status_code, answer.raw_headers, [body] if body else []
+        await answer(scope, receive, keeping)
+    except Exception:
+        log.exception("sending the answer to %s %s failed", scope["method"], scope["path"])
+        return 0, start[0].get("headers", []) if start else [], chunks
+    status = start[0]["status"] if start and complete else 0
+    return status, start[0].get("headers", []) if start else [], chunks
+
+
+async def _cut_off(scope: Scope, receive: Receive, send: Send) -> None:
+    """Starts a response and abandons it, so the server closes the connection.
+
+    ASGI has no way to close a connection before the status line, but a server closes
+    one whose response the app left incomplete: the client sees the connection end
+    mid-response (httpx ``RemoteProtocolError``). 502 is what a gateway in front would
+    answer for a dropped upstream, and all an in-process test client can show.
+    """
+    await send({"type": "http.response.start", "status": 502, "headers": []})
+
+
+class Journaling:
+    """Records exchanges under ``only_under`` in the journal, watching what is sent.
+
+    The control API uses it for the pre-signed storage URLs that worlds hand out:
+    clients call those, so tests must see them; nothing else of ``/_mock`` is recorded.
+    """
+
+    def __init__(self, app: ASGIApp, journal: Journal, *, only_under: str) -> None:
+        self.app = app
+        self.journal = journal
+        self.only_under = only_under
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.journal.enabled or not scope["path"].startswith(self.only_under):
+            await self.app(scope, receive, send)
+            return
+        request_body: list[bytes] = []
+        at, started = wall_time(), monotonic()
+
+        async def receive_and_keep() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                capped(request_body, message.get("body", b""))
+            return message
+
+        status, headers, chunks = await _send_and_keep(self.app, scope, receive_and_keep, send)
+        vendor: Vendor | None = scope.get(VENDOR)  # a storage URL's owner, once resolved
+        tenant: Tenant | None = scope.get(TENANT)
+        self.journal.record(
+            Entry(
+                id=self.journal.next_id(),
+                at=at,
+                vendor=vendor.name if vendor is not None else None,
+                tenant=tenant.id if tenant is not None else None,
+                method=scope["method"],
+                path=scope["path"],
+                raw_query=scope.get("query_string", b""),
+                raw_request_headers=scope["headers"],
+                raw_request_body=request_body,
+                status=status,
+                raw_response_headers=headers,
+                raw_response_body=chunks,
+                seconds=monotonic() - started,
+            )
+        )
+
+
+class VendorRouter:
+    """Finds the handler of a request among the vendor's routes.
+
+    ``/x/`` is served as ``/x`` where the vendor allows it, and the vendor's path
+    rewrites (``/jobs/1.json`` -> ``/jobs/1``, ``/de/api/`` -> ``/api/``) apply to the
+    path below the vendor's mount before routing. Routes are found through a segment
+    index rather than by trying every route's regex.
+    """
+
+    def __init__(self, vendor: Vendor) -> None:
+        self.index = RouteIndex(vendor.routes)
+        self.endpoints: dict[int, Endpoint] = {}
+        for route in vendor.routes:
+            if not (isinstance(route, Route) and inspect.iscoroutinefunction(route.endpoint)):
+                raise TypeError(f"{vendor.name}: {route!r} is not a route to an async handler")
+            self.endpoints[id(route)] = route.endpoint
+        self.strip_slash = vendor.optional_trailing_slash
+        self.rewrites = vendor.path_rewrites
+
+    def resolve(self, scope: Scope) -> Endpoint:
+        """The handler of the request; the scope gains its path parameters."""
+        root: str = scope.get("root_path", "")
+        path: str = scope["path"]
+        mounted = bool(root) and path.startswith(root)
+        route = path[len(root) :] if mounted else path
+        if self.strip_slash and len(route) > 1:
+            route = route.rstrip("/") or "/"
+        for pattern, replacement in self.rewrites:
+            route = pattern.sub(replacement, route)
+        scope["path"] = root + route if mounted else route
+        candidates = self.index.candidates(route)
+        partial = False
+        for candidate in candidates:
+            match, child_scope = candidate.matches(scope)
+            if match == Match.FULL:
+                scope.update(child_scope)
+                return self.endpoints[id(candidate)]
+            partial = partial or match == Match.PARTIAL
+        if partial:  # the path is served, but not with this method
+            raise MethodNotAllowed(self._allowed(scope, candidates))
+        raise NotFound()
+
+    @staticmethod
+    def _allowed(scope: Scope, candidates: list[BaseRoute]) -> tuple[str, ...]:
+        """Every method some route serves at this path (Starlette names only the first)."""
+        methods: set[str] = set()
+        for candidate in candidates:
+            match, _ = candidate.matches(scope)
+            if match != Match.NONE:
+                methods |= getattr(candidate, "methods", None) or set()
+        return tuple(sorted(methods))
