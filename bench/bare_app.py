@@ -52,7 +52,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args()
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level, lifespan="on")
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level=args.log_level,
+        access_log=args.log_level in ("trace", "debug", "info"),  # as mockserver serves
+        lifespan="on",
+    )
 
 
 if __name__ == "__main__":

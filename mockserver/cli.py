@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any, Literal, NoReturn, get_args, get_origin, get_type_hints
 
-from mockserver.settings import ENV_PREFIX, Settings, settings_from_env
+from mockserver.settings import ACCESS_LOG_LEVELS, ENV_PREFIX, Settings, settings_from_env
 
 _TRUE = ("on", "true", "yes", "1")
 _FALSE = ("off", "false", "no", "0")
@@ -205,6 +205,9 @@ def serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        # uvicorn formats each access line's fields before its logger drops them, so
+        # below the level that prints them the access log is switched off outright.
+        access_log=settings.log_level in ACCESS_LOG_LEVELS,
         lifespan="on",
     )
 

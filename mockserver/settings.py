@@ -18,6 +18,7 @@ LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
 
 ENV_PREFIX = "MOCKSERVER_"
 LOG_LEVELS: tuple[LogLevel, ...] = ("critical", "error", "warning", "info", "debug", "trace")
+ACCESS_LOG_LEVELS: tuple[LogLevel, ...] = ("info", "debug", "trace")  # print one line a request
 
 
 def _is_instant(text: str) -> bool:

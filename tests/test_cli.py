@@ -187,9 +187,15 @@ def test_serve_runs_uvicorn_with_the_settings(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: runs.append((app, kwargs)))
 
     assert main(["serve", "--port", "9002", "--log-level", "warning"]) == 0
-    assert created == [build_settings(["--port", "9002", "--log-level", "warning"], {})]
-    assert runs == [
-        (app, {"host": "127.0.0.1", "port": 9002, "log_level": "warning", "lifespan": "on"})
+    assert main(["serve", "--port", "9003", "--log-level", "info"]) == 0
+    assert created == [
+        build_settings(["--port", "9002", "--log-level", "warning"], {}),
+        build_settings(["--port", "9003", "--log-level", "info"], {}),
+    ]
+    common = {"host": "127.0.0.1", "lifespan": "on"}
+    assert runs == [  # one access line per request only at a level that prints it
+        (app, {**common, "port": 9002, "log_level": "warning", "access_log": False}),
+        (app, {**common, "port": 9003, "log_level": "info", "access_log": True}),
     ]
 
 

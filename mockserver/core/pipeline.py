@@ -24,6 +24,8 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -272,14 +274,27 @@ class Journaling:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Where a (method, path) leads: the path after rewrites, the handler, its parameters."""
+
+    path: str
+    endpoint: Endpoint
+    path_params: dict[str, Any]
+
+
 class VendorRouter:
     """Finds the handler of a request among the vendor's routes.
 
     ``/x/`` is served as ``/x`` where the vendor allows it, and the vendor's path
     rewrites (``/jobs/1.json`` -> ``/jobs/1``, ``/de/api/`` -> ``/api/``) apply to the
     path below the vendor's mount before routing. Routes are found through a segment
-    index rather than by trying every route's regex.
+    index rather than by trying every route's regex, and what a (method, path) resolved
+    to is remembered: clients poll the same URLs over and over, and routing is a pure
+    function of the two.
     """
+
+    REMEMBERED = 4096  # paths; past this the memory starts over
 
     def __init__(self, vendor: Vendor) -> None:
         self.index = RouteIndex(vendor.routes)
@@ -290,9 +305,23 @@ class VendorRouter:
             self.endpoints[id(route)] = route.endpoint
         self.strip_slash = vendor.optional_trailing_slash
         self.rewrites = vendor.path_rewrites
+        self._resolved: dict[tuple[str, str, str], Resolved] = {}
 
     def resolve(self, scope: Scope) -> Endpoint:
-        """The handler of the request; the scope gains its path parameters."""
+        """The handler of the request; the scope gains its path and path parameters."""
+        key = (scope["method"], scope.get("root_path", ""), scope["path"])
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            resolved = self._find(scope)
+            if len(self._resolved) >= self.REMEMBERED:
+                self._resolved.clear()
+            self._resolved[key] = resolved
+        scope["path"] = resolved.path
+        scope["endpoint"] = resolved.endpoint
+        scope["path_params"] = dict(resolved.path_params)
+        return resolved.endpoint
+
+    def _find(self, scope: Scope) -> Resolved:
         root: str = scope.get("root_path", "")
         path: str = scope["path"]
         mounted = bool(root) and path.startswith(root)
@@ -301,17 +330,17 @@ class VendorRouter:
             route = route.rstrip("/") or "/"
         for pattern, replacement in self.rewrites:
             route = pattern.sub(replacement, route)
-        scope["path"] = root + route if mounted else route
+        rewritten = {**scope, "path": root + route if mounted else route}
         candidates = self.index.candidates(route)
         partial = False
         for candidate in candidates:
-            match, child_scope = candidate.matches(scope)
+            match, child_scope = candidate.matches(rewritten)
             if match == Match.FULL:
-                scope.update(child_scope)
-                return self.endpoints[id(candidate)]
+                endpoint = self.endpoints[id(candidate)]
+                return Resolved(rewritten["path"], endpoint, child_scope["path_params"])
             partial = partial or match == Match.PARTIAL
         if partial:  # the path is served, but not with this method
-            raise MethodNotAllowed(self._allowed(scope, candidates))
+            raise MethodNotAllowed(self._allowed(rewritten, candidates))
         raise NotFound()
 
     @staticmethod

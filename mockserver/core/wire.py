@@ -64,18 +64,29 @@ def dumps(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
 
+_JSON_TYPE = (b"content-type", b"application/json")
+
+
 class JSONBody(Response):
-    """A compact JSON response (Starlette's ``JSONResponse`` with tighter encoding)."""
+    """A compact JSON response (Starlette's ``JSONResponse`` with tighter encoding).
+
+    Most answers carry no header of their own, and for those the two headers are
+    written directly rather than through Starlette's general header assembly: this
+    is built once per request on every vendor's path.
+    """
 
     media_type = "application/json"
 
     def __init__(
         self, content: Any, status_code: int = 200, headers: Mapping[str, str] | None = None
     ) -> None:
-        super().__init__(content, status_code=status_code, headers=headers)
-
-    def render(self, content: Any) -> bytes:
-        return dumps(content)
+        self.status_code = status_code
+        self.background = None
+        body = self.body = dumps(content)
+        if headers is None and 200 <= status_code and status_code not in (204, 304):
+            self.raw_headers = [(b"content-length", b"%d" % len(body)), _JSON_TYPE]
+        else:
+            self.init_headers(headers)
 
 
 def storage_url(request: Request, token: str) -> str:

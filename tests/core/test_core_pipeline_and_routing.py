@@ -32,7 +32,13 @@ from mockserver.core.errors import (
     PayloadTooLarge,
 )
 from mockserver.core.journal import Journal
-from mockserver.core.pipeline import Journaling, VendorPipeline, as_mock_error, read_body
+from mockserver.core.pipeline import (
+    Journaling,
+    VendorPipeline,
+    VendorRouter,
+    as_mock_error,
+    read_body,
+)
 from mockserver.core.ratelimit import Policy
 from mockserver.core.routing import ADMIN_PREFIX, VendorDispatch, host_of
 from mockserver.core.sandbox import Sandbox
@@ -646,3 +652,34 @@ def test_a_vendors_optional_suffix_is_dropped_from_every_segment(
 
 def test_without_declared_suffixes_a_suffixed_path_is_unknown(both: Served) -> None:
     assert both.client.get("/alpha/v1/items.json", headers=KEY).status_code == 404
+
+
+# -- remembered routes -----------------------------------------------------------------
+
+
+async def show_item(request: Request) -> Response:
+    params = request.path_params
+    answer = {"item": params["item_id"], "path": route_path(request.scope)}
+    params["item_id"] = "changed by the handler"  # must not reach the next request
+    return JSONBody(answer)
+
+
+def test_a_remembered_route_gives_each_request_its_own_parameters(
+    make_vendor: Any, defaults: TenantDefaults, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(VendorRouter, "REMEMBERED", 2)  # so the memory also starts over
+    vendor = make_vendor(
+        "gamma",
+        routes=[Route("/v1/items/{item_id}", show_item, methods=["GET"])],
+        path_rewrites=((re.compile(r"\.json$"), ""),),
+    )
+    with serve([vendor], defaults) as served:
+        for path, item in [("1", "1"), ("2.json", "2"), ("1", "1"), ("3/", "3"), ("1.json", "1")]:
+            response = served.client.get(f"/gamma/v1/items/{path}", headers=KEY)
+            assert response.json() == {"item": item, "path": f"/v1/items/{item}"}
+        assert served.client.post("/gamma/v1/items/1", headers=KEY).status_code == 405
+        assert served.client.get("/gamma/v1/items/1/x", headers=KEY).status_code == 404
+        assert [e.path for e in served.sandbox.journal][:2] == [
+            "/gamma/v1/items/1",
+            "/gamma/v1/items/2",
+        ]
