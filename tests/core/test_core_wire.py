@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.requests import Request
 from starlette.types import Message
 
@@ -124,6 +126,55 @@ def test_any_json_value_is_read_by_read_json() -> None:
 
 def test_utf8_content_is_decoded() -> None:
     assert read('{"name": "Zoë 東京"}'.encode()) == {"name": "Zoë 東京"}
+
+
+def _as_before(body: bytes) -> Any:
+    """What the standard library makes of a body (the value, or the refusal's words)."""
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError:
+        return MalformedBody("Request body is not valid UTF-8").detail
+    except json.JSONDecodeError as exc:
+        return MalformedBody(
+            f"Request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ).detail
+
+
+def _read_or_refusal(body: bytes) -> Any:
+    try:
+        return read(body)
+    except MalformedBody as exc:
+        return exc.detail
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        JSON_VALUES.map(lambda value: json.dumps(value).encode()),
+        JSON_VALUES.map(lambda value: json.dumps(value, ensure_ascii=False).encode()),
+        st.binary(min_size=1, max_size=40),
+        st.sampled_from([b"NaN", b"[Infinity]", b"1e400", b"\xef\xbb\xbf{}", b'"\\ud800"']),
+    )
+)
+def test_a_body_reads_as_the_standard_library_reads_it(body: bytes) -> None:
+    """Bodies are parsed by orjson where it agrees with the standard library (big
+    integers, NaN, a BOM and every refusal's wording are left to the latter)."""
+    if not body.strip():
+        return
+    got, expected = _read_or_refusal(body), _as_before(body)
+    assert repr(got) == repr(expected)  # repr: NaN equals itself, -0.0 differs from 0.0
+    assert type(got) is type(expected)
 
 
 @pytest.mark.parametrize("body", [b"[1, 2]", b'"text"', b"3", b"null", b"true"])
