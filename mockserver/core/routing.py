@@ -36,15 +36,25 @@ ADMIN_PREFIX = "/_mock"
 STORAGE_PREFIX = ADMIN_PREFIX + "/storage/"  # pre-signed upload URLs handed out by worlds
 
 
-def host_of(scope: Scope) -> str:
-    """The request's host name, lower-cased and without its port."""
+def raw_host(scope: Scope) -> bytes:
+    """The Host header as sent (``b""`` without one)."""
     for name, value in scope["headers"]:
         if name == b"host":
-            host: str = value.decode("latin-1").lower()
-            if host.startswith("["):
-                return host.split("]", 1)[0] + "]"
-            return host.rsplit(":", 1)[0] if ":" in host else host
-    return ""
+            return bytes(value)
+    return b""
+
+
+def host_name(raw: bytes) -> str:
+    """A Host header's host name, lower-cased and without its port."""
+    host = raw.decode("latin-1").lower()
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def host_of(scope: Scope) -> str:
+    """The request's host name, lower-cased and without its port."""
+    return host_name(raw_host(scope))
 
 
 class VendorDispatch:
@@ -64,7 +74,7 @@ class VendorDispatch:
         self.pipelines = dict(pipelines)
         self.not_found = not_found
         self.single = single
-        self._host_cache: dict[str, str | None] = {}
+        self._host_cache: dict[bytes, str | None] = {}
         self._documents: dict[str, dict[str, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -72,7 +82,7 @@ class VendorDispatch:
         if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             await self.admin(scope, receive, send)
             return
-        name = self._by_host(host_of(scope)) or self.single
+        name = self._by_host(raw_host(scope)) or self.single
         if name is None:
             name = self._by_prefix(scope)
         pipeline = self.pipelines.get(name) if name is not None else None
@@ -92,13 +102,15 @@ class VendorDispatch:
         server = scope.get("root_path", "") or "/"
         return JSONBody({**self._documents[name], "servers": [{"url": server}]})
 
-    def _by_host(self, host: str) -> str | None:
-        if host not in self._host_cache:
+    def _by_host(self, raw: bytes) -> str | None:
+        """The vendor served on this Host header, remembered by the header's bytes."""
+        if raw not in self._host_cache:
             if len(self._host_cache) > 1024:
                 self._host_cache.clear()
+            host = host_name(raw)
             match = next((ref.name for ref in self.served if ref.serves_host(host)), None)
-            self._host_cache[host] = match if match in self.pipelines else None
-        return self._host_cache[host]
+            self._host_cache[raw] = match if match in self.pipelines else None
+        return self._host_cache[raw]
 
     def _by_prefix(self, scope: Scope) -> str | None:
         path: str = scope["path"]
@@ -110,7 +122,9 @@ class VendorDispatch:
 
 
 def _asks_for_document(scope: Scope) -> bool:
-    root: str = scope.get("root_path", "")
     path: str = scope["path"]
+    if not path.endswith(OPENAPI_PATH):
+        return False
+    root: str = scope.get("root_path", "")
     below = path[len(root) :] if root and path.startswith(root) else path
     return below == OPENAPI_PATH and scope["method"] in ("GET", "HEAD")
