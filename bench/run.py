@@ -64,7 +64,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=None,
-        help="alternating bare/mock runs per scenario (default 2, --quick 1)",
+        help="alternating bare/mock runs per scenario, median taken (default 3, --quick 1)",
     )
     parser.add_argument(
         "--only",
@@ -95,7 +95,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.duration = args.duration or (0.5 if args.quick else 5.0)
-    args.rounds = args.rounds or (1 if args.quick else 2)
+    args.rounds = args.rounds or (1 if args.quick else 3)
     args.only = _choices(args.only, SECTIONS, "--only")
     args.vendor = _choices(args.vendor, scenarios.VENDORS, "--vendor")
     return args

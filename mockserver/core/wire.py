@@ -80,29 +80,51 @@ def dumps(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
 
-_JSON_TYPE = (b"content-type", b"application/json")
-
-
-class JSONBody(Response):
-    """A compact JSON response (Starlette's ``JSONResponse`` with tighter encoding).
+class Body(Response):
+    """An answer whose body is already bytes.
 
     Most answers carry no header of their own, and for those the two headers are
-    written directly rather than through Starlette's general header assembly: this
-    is built once per request on every vendor's path.
+    written directly rather than through Starlette's general header assembly: one is
+    built on every request of every vendor.
     """
+
+    def __init__(
+        self,
+        content: bytes,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        if media_type is not None:
+            self.media_type = media_type
+        self.background = None
+        self.body = content
+        kind = self.media_type
+        if (
+            headers is None
+            and kind is not None
+            and not kind.startswith("text/")  # Starlette names a charset for those
+            and 200 <= status_code
+            and status_code not in (204, 304)
+        ):
+            self.raw_headers = [
+                (b"content-length", b"%d" % len(content)),
+                (b"content-type", kind.encode("latin-1")),
+            ]
+        else:
+            self.init_headers(headers)
+
+
+class JSONBody(Body):
+    """A compact JSON response (Starlette's ``JSONResponse`` with tighter encoding)."""
 
     media_type = "application/json"
 
     def __init__(
         self, content: Any, status_code: int = 200, headers: Mapping[str, str] | None = None
     ) -> None:
-        self.status_code = status_code
-        self.background = None
-        body = self.body = dumps(content)
-        if headers is None and 200 <= status_code and status_code not in (204, 304):
-            self.raw_headers = [(b"content-length", b"%d" % len(body)), _JSON_TYPE]
-        else:
-            self.init_headers(headers)
+        super().__init__(dumps(content), status_code, headers)
 
 
 def storage_url(request: Request, token: str) -> str:

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Message
 
 from mockserver.core.errors import MalformedBody, UnsupportedMediaType
 from mockserver.core.routing import STORAGE_PREFIX
 from mockserver.core.wire import (
+    Body,
     JSONBody,
     dumps,
     is_json_media_type,
@@ -230,3 +232,21 @@ def test_storage_url_points_at_the_host_the_client_called() -> None:
     url = storage_url(Request(scope), "tok123")
     assert url == f"https://sandbox.example:8443{STORAGE_PREFIX}tok123"
     assert STORAGE_PREFIX == "/_mock/storage/"
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "headers", "kind"),
+    [
+        (b"<a/>", 200, None, "application/xml"),
+        (b"x", 200, None, "text/csv"),
+        (b"", 204, None, "application/json"),
+        (b"x", 201, {"X-Request-Id": "1"}, "application/xml"),
+        (b"x", 200, {"Content-Type": "application/zip"}, "application/xml"),
+        (b"x", 101, None, "application/xml"),
+    ],
+)
+def test_a_body_has_the_headers_starlette_would_give_it(
+    content: bytes, status: int, headers: dict[str, str] | None, kind: str
+) -> None:
+    expected = Response(content, status_code=status, headers=headers, media_type=kind)
+    assert Body(content, status, headers, kind).raw_headers == expected.raw_headers

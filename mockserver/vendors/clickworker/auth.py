@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import lru_cache
 
 from starlette.requests import Request
 
@@ -20,7 +21,17 @@ from .errors import BadCredentials
 
 
 def credentials(request: Request) -> tuple[str, str]:
-    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    for name, value in request.scope["headers"]:
+        if name == b"authorization":
+            return decoded(value)
+    return decoded(b"")
+
+
+@lru_cache(maxsize=1024)
+def decoded(authorization: bytes) -> tuple[str, str]:
+    """The username and password of an ``Authorization`` header, decoded once for each
+    header: a client sends the same one with every request."""
+    scheme, _, encoded = authorization.decode("latin-1").partition(" ")
     if scheme.lower() != "basic" or not encoded:
         raise BadCredentials("Basic authentication is required")
     try:

@@ -15,16 +15,17 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 
 from mockserver.core.context import TENANT, body_of
 from mockserver.core.errors import InvalidInput, MalformedBody, MockError, UnsupportedMediaType
-from mockserver.core.wire import dumps
-from mockserver.core.xmlwire import parse_xml, render_xml
+from mockserver.core.wire import Body, dumps
+from mockserver.core.xmlwire import parse_xml, render_fragment, render_xml
 
 from .errors import error_status, reason
 
@@ -100,21 +101,41 @@ def as_list(value: Any) -> list[Any]:
 
 def base_url(scope: Scope) -> str:
     """Where links point: the host the client called, under the API's context."""
-    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "localhost")
+    host = "localhost"
+    for name, value in scope["headers"]:
+        if name == b"host":
+            host = value.decode("latin-1")
+            break
     scheme = scope.get("scheme", "http")
     return f"{scheme}://{host}{scope.get('root_path', '')}{CONTEXT}"
 
 
-def link(scope: Scope, path: str, rel: str = "self") -> dict[str, str]:
-    return {
-        "href": f"{base_url(scope)}/{path}",
-        "rel": rel,
-        "type": JSON if wants_json(scope) else XML,
-    }
+class Site(NamedTuple):
+    """Where an answer's links point (``base``) and the media type they name, which is
+    the one the answer is written in."""
+
+    base: str
+    media_type: str
+
+    def links(self, path: str, rel: str = "self") -> list[dict[str, str]]:
+        return [{"href": f"{self.base}/{path}", "rel": rel, "type": self.media_type}]
+
+
+def site(scope: Scope) -> Site:
+    return Site(base_url(scope), JSON if wants_json(scope) else XML)
 
 
 def links(scope: Scope, path: str, rel: str = "self") -> list[dict[str, str]]:
-    return [link(scope, path, rel)]
+    return site(scope).links(path, rel)
+
+
+def prerendered(media_type: str, key: str, payload: Mapping[str, Any]) -> Any:
+    """``payload`` written in ``media_type`` as the value of ``key``, ahead of its
+    answer, which embeds it as it is: what an answer shows of a resource can then be
+    written once and kept."""
+    if media_type == JSON:
+        return orjson.Fragment(dumps(payload))
+    return render_fragment(key, payload)
 
 
 def request_id(scope: Scope) -> str:
@@ -142,8 +163,8 @@ def envelope(
     }
     root = f"{entity}_response"
     if wants_json(scope):
-        return Response(dumps({root: document}), status_code=status, media_type=JSON)
-    return Response(render_xml(root, document), status_code=status, media_type=XML)
+        return Body(dumps({root: document}), status, media_type=JSON)
+    return Body(render_xml(root, document), status, media_type=XML)
 
 
 def respond(scope: Scope, entity: str, payload: Any, *, status: int = 200) -> Response:

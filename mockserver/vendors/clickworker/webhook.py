@@ -24,26 +24,22 @@ from mockserver.core.vendor import Notification, OutboundRequest, RetryPolicy, W
 from mockserver.core.wire import dumps
 from mockserver.core.xmlwire import render_xml
 
-from .envelope import JSON, XML
+from .envelope import JSON, XML, Site
 
 POLICY = RetryPolicy(delays=(60.0, 300.0, 1800.0), timeout=10.0, success="2xx")
 USER_AGENT = "clickworker-notification"  # INFERRED
 
 
-def document(payload: Mapping[str, Any], base: str, media_type: str) -> dict[str, Any]:
-    """The ``notification`` element of a stored payload, with links under ``base``."""
-
-    def link(path: str) -> list[dict[str, str]]:
-        return [{"href": f"{base}/{path}", "rel": "self", "type": media_type}]
-
+def document(payload: Mapping[str, Any], site: Site) -> dict[str, Any]:
+    """The ``notification`` element of a stored payload, with links on ``site``."""
     task = f"customer/tasks/{payload['task_id']}"
     notification: dict[str, Any] = {
-        "link": link(f"{task}/notifications/{payload['id']}"),
+        "link": site.links(f"{task}/notifications/{payload['id']}"),
         "event": payload["event"],
-        "task": {"link": link(task)},
+        "task": {"link": site.links(task)},
     }
     if payload.get("job_id") is not None:
-        notification["job"] = {"link": link(f"customer/jobs/{payload['job_id']}")}
+        notification["job"] = {"link": site.links(f"customer/jobs/{payload['job_id']}")}
     if payload.get("customer_output") is not None:
         notification["customer_output"] = dict(payload["customer_output"])
     return notification
@@ -52,8 +48,8 @@ def document(payload: Mapping[str, Any], base: str, media_type: str) -> dict[str
 def body(payload: Mapping[str, Any], base: str, payload_format: str) -> tuple[bytes, str]:
     """The wire form of a notification and its media type."""
     if payload_format == "JSON":
-        return dumps({"notification": document(payload, base, JSON)}), JSON
-    return render_xml("notification", document(payload, base, XML)), XML
+        return dumps({"notification": document(payload, Site(base, JSON))}), JSON
+    return render_xml("notification", document(payload, Site(base, XML))), XML
 
 
 def render(notification: Notification, at: float) -> OutboundRequest:

@@ -246,6 +246,39 @@ def test_a_finished_task_cannot_be_cancelled(cw: Customer) -> None:
     assert cw.account()["balance_amount"] == "998.43"
 
 
+def test_a_polled_task_shows_every_change_however_it_came(cw: Customer) -> None:
+    """A task's answer is written once and then reused: it must follow every change,
+    made by a request, by the clock or by the world itself."""
+    task_id = cw.create(ref="old")["id"]
+    assert cw.task(task_id) == cw.task(task_id)
+    cw.world().tasks.rename(int(task_id), "renamed")
+    assert cw.task(task_id)["customer_ref"] == "renamed"
+    cw.advance(DAY)
+    assert cw.task(task_id)["state"] == "feedback"
+    assert cw.buyoff(cw.open_job(task_id), {"accepted": "1"}).status_code == 200
+    finished = cw.task(task_id)
+    assert finished["state"] == "finished"
+    assert [item["code"] for item in finished["results"]] == ["title_top", "paragraph_bottom"]
+
+
+def test_a_task_is_answered_in_the_format_and_on_the_host_of_each_request(
+    client: TestClient,
+) -> None:
+    xml, json = Customer(client, "XML"), Customer(client, "JSON")
+    xml.add_template()
+    task_id = xml.create()["id"]
+    assert xml.task(task_id)["link"][0]["type"] == "application/xml"
+    assert json.task(task_id)["link"][0]["type"] == "application/json"
+    elsewhere = client.get(
+        f"{API}/customer/tasks/{task_id}",
+        auth=xml.auth,
+        headers={"Host": "sandbox.clickworker.com"},
+    )
+    for path in (f"customer/tasks/{task_id}", "customer/task_templates/hotel_text"):
+        assert f"http://sandbox.clickworker.com{API}/{path}" in elsewhere.text
+    assert xml.task(task_id)["link"][0]["href"] == f"{HOST}/customer/tasks/{task_id}"
+
+
 # -- the lifecycle -------------------------------------------------------------------------------
 
 

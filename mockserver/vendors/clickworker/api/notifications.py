@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..backend.tasks import NotificationNotFound
-from ..envelope import CONTEXT, JSON, XML, about, base_url, envelope, respond, wants_json
+from ..envelope import CONTEXT, about, envelope, respond, site
 from ..webhook import document
 from .common import world_of
 from .tasks import task_id_of
@@ -24,8 +24,8 @@ from .tasks import task_id_of
 async def list_notifications(request: Request) -> Response:
     about(request, "notifications")
     records = world_of(request).tasks.notifications_of(task_id_of(request))
-    base, kind = base_url(request.scope), JSON if wants_json(request.scope) else XML
-    found = [document(r.payload(), base, kind) for r in records]
+    where = site(request.scope)
+    found = [document(r.payload(), where) for r in records]
     return envelope(request.scope, "notifications", {"notifications": found})
 
 
@@ -35,8 +35,7 @@ async def show_notification(request: Request) -> Response:
     if not raw.isdigit():
         raise NotificationNotFound(f"No notification {raw}")
     record = world_of(request).tasks.notification(task_id_of(request), int(raw))
-    base, kind = base_url(request.scope), JSON if wants_json(request.scope) else XML
-    return respond(request.scope, "notification", document(record.payload(), base, kind))
+    return respond(request.scope, "notification", document(record.payload(), site(request.scope)))
 
 
 routes = [

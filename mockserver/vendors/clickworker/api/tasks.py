@@ -17,8 +17,10 @@ cancels and answers the cancelled task; ``cloned_task`` holds a link to the clon
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -30,9 +32,21 @@ from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 
-from ..backend.ordering import Order
+from ..backend.ordering import Item, Order, Subscription
+from ..backend.pricing import Quote
 from ..backend.tasks import TASK_STATES, Task, TaskNotFound
-from ..envelope import CONTEXT, about, as_list, base_url, envelope, links, read_entity, respond
+from ..envelope import (
+    CONTEXT,
+    Site,
+    about,
+    as_list,
+    base_url,
+    envelope,
+    prerendered,
+    read_entity,
+    respond,
+    site,
+)
 from .common import money, world_of
 
 SUBSCRIPTION_FIELDS = ("event", "callback_url", "callback_method", "payload_format")
@@ -40,6 +54,7 @@ CANCEL = frozenset({"cancelled", "canceled", "deleted"})
 TRUE = frozenset({"true", "1", "yes"})
 PER_PAGE, MAX_PER_PAGE = 50, 100
 DAY = 86400.0
+ANSWERS_KEPT = 4096  # written answers kept, per kind; the least recently used go first
 
 
 def text(value: Any) -> str | None:
@@ -74,7 +89,7 @@ def items_of(value: Any) -> list[tuple[str | None, str | None]]:
     ]
 
 
-def items_view(items: list[tuple[str, str]]) -> list[dict[str, str]]:
+def items_view(items: Iterable[Item]) -> list[dict[str, str]]:
     return [{"code": code, "content": content} for code, content in items]
 
 
@@ -89,35 +104,86 @@ def timestamp(instant: float) -> str:
     return datetime.fromtimestamp(instant, UTC).isoformat(timespec="seconds")
 
 
-def template_ref(scope: Scope, task: Task) -> dict[str, Any]:
-    code = quote(task.template.code, safe="")
-    return {
-        "link": links(scope, f"customer/task_templates/{code}", "task_template"),
-        "product": {"link": links(scope, f"products/{task.template.product}", "product")},
-    }
+@lru_cache(maxsize=ANSWERS_KEPT)
+def template_ref(where: Site, code: str, product: str) -> Any:
+    """A task's ``template``: links to its template and product, written once for each,
+    as the tasks made from one template share it."""
+    return prerendered(
+        where.media_type,
+        "template",
+        {
+            "link": where.links(f"customer/task_templates/{quote(code, safe='')}", "task_template"),
+            "product": {"link": where.links(f"products/{product}", "product")},
+        },
+    )
 
 
-def task_view(scope: Scope, task: Task, shown: Task | None = None) -> dict[str, Any]:
-    """A task; ``shown`` is the clone whose state and results stand in for it."""
-    source = shown or task
-    clone = source.id if shown is not None and shown is not task else task.cloned_task
+class TaskShown(NamedTuple):
+    """All that an answer shows of a task, and nothing else: equal values are the same
+    answer, so each is written once (:func:`task_answer`) and kept while they hold."""
+
+    site: Site
+    id: int
+    customer_ref: str
+    template: str
+    product: str
+    price: Quote
+    state: str
+    input: tuple[Item, ...]
+    created_at: float
+    cloned_task: int | None
+    results: tuple[Item, ...] | None
+    subscriptions: tuple[Subscription, ...]
+
+
+def shown(where: Site, task: Task, newest: Task | None = None) -> TaskShown:
+    """What the answer about ``task`` shows; ``newest`` is the clone whose state and
+    results stand in for it."""
+    source = newest or task
+    clone = source.id if newest is not None and newest is not task else task.cloned_task
+    results = None if source.results is None else tuple(source.results)
+    return TaskShown(  # by position: every poll builds one, and keywords double its cost
+        where,
+        task.id,
+        task.customer_ref,
+        source.template.code,
+        source.template.product,
+        source.price,
+        source.state,
+        tuple(task.input),
+        task.created_at,
+        clone,
+        results,
+        tuple(task.subscriptions),
+    )
+
+
+@lru_cache(maxsize=ANSWERS_KEPT)
+def task_answer(task: TaskShown) -> Any:
+    """The ``task`` of an answer, written for each distinct :class:`TaskShown` once:
+    clients poll tasks far more often than tasks change."""
+    return prerendered(task.site.media_type, "task", task_view(task))
+
+
+def task_view(task: TaskShown) -> dict[str, Any]:
+    where = task.site
     view: dict[str, Any] = {
-        "link": links(scope, f"customer/tasks/{task.id}"),
+        "link": where.links(f"customer/tasks/{task.id}"),
         "id": task.id,
         "customer_ref": task.customer_ref,
-        "template": template_ref(scope, source),
-        "amount": money(source.price.gross),
-        "net_amount": money(source.price.net),
-        "tax_amount": money(source.price.tax),
-        "currency": source.price.currency,
-        "state": source.state,
+        "template": template_ref(where, task.template, task.product),
+        "amount": money(task.price.gross),
+        "net_amount": money(task.price.net),
+        "tax_amount": money(task.price.tax),
+        "currency": task.price.currency,
+        "state": task.state,
         "input": {"items": items_view(task.input)},
         "created_at": timestamp(task.created_at),
     }
-    if clone is not None:
-        view["cloned_task"] = {"link": links(scope, f"customer/tasks/{clone}", "task")}
-    if source.results is not None:
-        view["results"] = items_view(source.results)
+    if task.cloned_task is not None:
+        view["cloned_task"] = {"link": where.links(f"customer/tasks/{task.cloned_task}", "task")}
+    if task.results is not None:
+        view["results"] = items_view(task.results)
     view["notifications"] = [
         {
             "event": s.event,
@@ -130,12 +196,18 @@ def task_view(scope: Scope, task: Task, shown: Task | None = None) -> dict[str, 
     return view
 
 
+def answer(scope: Scope, task: Task, newest: Task | None = None) -> Response:
+    """``task_response`` about ``task`` (see :func:`shown` for ``newest``)."""
+    return respond(scope, "task", task_answer(shown(site(scope), task, newest)))
+
+
 def entry_view(scope: Scope, task: Task) -> dict[str, Any]:
     """FOUND: a list entry's fields."""
+    where = site(scope)
     return {
-        "link": links(scope, f"customer/tasks/{task.id}", "task"),
+        "link": where.links(f"customer/tasks/{task.id}", "task"),
         "customer_ref": task.customer_ref,
-        "template": template_ref(scope, task),
+        "template": template_ref(where, task.template.code, task.template.product),
         "state": task.state,
         "created_at": timestamp(task.created_at),
     }
@@ -160,7 +232,7 @@ async def create_task(request: Request) -> Response:
     about(request, "task")
     order = read_order(request)
     task = world_of(request).tasks.create(order, base_url(request.scope))
-    return respond(request.scope, "task", task_view(request.scope, task))
+    return answer(request.scope, task)
 
 
 async def list_tasks(request: Request) -> Response:
@@ -189,9 +261,7 @@ async def show_task(request: Request) -> Response:
     about(request, "task")
     tasks = world_of(request).tasks
     task = tasks.get(task_id_of(request))
-    follow = request.query_params.get("show_cloned_task", "").strip().lower() in TRUE
-    shown = tasks.newest(task) if follow else None
-    return respond(request.scope, "task", task_view(request.scope, task, shown))
+    return answer(request.scope, task, tasks.newest(task) if follows_clones(request) else None)
 
 
 async def update_task(request: Request) -> Response:
@@ -209,14 +279,22 @@ async def update_task(request: Request) -> Response:
         tasks.cancel(task.id)
     if customer_ref is not None:
         tasks.rename(task.id, customer_ref)
-    return respond(request.scope, "task", task_view(request.scope, task))
+    return answer(request.scope, task)
 
 
 async def delete_task(request: Request) -> Response:
     about(request, "task")
     tasks = world_of(request).tasks
     task = tasks.cancel(task_id_of(request))
-    return respond(request.scope, "task", task_view(request.scope, task))
+    return answer(request.scope, task)
+
+
+def follows_clones(request: Request) -> bool:
+    """Whether ``show_cloned_task`` asks for the newest clone. Polls seldom carry a
+    query, and one without any is not parsed."""
+    if not request.scope.get("query_string"):
+        return False
+    return request.query_params.get("show_cloned_task", "").strip().lower() in TRUE
 
 
 def _day(value: str | None, name: str) -> float | None:
