@@ -9,10 +9,11 @@ nested dict, the body winning over the query on a conflict.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
@@ -37,17 +38,40 @@ def split_key(key: str) -> list[str]:
 
 def nest(pairs: Iterable[tuple[str, str]]) -> Params:
     """Builds the nested structure of key/value pairs (see the module docstring)."""
-    root: Params = {}
-    for key, value in pairs:
-        _insert(root, split_key(key), value)
-    listed = _listify(root)
-    assert isinstance(listed, dict)
-    return listed
+    return _nested((split_key(key), value) for key, value in pairs)
 
 
 def parse_query(query: str | bytes) -> Params:
+    """A query string or form body, nested; read as ``parse_qsl`` reads it, blanks kept."""
     text = query.decode("latin-1") if isinstance(query, bytes) else query
-    return nest(parse_qsl(text, keep_blank_values=True))
+    fields = (field.partition("=") for field in text.split("&") if field)
+    return _nested((_key_path(name), _unquoted(value)) for name, _, value in fields)
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_path(name: str) -> tuple[str, ...]:
+    """A key as sent (``unit%5Bdata%5D%5Btext%5D``), decoded and split.
+
+    Clients send the same few keys in every request, and decoding and splitting one
+    costs more than the rest of reading its field.
+    """
+    return tuple(split_key(_unquoted(name)))
+
+
+def _unquoted(text: str) -> str:
+    return unquote(text.replace("+", " "))
+
+
+def _nested(paths: Iterable[tuple[Sequence[str], str]]) -> Params:
+    root: Params = {}
+    indexed = False
+    for path, value in paths:
+        _insert(root, path, value)
+        indexed = indexed or any(map(str.isdigit, path))
+    if not indexed:  # no object is keyed by an index, so none becomes a list
+        return root
+    # The top level stays an object even when every name is a number (``0=a``).
+    return {key: _listify(value) for key, value in root.items()}
 
 
 def deep_merge(base: Params, over: Params) -> Params:
@@ -66,7 +90,7 @@ def merged_params(query: Params, body: Params) -> Params:
     return deep_merge(query, body)
 
 
-def _insert(node: Params, path: list[str], value: str) -> None:
+def _insert(node: Params, path: Sequence[str], value: str) -> None:
     for index, segment in enumerate(path[:-1]):
         following = path[index + 1]
         if segment == "":  # ``a[][b]``: each occurrence starts a new element

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import parse_qsl
+
 import pytest
 
 from mockserver.core.params import merged_params, nest, parse_query, split_key
@@ -68,3 +71,31 @@ def test_body_wins_over_query_and_objects_merge() -> None:
         "key": "K",
         "job": {"title": "from-body", "instructions": "q"},
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "&&key=K&",
+        "flag&empty=&=nameless",
+        "a=1=2",
+        "a+b=c+d&x%20y=%7E%2B",
+        "unit%5Bdata%5D%5Btext%5D=a+new+row&unit%5Bdata%5D%5Bn%5D=7",
+        "bad=%zz&half=%e2%82&euro=%e2%82%ac&raw=\u00e9",
+        "a=1;b=2",
+        "rows%5B%5D%5Ba%5D=1&rows[][a]=2&rows[1]=x",
+        "channels[1]=b&channels[0]=a&channels[0]=c",
+    ],
+)
+def test_a_query_is_read_as_parse_qsl_reads_it(text: str) -> None:
+    """Keys are decoded once and remembered; every field still reads as ``parse_qsl``."""
+    for _ in range(2):  # the second time from the remembered keys
+        expected = nest(parse_qsl(text, keep_blank_values=True))
+        assert json.dumps(parse_query(text)) == json.dumps(expected)
+        assert json.dumps(parse_query(text.encode("latin-1"))) == json.dumps(expected)
+
+
+def test_top_level_names_that_are_numbers_stay_names() -> None:
+    assert parse_query("0=a&1=b") == {"0": "a", "1": "b"}
+    assert parse_query("0[1]=a&0[0]=b") == {"0": ["b", "a"]}

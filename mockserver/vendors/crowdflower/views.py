@@ -6,6 +6,7 @@ The job object keeps the key order and types of a job recorded from the real API
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,10 @@ from .backend.jobs import AVAILABLE_CHANNELS, Job
 from .backend.units import GOLD_STATES, Unit
 
 
+@functools.lru_cache(maxsize=4096)
 def timestamp(instant: float | None) -> str | None:
+    """Remembered: answers show the same instants again and again (a unit's creation
+    in every answer about it), and formatting one is among the dearest steps of each."""
     if instant is None:
         return None
     return datetime.fromtimestamp(instant, UTC).isoformat(timespec="seconds")

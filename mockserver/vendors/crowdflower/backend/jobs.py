@@ -85,8 +85,8 @@ class Jobs:
     def get(self, ref: str | int) -> Job:
         """A job by id or alias (FOUND: an alias may stand in for the id)."""
         text = str(ref)
-        if text.isdigit() and int(text) in self._by_id:
-            return self._by_id[int(text)]
+        if text.isdigit() and (job := self._by_id.get(int(text))) is not None:
+            return job
         found = next((j for j in self._by_id.values() if j["alias"] == text), None)
         if found is None:
             raise NothingFound()

@@ -323,6 +323,8 @@ class Orders:
     def results(self, job: Job, unit: Unit) -> dict[str, Any]:
         """A unit's ``results``: each answered field aggregated, plus the judgments."""
         trusted = job.judgments.trusted(unit.id)
+        if not trusted:  # nobody answered any field: no need to read the form
+            return {}
         results: dict[str, Any] = {}
         for field in cml.parse(job["cml"]).fields:
             outcome = aggregate(field, [(j.data.get(field.name), j.trust) for j in trusted])
