@@ -83,9 +83,9 @@ def dumps(data: Any) -> bytes:
 class Body(Response):
     """An answer whose body is already bytes.
 
-    Most answers carry no header of their own, and for those the two headers are
-    written directly rather than through Starlette's general header assembly: one is
-    built on every request of every vendor.
+    Its framing headers are written directly rather than through Starlette's general
+    header assembly (the result is the same): one is built on every request of every
+    vendor.
     """
 
     def __init__(
@@ -101,19 +101,25 @@ class Body(Response):
         self.background = None
         self.body = content
         kind = self.media_type
+        own = [] if headers is None else [_raw_header(k, v) for k, v in headers.items()]
         if (
-            headers is None
-            and kind is not None
+            kind is not None
             and not kind.startswith("text/")  # Starlette names a charset for those
             and 200 <= status_code
             and status_code not in (204, 304)
+            and not any(name in _FRAMING for name, _ in own)
         ):
-            self.raw_headers = [
-                (b"content-length", b"%d" % len(content)),
-                (b"content-type", kind.encode("latin-1")),
-            ]
+            own += [(b"content-length", b"%d" % len(content)), (b"content-type", kind.encode())]
+            self.raw_headers = own
         else:
             self.init_headers(headers)
+
+
+_FRAMING = (b"content-length", b"content-type")
+
+
+def _raw_header(name: str, value: str) -> tuple[bytes, bytes]:
+    return name.lower().encode("latin-1"), value.encode("latin-1")
 
 
 class JSONBody(Body):

@@ -10,6 +10,7 @@ replay window).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -45,14 +46,25 @@ def authenticate(request: Request, lookup: Lookup) -> Tenant:
     path = route_path(request.scope)
     if path.rstrip("/") == TOKENS_PATH:
         return _token_scope(request, lookup)
+    headers = _first_values(request)
     match = PROJECT_PATH.match(path)
-    project = match.group(1) if match else request.headers.get("x-project-id", "")
-    if request.headers.get("x-auth-token"):
-        return _by_token(request.headers["x-auth-token"], project, lookup)
-    authorization = request.headers.get("authorization")
+    project = match.group(1) if match else headers.get("x-project-id", "")
+    token = headers.get("x-auth-token")
+    if token:
+        return _by_token(token, project, lookup)
+    authorization = headers.get("authorization")
     if not authorization:
         raise NoAuthHeader()
-    return _by_signature(request, authorization, project, lookup)
+    return _by_signature(request, headers, authorization, project, lookup)
+
+
+def _first_values(request: Request) -> dict[str, str]:
+    """Each header's first value by name, as ``request.headers.get`` reads it.
+
+    One dict answers the several headers a call is checked for, where each
+    ``headers.get`` would scan the whole list (and raise and catch for an absent one).
+    """
+    return dict(reversed(request.headers.items()))
 
 
 def _by_token(value: str, project: str, lookup: Lookup) -> Tenant:
@@ -68,40 +80,57 @@ def _by_token(value: str, project: str, lookup: Lookup) -> Tenant:
     return tenant
 
 
-def _by_signature(request: Request, authorization: str, project: str, lookup: Lookup) -> Tenant:
+def _by_signature(
+    request: Request, headers: dict[str, str], authorization: str, project: str, lookup: Lookup
+) -> Tenant:
     signed = signing.parse_authorization(authorization)
     if signed is None or "host" not in signed.signed_headers:
         raise BadAuthHeader()
-    date = request.headers.get("x-sdk-date", "")
+    date = headers.get("x-sdk-date", "")
     if "x-sdk-date" not in signed.signed_headers or not _fresh(date):
         raise SignatureRefused("The X-Sdk-Date header is missing, malformed or stale.")
     tenant = lookup(project) if project else None
     if tenant is None:
         raise SignatureRefused()
     secret = world(tenant).access.secret_of(signed.access_key, strict=tenant.strict)
-    raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
-    canonical = signing.canonical_request(
-        request.method,
-        raw_path.decode("latin-1").split("?", 1)[0],
-        request.scope.get("query_string", b"").decode("latin-1"),
-        {k: v for k, v in request.headers.items()},
-        signed.signed_headers,
-        body_of(request.scope),
-    )
-    if secret is None or not signing.verify(signed, secret, date, canonical):
+    if secret is None or not signing.verify(signed, secret, date, _canonical(request, signed)):
         raise SignatureRefused()
-    header_project = request.headers.get("x-project-id")
+    header_project = headers.get("x-project-id")
     if header_project and header_project != project:
         raise ProjectMismatch()
     return tenant
 
 
+def _canonical(request: Request, signed: signing.SignedRequest) -> str:
+    """The request as it was signed: the raw path, and a repeated header's last value."""
+    raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+    return signing.canonical_request(
+        request.method,
+        raw_path.decode("latin-1").split("?", 1)[0],
+        request.scope.get("query_string", b"").decode("latin-1"),
+        request.headers,
+        signed.signed_headers,
+        body_of(request.scope),
+    )
+
+
 def _fresh(date: str) -> bool:
+    moment = _signed_at(date)
+    return moment is not None and abs(moment - wall_time()) <= DATE_SKEW
+
+
+@functools.lru_cache(maxsize=256)
+def _signed_at(date: str) -> float | None:
+    """The instant an ``X-Sdk-Date`` names (None if malformed).
+
+    An SDK signs with the current second, so a busy client sends each date many times:
+    parsing it once is most of what checking it costs.
+    """
     try:
         moment = datetime.strptime(date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
-        return False
-    return abs(moment.timestamp() - wall_time()) <= DATE_SKEW
+        return None
+    return moment.timestamp()
 
 
 def _token_scope(request: Request, lookup: Lookup) -> Tenant:

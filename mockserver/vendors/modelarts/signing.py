@@ -13,6 +13,7 @@ of the header is accepted too (FOUND in the docs' header table).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -50,15 +51,29 @@ def canonical_request(
     method: str, raw_path: str, query: str, headers: Mapping[str, str], signed: tuple[str, ...],
     body: bytes,
 ) -> str:  # fmt: skip
-    uri = "/".join(quote(unquote(segment), safe="~") for segment in raw_path.split("/"))
-    if not uri.endswith("/"):
-        uri += "/"
-    pairs = sorted(parse_qsl(query, keep_blank_values=True))
-    canonical_query = "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in pairs)
     lowered = {k.lower(): v.strip() for k, v in headers.items()}
     lines = "".join(f"{name}:{lowered.get(name, '')}\n" for name in signed)
     body_hash = lowered.get("x-sdk-content-sha256") or hashlib.sha256(body).hexdigest()
-    return "\n".join([method.upper(), uri, canonical_query, lines, ";".join(signed), body_hash])
+    parts = [method.upper(), _uri(raw_path), _query(query), lines, ";".join(signed), body_hash]
+    return "\n".join(parts)
+
+
+@functools.lru_cache(maxsize=512)
+def _uri(raw_path: str) -> str:
+    """The path with each segment decoded and encoded again, and a trailing ``/``.
+
+    Remembered, as is :func:`_query`: a client signs the same few paths and queries
+    over and over.
+    """
+    uri = "/".join(quote(unquote(segment), safe="~") for segment in raw_path.split("/"))
+    return uri if uri.endswith("/") else uri + "/"
+
+
+@functools.lru_cache(maxsize=512)
+def _query(query: str) -> str:
+    """The query's pairs encoded like the path's segments, sorted."""
+    pairs = sorted(parse_qsl(query, keep_blank_values=True))
+    return "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in pairs)
 
 
 def expected_signature(secret: str, date: str, request: str) -> str:

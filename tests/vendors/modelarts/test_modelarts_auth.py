@@ -202,3 +202,17 @@ def test_the_canonical_request_follows_the_sdk_rules() -> None:
         "host;x-sdk-date",
         hashlib.sha256(b"").hexdigest(),
     ]
+
+
+def test_a_date_once_fresh_goes_stale_as_the_wall_clock_moves(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsed dates are remembered, their freshness is not."""
+    register(client)
+    path = f"{ROOT}/v2/{PROJECT}/nothing"
+    headers = signed_headers("GET", path, "", "SK1")
+    assert client.get(path, headers=headers).status_code == 404
+    later = wall_time() + 16 * 60
+    monkeypatch.setattr("mockserver.vendors.modelarts.auth.wall_time", lambda: later)
+    response = client.get(path, headers=headers)
+    assert (response.status_code, response.json()["error_code"]) == (403, "ModelArts.0206")

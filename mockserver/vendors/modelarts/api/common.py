@@ -13,7 +13,7 @@ from starlette.types import Scope
 
 from mockserver.core.context import TENANT, tenant_of
 from mockserver.core.errors import InvalidInput, MockError, RateLimited
-from mockserver.core.wire import JSONBody
+from mockserver.core.wire import Body, JSONBody
 
 from ..backend import ModelArtsWorld
 from ..backend.sample_views import SAMPLE_STATES
@@ -32,6 +32,15 @@ def request_id(scope: Scope) -> str:
 def answer(request: Request, body: Any, status: int = 200, **headers: str) -> Response:
     return JSONBody(
         body, status_code=status, headers={"X-Request-Id": request_id(request.scope), **headers}
+    )
+
+
+def answer_rendered(request: Request, document: bytes) -> Response:
+    """An answer whose JSON body was rendered before (see ``Dataset.rendered``)."""
+    return Body(
+        document,
+        headers={"X-Request-Id": request_id(request.scope)},
+        media_type=JSONBody.media_type,
     )
 
 

@@ -28,12 +28,12 @@ from starlette.routing import Route
 from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
-from mockserver.core.wire import read_json_object
+from mockserver.core.wire import dumps, read_json_object
 
 from ..backend.datasets import DATASET_TYPES, Dataset, Order, SortBy
 from ..backend.versions import NORMAL
 from ..errors import DatasetVersionMissing
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, answer_rendered, request_id, whole_number, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -43,6 +43,11 @@ Choice = TypeVar("Choice", bound=str)
 
 
 def dataset_view(dataset: Dataset) -> dict[str, Any]:
+    """The dataset as DescDataset and ListDatasets show it.
+
+    It holds the dataset's own lists, not copies: it is rendered at once, and a
+    dataset's lists are replaced on a change, never changed in place.
+    """
     inner = dataset.inner_work_path
     view: dict[str, Any] = {
         "dataset_id": dataset.id,
@@ -52,7 +57,7 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
         "data_format": dataset.data_format,
         "status": dataset.status,
         "description": dataset.description,
-        "data_sources": [dict(source) for source in dataset.data_sources],
+        "data_sources": dataset.data_sources,
         "work_path": dataset.work_path,
         "work_path_type": dataset.work_path_type,
         "workspace_id": dataset.workspace_id,
@@ -70,7 +75,7 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
         "unconfirmed_sample_count": dataset.unconfirmed_sample_count,
         "deleted_sample_count": 0,
         "loading_sample_count": 0,
-        "labels": [dict(label) for label in dataset.labels],
+        "labels": dataset.labels,
         "label_task_count": 0,
         "workforce_task_count": 0,
         "exist_workforce_task": False,
@@ -86,11 +91,11 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
         "managed": dataset.managed,
         "import_data": dataset.import_data,
         "content_labeling": True,
-        "schema": [dict(column) for column in dataset.schema],
+        "schema": dataset.schema,
         "dataset_tags": [],
     }
     if dataset.label_format is not None:
-        view["label_format"] = dict(dataset.label_format)
+        view["label_format"] = dataset.label_format
     return view
 
 
@@ -144,7 +149,9 @@ async def create_dataset(request: Request) -> Response:
 
 async def describe_dataset(request: Request) -> Response:
     dataset = world_of(request).datasets.get(request.path_params["dataset_id"])
-    return answer(request, dataset_view(dataset))
+    if dataset.rendered is None:
+        dataset.rendered = dumps(dataset_view(dataset))
+    return answer_rendered(request, dataset.rendered)
 
 
 @contract(body="update_dataset")

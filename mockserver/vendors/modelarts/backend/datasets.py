@@ -17,6 +17,7 @@ aside; deletion is immediate. Labels are told apart by name.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -52,6 +53,13 @@ Order = Literal["asc", "desc"]
 
 @dataclass(slots=True)
 class Dataset:
+    """A dataset, and the document last rendered from it until it next changes.
+
+    Every change assigns a field (lists and the dicts in them are replaced, never
+    changed in place), and assigning any field drops ``rendered``: a dataset polled
+    for its counts is rendered once per change rather than once per request.
+    """
+
     id: str
     name: str
     dataset_type: int
@@ -77,6 +85,12 @@ class Dataset:
     current_version_name: str = ""
     next_version_num: int = 1
     dataset_version_count: int = 0
+    rendered: bytes | None = field(default=None, repr=False, compare=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name != "rendered":
+            object.__setattr__(self, "rendered", None)
 
     @property
     def dataset_format(self) -> int:
@@ -102,8 +116,13 @@ def check_description(text: str) -> None:
         raise ParameterInvalid("description: must not contain ^ ! < > = & \" '")
 
 
+@functools.lru_cache(maxsize=1024)
 def obs_directory(path: str, field_name: str) -> str:
-    """``path`` as ``/bucket/dir/.../``; refuses anything that is not an OBS sub-directory."""
+    """``path`` as ``/bucket/dir/.../``; refuses anything that is not an OBS sub-directory.
+
+    Remembered: every describe and upload derives a dataset's directories from the
+    same few paths.
+    """
     body = path[len("obs://") :] if path.startswith("obs://") else path[1:]
     if not (path.startswith("/") or path.startswith("obs://")) or "//" in body or "\\" in body:
         raise ObsPathInvalid(f"{field_name}: must be an OBS directory such as /bucket/dir/")
@@ -333,7 +352,7 @@ class Datasets:
         name = label_rules.check_label(label, where)
         if any(str(kept["name"]) == name for kept in dataset.labels):
             raise LabelExists(f"{where}.name: the label {name!r} already exists")
-        dataset.labels.append(dict(label))
+        dataset.labels = [*dataset.labels, dict(label)]
         dataset.update_time = self._now()
         return dict(label)
 
@@ -358,15 +377,17 @@ class Datasets:
             if any(str(kept["name"]) == target for kept in dataset.labels):
                 rename = label_rules.at(where, f"property.{label_rules.RENAME_TO}")
                 raise LabelExists(f"{rename}: the label {target!r} already exists")
-        dataset.labels[index] = label_rules.merged(dataset.labels[index], changes)
+        changed = label_rules.merged(dataset.labels[index], changes)
+        dataset.labels = [*dataset.labels[:index], changed, *dataset.labels[index + 1 :]]
         dataset.update_time = self._now()
-        return dict(dataset.labels[index])
+        return dict(changed)
 
     def remove_label(
         self, dataset_id: str, name: str, where: str, label_type: int | None = None
     ) -> dict[str, Any]:
         dataset = self.get(dataset_id)
         index = label_rules.position(dataset.labels, name, where, label_type)
-        removed = dataset.labels.pop(index)
+        removed = dataset.labels[index]
+        dataset.labels = [*dataset.labels[:index], *dataset.labels[index + 1 :]]
         dataset.update_time = self._now()
         return removed

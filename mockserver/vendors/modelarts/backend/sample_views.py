@@ -117,7 +117,10 @@ class SampleView:
 
     def count_in(self, sample: Indexed) -> None:
         """Counts a member under its current state and labels."""
-        self.states.setdefault(sample.status, Ordered()).insert(sample)
+        members = self.states.get(sample.status)
+        if members is None:  # the first in this state: built only then, as it runs per sample
+            members = self.states[sample.status] = Ordered()
+        members.insert(sample)
         self._tally(sample, 1)
 
     def count_out(self, sample: Indexed) -> None:

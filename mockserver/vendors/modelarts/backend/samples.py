@@ -120,7 +120,7 @@ class DatasetSamples:
         for view in kept:
             view.count_in(sample)
         for name in after - before:
-            self.by_label.setdefault(name, SampleView()).enter(sample)
+            self._labeled(name).enter(sample)
         self.labelers.update(_labelers(sample))
 
     def join(self, sample: Sample, view: SampleView) -> None:
@@ -132,9 +132,16 @@ class DatasetSamples:
         view.leave(sample)
 
     def _views(self, sample: Sample) -> list[SampleView]:
-        names = set(label_names(sample))
-        labeled = [self.by_label.setdefault(name, SampleView()) for name in names]
+        labeled = [self._labeled(name) for name in set(label_names(sample))]
         return [self.whole, *labeled, *sample.views]
+
+    def _labeled(self, name: str) -> SampleView:
+        """The view of label ``name``, opened on its first sample (not built to be dropped:
+        this runs for every sample stored)."""
+        view = self.by_label.get(name)
+        if view is None:
+            view = self.by_label[name] = SampleView()
+        return view
 
     def _drop_empty_labels(self, sample: Sample) -> None:
         for name in set(label_names(sample)):
@@ -165,7 +172,10 @@ class Samples:
         return int(self._clock.now() * 1000)
 
     def of(self, dataset: Dataset) -> DatasetSamples:
-        return self._sets.setdefault(dataset.id, DatasetSamples())
+        held = self._sets.get(dataset.id)
+        if held is None:
+            held = self._sets[dataset.id] = DatasetSamples()
+        return held
 
     def forget(self, dataset_id: str) -> None:
         self._sets.pop(dataset_id, None)
