@@ -27,21 +27,23 @@ INSTALL_HINT = "wrk is not installed: apt-get install wrk (falling back to the h
 
 @dataclass(frozen=True)
 class RequestSpec:
-    """One request a load run repeats; ``expect`` is the status the scenario must see."""
+    """One request a load run repeats; ``expect`` is the status the scenario must see, and
+    ``showing`` bytes its answer must hold (a vendor that refuses in a 200 says so in it)."""
 
     method: str
     url: str
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     expect: int = 200
+    showing: bytes = b""
 
     def check(self, client: httpx.Client) -> None:
         """Sends it once: a scenario that answers an error would benchmark the error path."""
         response = client.request(self.method, self.url, headers=self.headers, content=self.body)
-        if response.status_code != self.expect:
+        if response.status_code != self.expect or self.showing not in response.content:
             raise RuntimeError(
                 f"{self.method} {self.url} answered {response.status_code}, "
-                f"not {self.expect}: {response.text[:300]}"
+                f"not {self.expect} showing {self.showing!r}: {response.text[:300]}"
             )
 
 
