@@ -80,6 +80,24 @@ def dumps(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
 
+_FORM_SAFE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+_FORM_ESCAPES = [
+    chr(byte) if byte in _FORM_SAFE else "+" if byte == 0x20 else f"%{byte:02X}"
+    for byte in range(256)
+]
+
+
+def form_encode(fields: Mapping[str, str]) -> bytes:
+    """``fields`` as ``application/x-www-form-urlencoded``, byte for byte what
+    ``urllib.parse.urlencode`` writes, with a table lookup per byte instead of
+    ``quote``'s Python loop: webhook bodies carry whole JSON documents in a field."""
+    return "&".join(f"{_form_escaped(k)}={_form_escaped(v)}" for k, v in fields.items()).encode()
+
+
+def _form_escaped(text: str) -> str:
+    return "".join(map(_FORM_ESCAPES.__getitem__, text.encode("utf-8")))
+
+
 class Body(Response):
     """An answer whose body is already bytes.
 

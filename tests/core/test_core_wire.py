@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,7 @@ from mockserver.core.wire import (
     Body,
     JSONBody,
     dumps,
+    form_encode,
     is_json_media_type,
     media_type,
     read_json,
@@ -250,3 +252,8 @@ def test_a_body_has_the_headers_starlette_would_give_it(
 ) -> None:
     expected = Response(content, status_code=status, headers=headers, media_type=kind)
     assert Body(content, status, headers, kind).raw_headers == expected.raw_headers
+
+
+@given(st.dictionaries(st.text(), st.text(), max_size=4))
+def test_form_encoding_is_what_urlencode_writes(fields: dict[str, str]) -> None:
+    assert form_encode(fields) == urlencode(fields).encode()

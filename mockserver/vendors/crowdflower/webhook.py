@@ -11,10 +11,9 @@ backoff's shape (a first retry after 26 s, each wait 15% longer than the last).
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlencode
 
 from mockserver.core.vendor import Notification, OutboundRequest, RetryPolicy, WebhookSpec
-from mockserver.core.wire import dumps
+from mockserver.core.wire import dumps, form_encode
 
 RETRY_DELAYS = tuple(round(26.2 * 1.15**attempt, 1) for attempt in range(29))
 POLICY = RetryPolicy(delays=RETRY_DELAYS, timeout=10.0, success="200")
@@ -35,7 +34,7 @@ def render(notification: Notification, at: float) -> OutboundRequest:
         method="POST",
         url=notification.url,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-        body=urlencode(form).encode("utf-8"),
+        body=form_encode(form),
     )
 
 
