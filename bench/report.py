@@ -65,8 +65,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"One uvicorn worker per server on 127.0.0.1, {meta['cpu_count']} CPUs, load average "
         f"{meta['loadavg']} at start; generator `{meta['generator']}`, {meta['duration']} s per "
         f"load run, {meta['connections']} connections, {meta['rounds']} alternating "
-        "bare/mock rounds (medians). Absolute figures are noisy on a shared machine; the "
-        "ratios to the bare Starlette app of the same run are what the targets judge.",
+        "bare/mock rounds (req/s and latencies are medians; a ratio is the median of the "
+        "rounds' own ratios). Absolute figures are noisy on a shared machine; the ratios to "
+        "the bare Starlette app of the same run are what the targets judge.",
         "",
     ]
     out += [f"- {note}" for note in meta["notes"]]

@@ -13,6 +13,7 @@ import pytest
 
 from mockserver import __version__
 from mockserver.cli import CliError, build_settings, env_name, flag_name, main
+from mockserver.core.snapshot import VERSION
 from mockserver.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,10 +246,11 @@ def test_an_unknown_fixture_refuses_to_start_with_one_line(
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        (b'{"format": "mockserver-state", "version": 2}\n', "version 2 is not supported"),
+        (b'{"format": "mockserver-state", "version": 1}\n', "version 1 is not supported"),
         (b"PK\x03\x04 some zip", "not a mockserver-state file"),
         (
-            b'{"format": "mockserver-state", "version": 1, "taken_at": "x", "tenants": 0}\n!',
+            b'{"format": "mockserver-state", "version": %d, "taken_at": "x", "tenants": 0}\n!'
+            % VERSION,
             "payload",
         ),
     ],

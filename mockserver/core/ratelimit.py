@@ -9,7 +9,7 @@ whole limit, which makes a fixed window such as 6,200 an hour behave as one).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
 from .clock import monotonic
@@ -22,14 +22,18 @@ class Policy:
     limit: int
     window: float
     burst: int | None = None
+    # Worked out once: every request of every tenant reads both.
+    ceiling: float = field(init=False, repr=False, compare=False)  # tokens a bucket holds
+    rate: float = field(init=False, repr=False, compare=False)  # tokens back per second
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ceiling", float(self.capacity))
+        # (a window that is not positive is refused by ``changed``, after this has run)
+        object.__setattr__(self, "rate", self.limit / self.window if self.window > 0 else 0.0)
 
     @property
     def capacity(self) -> int:
         return self.burst if self.burst is not None else self.limit
-
-    @property
-    def rate(self) -> float:
-        return self.limit / self.window
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,19 +87,12 @@ class RateLimiter:
             return
         now = self._now()
         policies = self.limits.policies
-        if len(policies) == 1:  # the usual case: one bucket, one pass
-            (policy,) = policies
+        for policy in policies:  # refused by any, none is spent
             bucket = self._refilled(policy, now)
             if bucket.tokens < 1:
                 self._refuse(policy, bucket)
-            bucket.tokens -= 1
-            return
-        buckets = [(p, self._refilled(p, now)) for p in policies]
-        for policy, bucket in buckets:
-            if bucket.tokens < 1:
-                self._refuse(policy, bucket)
-        for _, bucket in buckets:
-            bucket.tokens -= 1
+        for policy in policies:
+            self._buckets[policy.name].tokens -= 1
 
     @staticmethod
     def _refuse(policy: Policy, bucket: Bucket) -> NoReturn:
@@ -109,11 +106,13 @@ class RateLimiter:
     def _refilled(self, policy: Policy, now: float) -> Bucket:
         bucket = self._buckets.get(policy.name)
         if bucket is None:
-            bucket = self._buckets[policy.name] = Bucket(float(policy.capacity), now)
+            bucket = self._buckets[policy.name] = Bucket(policy.ceiling, now)
         elif now > bucket.stamp:
-            bucket.tokens += (now - bucket.stamp) * policy.rate
+            refilled = bucket.tokens + (now - bucket.stamp) * policy.rate
+            bucket.tokens = refilled if refilled < policy.ceiling else policy.ceiling
             bucket.stamp = now
-        bucket.tokens = min(float(policy.capacity), bucket.tokens)  # also after a smaller burst
+        elif bucket.tokens > policy.ceiling:  # a smaller burst since the last request
+            bucket.tokens = policy.ceiling
         return bucket
 
     def __getstate__(self) -> dict[str, Any]:

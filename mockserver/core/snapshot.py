@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 FORMAT = "mockserver-state"
-VERSION = 1
+VERSION = 2  # one more whenever the pickled classes change shape (2: cached renderings)
 
 
 class SnapshotError(ValueError):

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
+from mockserver.core.snapshot import VERSION
 from mockserver.testing import Receiver
 
 KEY = "state-key"
@@ -151,7 +152,7 @@ def test_a_restarted_server_continues_the_lifecycle_of_the_stopped_one(tmp_path:
         header = json.loads(state_file.read_bytes().split(b"\n", 1)[0])
         assert (header["format"], header["version"], header["tenants"]) == (
             "mockserver-state",
-            1,
+            VERSION,
             1,
         )
 
