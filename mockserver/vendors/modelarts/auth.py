@@ -64,7 +64,10 @@ def _first_values(request: Request) -> dict[str, str]:
     One dict answers the several headers a call is checked for, where each
     ``headers.get`` would scan the whole list (and raise and catch for an absent one).
     """
-    return dict(reversed(request.headers.items()))
+    return {
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in reversed(request.scope["headers"])
+    }
 
 
 def _by_token(value: str, project: str, lookup: Lookup) -> Tenant:
