@@ -33,7 +33,9 @@ class Rng:
         return "".join(self._random.choice(_TOKEN_ALPHABET) for _ in range(length))
 
     def hex(self, length: int) -> str:
-        return f"{self._random.getrandbits(length * 4):0{length}x}"
+        # (a constant format and zfill: a nested width is parsed anew on every call, and
+        # every ModelArts and clickworker answer draws a request id here)
+        return format(self._random.getrandbits(length * 4), "x").zfill(length)
 
     def integer(self, low: int, high: int) -> int:
         """A whole number in ``[low, high]``."""
