@@ -103,13 +103,6 @@ def main(argv: list[str] | None = None) -> None:
             for name, spec in specs.items():
                 if args.scenario not in (None, name):
                     continue
-                spec = RequestSpec(
-                    spec.method,
-                    spec.url,
-                    spec.headers,
-                    spec.body,
-                    spec.expect,
-                )
                 asyncio.run(run(app, spec, 200))  # warm up
                 profiler = cProfile.Profile() if args.profile else None
                 if profiler:

@@ -71,6 +71,15 @@ def route_path(scope: Mapping[str, Any]) -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
+def raw_header(scope: Mapping[str, Any], name: bytes) -> bytes:
+    """A header's first value as sent (``b""`` without one), for the few headers read on
+    every request, where building Starlette's ``Headers`` would cost more than the read."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value)
+    return b""
+
+
 def body_of(scope: Mapping[str, Any]) -> bytes:
     """The request body, as read (and size-checked) by the pipeline."""
     body: bytes = scope.get(BODY, b"")

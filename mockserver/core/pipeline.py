@@ -72,27 +72,9 @@ class VendorPipeline:
             answer = await self._answer(scope, _replaying(body), send)
         except Exception as exc:
             answer = self._refusal(exc, scope)
-        status, headers, chunks = await _send_and_keep(answer, scope, receive, send)
-        if not self.journal.enabled:
-            return
-        tenant: Tenant | None = scope.get(TENANT)
-        self.journal.record(
-            Entry(
-                id=self.journal.next_id(),
-                at=at,
-                vendor=self.vendor.name,
-                tenant=tenant.id if tenant is not None else None,
-                method=scope["method"],
-                path=scope["path"],
-                raw_query=scope.get("query_string", b""),
-                raw_request_headers=scope["headers"],
-                raw_request_body=[body[:BODY_CAP]] if body else [],
-                status=status,
-                raw_response_headers=headers,
-                raw_response_body=chunks,
-                seconds=monotonic() - started,
-            )
-        )
+        sent = await _send_and_keep(answer, scope, receive, send)
+        if self.journal.enabled:
+            _record(self.journal, scope, at, started, [body[:BODY_CAP]] if body else [], sent)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> ASGIApp:
         tenant = self.vendor.authenticate(Request(scope, receive), self.lookup)
@@ -252,26 +234,40 @@ class Journaling:
                 capped(request_body, message.get("body", b""))
             return message
 
-        status, headers, chunks = await _send_and_keep(self.app, scope, receive_and_keep, send)
-        vendor: Vendor | None = scope.get(VENDOR)  # a storage URL's owner, once resolved
-        tenant: Tenant | None = scope.get(TENANT)
-        self.journal.record(
-            Entry(
-                id=self.journal.next_id(),
-                at=at,
-                vendor=vendor.name if vendor is not None else None,
-                tenant=tenant.id if tenant is not None else None,
-                method=scope["method"],
-                path=scope["path"],
-                raw_query=scope.get("query_string", b""),
-                raw_request_headers=scope["headers"],
-                raw_request_body=request_body,
-                status=status,
-                raw_response_headers=headers,
-                raw_response_body=chunks,
-                seconds=monotonic() - started,
-            )
+        sent = await _send_and_keep(self.app, scope, receive_and_keep, send)
+        _record(self.journal, scope, at, started, request_body, sent)
+
+
+def _record(
+    journal: Journal,
+    scope: Scope,
+    at: float,
+    started: float,
+    request_body: list[bytes],
+    sent: tuple[int, RawHeaders, list[bytes]],
+) -> None:
+    """Journals an exchange; its vendor and tenant are what the scope learned of them
+    (a storage URL's owner is resolved by the handler, a refused credential is none)."""
+    status, headers, chunks = sent
+    vendor: Vendor | None = scope.get(VENDOR)
+    tenant: Tenant | None = scope.get(TENANT)
+    journal.record(
+        Entry(
+            id=journal.next_id(),
+            at=at,
+            vendor=vendor.name if vendor is not None else None,
+            tenant=tenant.id if tenant is not None else None,
+            method=scope["method"],
+            path=scope["path"],
+            raw_query=scope.get("query_string", b""),
+            raw_request_headers=scope["headers"],
+            raw_request_body=request_body,
+            status=status,
+            raw_response_headers=headers,
+            raw_response_body=chunks,
+            seconds=monotonic() - started,
         )
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .context import raw_header
 from .openapi import OPENAPI_PATH, vendor_document
 from .vendor import Vendor
 
@@ -36,25 +37,12 @@ ADMIN_PREFIX = "/_mock"
 STORAGE_PREFIX = ADMIN_PREFIX + "/storage/"  # pre-signed upload URLs handed out by worlds
 
 
-def raw_host(scope: Scope) -> bytes:
-    """The Host header as sent (``b""`` without one)."""
-    for name, value in scope["headers"]:
-        if name == b"host":
-            return bytes(value)
-    return b""
-
-
 def host_name(raw: bytes) -> str:
     """A Host header's host name, lower-cased and without its port."""
     host = raw.decode("latin-1").lower()
     if host.startswith("["):
         return host.split("]", 1)[0] + "]"
     return host.rsplit(":", 1)[0] if ":" in host else host
-
-
-def host_of(scope: Scope) -> str:
-    """The request's host name, lower-cased and without its port."""
-    return host_name(raw_host(scope))
 
 
 class VendorDispatch:
@@ -82,7 +70,7 @@ class VendorDispatch:
         if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             await self.admin(scope, receive, send)
             return
-        name = self._by_host(raw_host(scope)) or self.single
+        name = self._by_host(raw_header(scope, b"host")) or self.single
         if name is None:
             name = self._by_prefix(scope)
         pipeline = self.pipelines.get(name) if name is not None else None

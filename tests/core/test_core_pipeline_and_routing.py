@@ -22,7 +22,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
-from mockserver.core.context import SANDBOX, route_path, tenant_of, vendor_of
+from mockserver.core.context import SANDBOX, raw_header, route_path, tenant_of, vendor_of
 from mockserver.core.errors import (
     Conflict,
     InternalError,
@@ -40,7 +40,7 @@ from mockserver.core.pipeline import (
     read_body,
 )
 from mockserver.core.ratelimit import Policy
-from mockserver.core.routing import ADMIN_PREFIX, VendorDispatch, host_of
+from mockserver.core.routing import ADMIN_PREFIX, VendorDispatch, host_name
 from mockserver.core.sandbox import Sandbox
 from mockserver.core.tenancy import TenantDefaults
 from mockserver.core.vendor import Vendor
@@ -277,12 +277,13 @@ def test_admin_prefix_constant() -> None:
         (b"127.0.0.1:80", "127.0.0.1"),
     ],
 )
-def test_host_of_strips_the_port_and_lowercases(host: bytes, expected: str) -> None:
-    assert host_of({"headers": [(b"accept", b"*/*"), (b"host", host)]}) == expected
+def test_host_name_strips_the_port_and_lowercases(host: bytes, expected: str) -> None:
+    scope = {"headers": [(b"accept", b"*/*"), (b"host", host)]}
+    assert host_name(raw_header(scope, b"host")) == expected
 
 
-def test_host_of_without_a_host_header() -> None:
-    assert host_of({"headers": []}) == ""
+def test_without_a_host_header_the_host_name_is_empty() -> None:
+    assert host_name(raw_header({"headers": []}, b"host")) == ""
 
 
 # -- routes inside a vendor --------------------------------------------------------------

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from starlette.requests import Request
 
+from mockserver.core.context import raw_header
 from mockserver.core.tenancy import Tenant
 from mockserver.core.vendor import Lookup
 
@@ -21,10 +22,7 @@ from .errors import BadCredentials
 
 
 def credentials(request: Request) -> tuple[str, str]:
-    for name, value in request.scope["headers"]:
-        if name == b"authorization":
-            return decoded(value)
-    return decoded(b"")
+    return decoded(raw_header(request.scope, b"authorization"))
 
 
 @lru_cache(maxsize=1024)

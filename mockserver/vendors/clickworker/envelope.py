@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 
-from mockserver.core.context import TENANT, body_of
+from mockserver.core.context import TENANT, body_of, raw_header
 from mockserver.core.errors import InvalidInput, MalformedBody, MockError, UnsupportedMediaType
 from mockserver.core.wire import Body, dumps
 from mockserver.core.xmlwire import parse_xml, render_fragment, render_xml
@@ -101,11 +101,7 @@ def as_list(value: Any) -> list[Any]:
 
 def base_url(scope: Scope) -> str:
     """Where links point: the host the client called, under the API's context."""
-    host = "localhost"
-    for name, value in scope["headers"]:
-        if name == b"host":
-            host = value.decode("latin-1")
-            break
+    host = raw_header(scope, b"host").decode("latin-1") or "localhost"
     scheme = scope.get("scheme", "http")
     return f"{scheme}://{host}{scope.get('root_path', '')}{CONTEXT}"
 
