@@ -81,21 +81,30 @@ def dumps(data: Any) -> bytes:
 
 
 _FORM_SAFE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
-_FORM_ESCAPES = [
-    chr(byte) if byte in _FORM_SAFE else "+" if byte == 0x20 else f"%{byte:02X}"
-    for byte in range(256)
-]
+_PERCENT_ESCAPES = [b"%%%02X" % byte for byte in range(256)]
 
 
 def form_encode(fields: Mapping[str, str]) -> bytes:
     """``fields`` as ``application/x-www-form-urlencoded``, byte for byte what
-    ``urllib.parse.urlencode`` writes, with a table lookup per byte instead of
-    ``quote``'s Python loop: webhook bodies carry whole JSON documents in a field."""
-    return "&".join(f"{_form_escaped(k)}={_form_escaped(v)}" for k, v in fields.items()).encode()
+    ``urllib.parse.urlencode`` writes: webhook bodies carry whole JSON documents in a
+    field, which ``quote`` walks a byte at a time in Python."""
+    return b"&".join(_form_escaped(k) + b"=" + _form_escaped(v) for k, v in fields.items())
 
 
-def _form_escaped(text: str) -> str:
-    return "".join(map(_FORM_ESCAPES.__getitem__, text.encode("utf-8")))
+def _form_escaped(text: str) -> bytes:
+    """``text`` percent-encoded by one ``bytes.replace`` per distinct unsafe byte in it
+    (a JSON document has a dozen or so), each a pass in C; ``%`` goes first, so no
+    escape is escaped again, and the space last, after any ``+`` was escaped."""
+    encoded = text.encode("utf-8")
+    unsafe = set(encoded.translate(None, _FORM_SAFE))
+    if 0x25 in unsafe:
+        encoded = encoded.replace(b"%", b"%25")
+        unsafe.discard(0x25)
+    space = 0x20 in unsafe
+    unsafe.discard(0x20)
+    for byte in unsafe:
+        encoded = encoded.replace(bytes((byte,)), _PERCENT_ESCAPES[byte])
+    return encoded.replace(b" ", b"+") if space else encoded
 
 
 class Body(Response):

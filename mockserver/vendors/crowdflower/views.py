@@ -7,6 +7,7 @@ The job object keeps the key order and types of a job recorded from the real API
 from __future__ import annotations
 
 import functools
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,13 +17,23 @@ from .backend.jobs import AVAILABLE_CHANNELS, Job
 from .backend.units import GOLD_STATES, Unit
 
 
-@functools.lru_cache(maxsize=4096)
 def timestamp(instant: float | None) -> str | None:
-    """Remembered: answers show the same instants again and again (a unit's creation
-    in every answer about it), and formatting one is among the dearest steps of each."""
+    """An instant to the second, as CrowdFlower shows it.
+
+    Formatting one is among the dearest steps of each answer and webhook, and answers
+    show the same instants again and again (a unit's creation in every answer about
+    it; a batch of judgments within the same half minute), so each whole second is
+    formatted once. ``timespec="seconds"`` drops the fraction after rounding to the
+    microsecond, which ``round`` does the same way.
+    """
     if instant is None:
         return None
-    return datetime.fromtimestamp(instant, UTC).isoformat(timespec="seconds")
+    return _second(math.floor(round(instant, 6)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds")
 
 
 def job_view(job: Job) -> dict[str, Any]:

@@ -294,7 +294,10 @@ class Orders:
         return reopened
 
     def _ip(self) -> str:
-        return ".".join(str(self._rng.integer(1, 254)) for _ in range(4))
+        """Four octets from 1 to 254, drawn as one number: every judgment has an IP."""
+        drawn = self._rng.integer(0, 254**4 - 1)
+        a, b, c, d = drawn // 254**3, drawn // 254**2 % 254, drawn // 254 % 254, drawn % 254
+        return f"{a + 1}.{b + 1}.{c + 1}.{d + 1}"
 
     # -- answers -------------------------------------------------------------------------------
 
