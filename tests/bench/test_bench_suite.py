@@ -60,10 +60,15 @@ def test_the_whole_suite_runs_without_wrk_on_the_httpx_fallback(
     for section in ("startup", "idle_rss", "csv_upload", "webhooks"):
         assert CHECK_KEYS <= set(results[section]["check"]), section
     assert results["webhooks"]["deliveries"] > 0
+    assert results["storage"]["rounds"] == 2
     for name in ("crowdflower_units", "modelarts_samples"):
         storage = results["storage"][name]
-        assert storage["items"] == 10_000
+        assert storage["items"] == 10 + 1000 + 10_000  # one collection per size
         assert set(storage["get_ms"]) == set(storage["list_page_ms"]) == {"10", "1000", "10000"}
+        for figure in ("get", "list_page"):
+            ratios = storage[f"{figure}_round_ratios"]
+            assert len(ratios) == 2 and all(ratio >= 1 for ratio in ratios)
+            assert min(ratios) <= storage[f"{figure}_flatness"] <= max(ratios)
     assert len(results["checks"]) == 8 + 4 + 6  # throughput, single figures, storage
 
     table = (tmp_path / "latest.md").read_text()
