@@ -37,6 +37,9 @@ class Rng:
         # every ModelArts and clickworker answer draws a request id here)
         return format(self._random.getrandbits(length * 4), "x").zfill(length)
 
+    def bytes(self, count: int) -> bytes:
+        return self._random.randbytes(count)
+
     def integer(self, low: int, high: int) -> int:
         """A whole number in ``[low, high]``."""
         return self._random.randint(low, high)

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import orjson
@@ -25,7 +26,7 @@ from starlette.types import Scope
 from mockserver.core.context import TENANT, body_of, raw_header
 from mockserver.core.errors import InvalidInput, MalformedBody, MockError, UnsupportedMediaType
 from mockserver.core.wire import Body, dumps
-from mockserver.core.xmlwire import parse_xml, render_fragment, render_xml
+from mockserver.core.xmlwire import Fragment, parse_xml, render_fragment, render_xml
 
 from .errors import error_status, reason
 
@@ -36,6 +37,7 @@ XML = "application/xml"
 LISTS = ("items", "link", "notifications", "attributes", "elements", "options", "results",
          "tasks", "jobs", "task_templates", "products", "errors")  # fmt: skip
 ENTITY = "mockserver.clickworker.entity"
+_ID_MARK = "request-id-goes-here"
 RESOURCES = frozenset({"customer", "products", "task_templates", "tasks", "jobs",
                        "notifications", "clickworkers", "prices"})  # fmt: skip
 
@@ -101,9 +103,7 @@ def as_list(value: Any) -> list[Any]:
 
 def base_url(scope: Scope) -> str:
     """Where links point: the host the client called, under the API's context."""
-    host = raw_header(scope, b"host").decode("latin-1") or "localhost"
-    scheme = scope.get("scheme", "http")
-    return f"{scheme}://{host}{scope.get('root_path', '')}{CONTEXT}"
+    return site(scope).base
 
 
 class Site(NamedTuple):
@@ -118,7 +118,19 @@ class Site(NamedTuple):
 
 
 def site(scope: Scope) -> Site:
-    return Site(base_url(scope), JSON if wants_json(scope) else XML)
+    return _site(
+        raw_header(scope, b"host"),
+        wants_json(scope),
+        scope.get("scheme", "http"),
+        scope.get("root_path", ""),
+    )
+
+
+@lru_cache(maxsize=256)
+def _site(host: bytes, as_json: bool, scheme: str, root_path: str) -> Site:
+    """Made once per place a client calls from: every answer's links need one."""
+    base = f"{scheme}://{host.decode('latin-1') or 'localhost'}{root_path}{CONTEXT}"
+    return Site(base, JSON if as_json else XML)
 
 
 def links(scope: Scope, path: str, rel: str = "self") -> list[dict[str, str]]:
@@ -138,7 +150,7 @@ def request_id(scope: Scope) -> str:
     """FOUND: an opaque id shaped like a base64 SHA-1 (28 characters)."""
     tenant = scope.get(TENANT)
     if tenant is not None:
-        raw = bytes.fromhex(tenant.rng.hex(40))
+        raw = tenant.rng.bytes(20)
     else:  # refused before a tenant was known: derived from the request instead
         raw = hashlib.sha1(repr(sorted(scope["headers"])).encode(), usedforsecurity=False).digest()
     return base64.b64encode(raw).decode()
@@ -148,19 +160,33 @@ def envelope(
     scope: Scope, entity: str, fields: Mapping[str, Any], *, status: int = 200
 ) -> Response:
     """``{entity}_response`` with ``request_status`` first, then ``fields``."""
-    document = {
-        "request_status": {
-            "id": request_id(scope),
-            "valid": status < 400,
-            "status_code": status,
-            "status_text": "OK" if status == 200 else reason(status),
-        },
-        **fields,
-    }
+    as_json = wants_json(scope)
+    before, after = _request_status(status, as_json)
+    written = before + request_id(scope) + after  # a base64 id: nothing to escape
     root = f"{entity}_response"
-    if wants_json(scope):
+    if as_json:
+        document = {"request_status": orjson.Fragment(written), **fields}
         return Body(dumps({root: document}), status, media_type=JSON)
+    document = {"request_status": Fragment("request_status", written), **fields}
     return Body(render_xml(root, document), status, media_type=XML)
+
+
+@lru_cache(maxsize=64)
+def _request_status(status: int, as_json: bool) -> tuple[str, str]:
+    """``request_status`` for ``status`` written once, split where its id goes: each
+    answer then adds only its id."""
+    fields = {
+        "id": _ID_MARK,
+        "valid": status < 400,
+        "status_code": status,
+        "status_text": "OK" if status == 200 else reason(status),
+    }
+    if as_json:
+        written = dumps(fields).decode()
+    else:
+        written = render_fragment("request_status", fields).markup
+    before, after = written.split(_ID_MARK)
+    return before, after
 
 
 def respond(scope: Scope, entity: str, payload: Any, *, status: int = 200) -> Response:
