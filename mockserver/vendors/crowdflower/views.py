@@ -17,14 +17,15 @@ from .backend.jobs import AVAILABLE_CHANNELS, Job
 from .backend.units import GOLD_STATES, Unit
 
 
+@functools.lru_cache(maxsize=4096)
 def timestamp(instant: float | None) -> str | None:
     """An instant to the second, as CrowdFlower shows it.
 
-    Formatting one is among the dearest steps of each answer and webhook, and answers
-    show the same instants again and again (a unit's creation in every answer about
-    it; a batch of judgments within the same half minute), so each whole second is
-    formatted once. ``timespec="seconds"`` drops the fraction after rounding to the
-    microsecond, which ``round`` does the same way.
+    Formatting one is among the dearest steps of each answer and webhook. Answers show
+    the same instants again and again (a unit's creation in every answer about it), so
+    each instant is remembered; a crowd's judgments bring new instants, but many within
+    the same second, so each second is formatted once too. ``timespec="seconds"`` drops
+    the fraction after rounding to the microsecond, which ``round`` does the same way.
     """
     if instant is None:
         return None
