@@ -275,20 +275,29 @@ def storage(args: argparse.Namespace, results: dict[str, Any]) -> None:
 
 
 def webhooks(args: argparse.Namespace, results: dict[str, Any]) -> None:
-    units = 100 if args.quick else 2000
+    """The median of three jobs' delivery rates (one with ``--quick``), each job in a
+    tenant of its own: a single job's second or so moved by a third between runs."""
+    units, jobs = (100, 1) if args.quick else (2000, 3)
     mock, receiver = servers.mock_server(), servers.receiver_server()
     with servers.running(mock, receiver), httpx.Client(base_url=mock.url, timeout=300) as client:
         scenarios.raise_rate_limits(client)
         # a first, smaller job pays what happens once per server (the HTTP client's
-        # import, its first connections); the second job, in a tenant of its own, is the rate
+        # import, its first connections); the jobs after it are the rate
         cold = scenarios.webhook_deliveries(client, receiver.url, units // 10, "benchcf8warmup")
-        row = scenarios.webhook_deliveries(client, receiver.url, units)
+        rows = [
+            scenarios.webhook_deliveries(client, receiver.url, units, f"benchcf8hooks{job:07d}")
+            for job in range(jobs)
+        ]
+    row = sorted(rows, key=lambda r: r["deliveries_per_s"])[len(rows) // 2]
+    row["jobs_deliveries_per_s"] = [r["deliveries_per_s"] for r in rows]
     row["cold_deliveries_per_s"] = cold["deliveries_per_s"]
     row["check"] = report.verdict("webhooks", row["deliveries_per_s"])
     results["webhooks"] = row
+    each = ", ".join(f"{rate:,.0f}" for rate in row["jobs_deliveries_per_s"])
     log(
         f"  webhooks {row['deliveries']} in {row['advance_seconds']:.2f} s: "
-        f"{row['deliveries_per_s']:,.0f}/s (first job, cold: {cold['deliveries_per_s']:,.0f}/s)"
+        f"{row['deliveries_per_s']:,.0f}/s, the median of {each} "
+        f"(first job, cold: {cold['deliveries_per_s']:,.0f}/s)"
     )
 
 

@@ -528,9 +528,7 @@ def lifecycles_per_second(
     }
 
 
-def webhook_deliveries(
-    client: httpx.Client, receiver: str, units: int, key: str = "benchcf8hooks0000001"
-) -> dict[str, Any]:
+def webhook_deliveries(client: httpx.Client, receiver: str, units: int, key: str) -> dict[str, Any]:
     """A CrowdFlower job of ``units`` rows run to the end: its webhooks per second.
 
     The clock is advanced half an hour at a time until the job finishes; each advance
