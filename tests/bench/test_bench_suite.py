@@ -71,7 +71,9 @@ def test_the_whole_suite_runs_without_wrk_on_the_httpx_fallback(
         for figure in ("get", "list_page"):
             ratios = storage[f"{figure}_round_ratios"]
             assert len(ratios) == 2 and all(ratio >= 1 for ratio in ratios)
-            assert min(ratios) <= storage[f"{figure}_flatness"] <= max(ratios)
+            # two rounds: each size's median share is a mean, so their ratio is at most
+            # the larger round's max/min
+            assert 1 <= storage[f"{figure}_flatness"] <= max(ratios)
     assert len(results["checks"]) == 8 + 4 + 6  # throughput, single figures, storage
 
     table = (tmp_path / "latest.md").read_text()
