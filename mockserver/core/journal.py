@@ -98,12 +98,17 @@ def capped(chunks: list[bytes], chunk: bytes) -> None:
 
 
 class Journal:
-    """A ring of the last ``size`` entries, numbered from 1 since start; ids are never reused."""
+    """A ring of the last ``size`` entries, numbered from 1 since start; ids are never reused.
+
+    The ring holds each exchange as a plain tuple of :class:`Entry`'s fields and makes
+    the entry when the journal is read: recording runs on every request, and a tuple
+    costs a fraction of an object's construction; reading is rare.
+    """
 
     __slots__ = ("_entries", "_next_id")
 
     def __init__(self, size: int) -> None:
-        self._entries: deque[Entry] = deque(maxlen=size)
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
         self._next_id = 1
 
     @property
@@ -118,19 +123,46 @@ class Journal:
         """Keeps the newest ``size`` entries; ids go on from where they were."""
         self._entries = deque(self._entries, maxlen=size)
 
-    def next_id(self) -> int:
-        entry_id = self._next_id
+    def add(
+        self,
+        at: float,
+        vendor: str | None,
+        tenant: str | None,
+        method: str,
+        path: str,
+        raw_query: bytes,
+        raw_request_headers: RawHeaders,
+        raw_request_body: list[bytes],
+        status: int,
+        raw_response_headers: RawHeaders,
+        raw_response_body: list[bytes],
+        seconds: float,
+    ) -> None:
+        """Records an exchange under the next id (the fields in :class:`Entry`'s order)."""
+        self._entries.append(
+            (
+                self._next_id,
+                at,
+                vendor,
+                tenant,
+                method,
+                path,
+                raw_query,
+                raw_request_headers,
+                raw_request_body,
+                status,
+                raw_response_headers,
+                raw_response_body,
+                seconds,
+            )
+        )
         self._next_id += 1
-        return entry_id
-
-    def record(self, entry: Entry) -> None:
-        self._entries.append(entry)
 
     def clear(self) -> None:
         self._entries.clear()
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self._entries)
+        return (Entry(*fields) for fields in self._entries)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -44,7 +44,7 @@ from .errors import (
     PayloadTooLarge,
 )
 from .faults import Exchange
-from .journal import BODY_CAP, Entry, Journal, RawHeaders, capped
+from .journal import BODY_CAP, Journal, RawHeaders, capped
 from .route_index import RouteIndex
 from .tenancy import Tenant, Tenants
 from .vendor import Vendor
@@ -77,7 +77,8 @@ class VendorPipeline:
             _record(self.journal, scope, at, started, [body[:BODY_CAP]] if body else [], sent)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> ASGIApp:
-        tenant = self.vendor.authenticate(Request(scope, receive), self.lookup)
+        request = Request(scope, receive, send)  # one for the credentials and the handler
+        tenant = self.vendor.authenticate(request, self.lookup)
         scope[TENANT] = tenant
         tenant.run_due()
         faults = sandbox_of(scope).faults
@@ -96,7 +97,7 @@ class VendorPipeline:
                     return _cut_off
         tenant.limiter.check()
         endpoint = self.router.resolve(scope)
-        return await endpoint(Request(scope, receive, send))
+        return await endpoint(request)
 
     def _refusal(self, exc: Exception, scope: Scope) -> Response:
         error = as_mock_error(exc)
@@ -251,22 +252,19 @@ def _record(
     status, headers, chunks = sent
     vendor: Vendor | None = scope.get(VENDOR)
     tenant: Tenant | None = scope.get(TENANT)
-    journal.record(
-        Entry(
-            id=journal.next_id(),
-            at=at,
-            vendor=vendor.name if vendor is not None else None,
-            tenant=tenant.id if tenant is not None else None,
-            method=scope["method"],
-            path=scope["path"],
-            raw_query=scope.get("query_string", b""),
-            raw_request_headers=scope["headers"],
-            raw_request_body=request_body,
-            status=status,
-            raw_response_headers=headers,
-            raw_response_body=chunks,
-            seconds=monotonic() - started,
-        )
+    journal.add(
+        at,
+        vendor.name if vendor is not None else None,
+        tenant.id if tenant is not None else None,
+        scope["method"],
+        scope["path"],
+        scope.get("query_string", b""),
+        scope["headers"],
+        request_body,
+        status,
+        headers,
+        chunks,
+        monotonic() - started,
     )
 
 

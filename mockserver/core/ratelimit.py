@@ -83,16 +83,16 @@ class RateLimiter:
         self.limits = limits
 
     def check(self) -> None:
-        if not self.limits.enabled:
+        limits = self.limits
+        if not limits.enabled:
             return
         now = self._now()
-        policies = self.limits.policies
-        for policy in policies:  # refused by any, none is spent
-            bucket = self._refilled(policy, now)
-            if bucket.tokens < 1:
+        buckets = [self._refilled(policy, now) for policy in limits.policies]
+        for policy, bucket in zip(limits.policies, buckets, strict=True):
+            if bucket.tokens < 1:  # refused by any, none is spent
                 self._refuse(policy, bucket)
-        for policy in policies:
-            self._buckets[policy.name].tokens -= 1
+        for bucket in buckets:
+            bucket.tokens -= 1
 
     @staticmethod
     def _refuse(policy: Policy, bucket: Bucket) -> NoReturn:

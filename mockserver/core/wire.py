@@ -134,7 +134,7 @@ class Body(Response):
             and not kind.startswith("text/")  # Starlette names a charset for those
             and 200 <= status_code
             and status_code not in (204, 304)
-            and not any(name in _FRAMING for name, _ in own)
+            and not (own and any(name in _FRAMING for name, _ in own))
         ):
             own += [(b"content-length", b"%d" % len(content)), (b"content-type", kind.encode())]
             self.raw_headers = own

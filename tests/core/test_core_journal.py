@@ -5,23 +5,17 @@ from __future__ import annotations
 from mockserver.core.journal import BODY_CAP, Entry, Journal, body_text, capped
 
 
-def entry(journal: Journal, path: str = "/x") -> Entry:
-    return Entry(
-        id=journal.next_id(),
-        at=0.0,
-        vendor="fake",
-        tenant="fake:k",
-        method="GET",
-        path=path,
-        raw_query=b"",
-        raw_request_headers=[(b"x-api-key", b"k")],
+def add(journal: Journal, path: str = "/x") -> None:
+    """A GET the server answered 200 with an empty body."""
+    journal.add(
+        0.0, "fake", "fake:k", "GET", path, b"", [(b"x-api-key", b"k")], [], 200, [], [], 0.001
     )
 
 
 def test_ring_keeps_only_the_newest_entries() -> None:
     journal = Journal(3)
     for n in range(5):
-        journal.record(entry(journal, f"/{n}"))
+        add(journal, f"/{n}")
     assert len(journal) == 3
     assert [e.path for e in journal] == ["/2", "/3", "/4"]
     assert [e.id for e in journal] == [3, 4, 5]
@@ -29,25 +23,26 @@ def test_ring_keeps_only_the_newest_entries() -> None:
 
 def test_ids_start_at_one_and_increase() -> None:
     journal = Journal(10)
-    ids = [journal.next_id() for _ in range(4)]
-    assert ids == [1, 2, 3, 4]
+    for _ in range(4):
+        add(journal)
+    assert [e.id for e in journal] == [1, 2, 3, 4]
 
 
 def test_clear_empties_the_ring_and_keeps_recording() -> None:
     journal = Journal(10)
     for _ in range(3):
-        journal.record(entry(journal))
+        add(journal)
     journal.clear()
     assert len(journal) == 0
     assert list(journal) == []
-    journal.record(entry(journal, "/after"))
+    add(journal, "/after")
     assert [e.path for e in journal] == ["/after"]
 
 
 def test_size_zero_disables() -> None:
     journal = Journal(0)
     assert not journal.enabled
-    journal.record(entry(journal))
+    add(journal)
     assert len(journal) == 0
     assert Journal(1).enabled
 
@@ -55,17 +50,36 @@ def test_size_zero_disables() -> None:
 def test_iteration_is_a_snapshot_order_oldest_first() -> None:
     journal = Journal(5)
     for n in range(3):
-        journal.record(entry(journal, f"/{n}"))
+        add(journal, f"/{n}")
     assert [e.path for e in journal] == ["/0", "/1", "/2"]
 
 
 def test_entry_as_dict_has_defaults_for_the_response() -> None:
-    journal = Journal(1)
-    data = entry(journal).as_dict()
+    data = Entry(
+        id=1, at=0.0, vendor="fake", tenant="fake:k", method="GET", path="/x", raw_query=b"",
+        raw_request_headers=[(b"x-api-key", b"k")],
+    ).as_dict()  # fmt: skip
     assert data["status"] == 0
     assert data["response_headers"] == {}
     assert data["response_body"] == ""
     assert data["tenant"] == "fake:k"
+
+
+def test_an_added_exchange_reads_back_field_for_field() -> None:
+    journal = Journal(2)
+    journal.add(
+        12.5, "fake", "fake:k", "POST", "/items", b"a=1", [(b"content-type", b"text/csv")],
+        [b"x,y"], 201, [(b"x-request-id", b"r1")], [b"{}"], 0.0042,
+    )  # fmt: skip
+    (recorded,) = journal
+    assert recorded == Entry(
+        id=1, at=12.5, vendor="fake", tenant="fake:k", method="POST", path="/items",
+        raw_query=b"a=1", raw_request_headers=[(b"content-type", b"text/csv")],
+        raw_request_body=[b"x,y"], status=201, raw_response_headers=[(b"x-request-id", b"r1")],
+        raw_response_body=[b"{}"], seconds=0.0042,
+    )  # fmt: skip
+    assert (recorded.method, recorded.status, recorded.duration_ms) == ("POST", 201, 4.2)
+    assert recorded.request_body == "x,y" and recorded.response_headers == {"x-request-id": "r1"}
 
 
 def test_body_text_joins_chunks_and_caps() -> None:

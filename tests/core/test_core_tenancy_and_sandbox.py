@@ -11,7 +11,6 @@ import pytest
 from mockserver.core import clock as clock_module
 from mockserver.core.context import SANDBOX, tenant_named
 from mockserver.core.errors import InvalidInput, NotFound, RateLimited
-from mockserver.core.journal import Entry
 from mockserver.core.ratelimit import Limits, Policy
 from mockserver.core.sandbox import Advanced, Sandbox
 from mockserver.core.tenancy import Tenant, TenantDefaults, Tenants, tenant_id
@@ -449,18 +448,7 @@ def test_sandbox_tick_fires_realtime_tenants_only(
 
 
 def record(sandbox: Sandbox) -> None:
-    sandbox.journal.record(
-        Entry(
-            id=sandbox.journal.next_id(),
-            at=0.0,
-            vendor="fake",
-            tenant="fake:a",
-            method="GET",
-            path="/",
-            raw_query=b"",
-            raw_request_headers=[],
-        )
-    )
+    sandbox.journal.add(0.0, "fake", "fake:a", "GET", "/", b"", [], [], 200, [], [], 0.0)
 
 
 def test_sandbox_reset_of_one_tenant_keeps_the_journal_and_other_tenants(
