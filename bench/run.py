@@ -35,7 +35,7 @@ import httpx
 import mockserver
 from bench import load, memory, peers, report, scenarios, servers
 
-SECTIONS = ("get", "post", "lifecycle", "startup", "storage", "webhooks")
+SECTIONS = ("get", "post", "lifecycle", "startup", "webhooks", "storage")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 Log = Callable[[str], None]
 
@@ -375,10 +375,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps.append(("throughput", lambda: throughput(args, generator, results)))
     if "startup" in args.only:
         steps.append(("startup", lambda: startup(args, results)))
-    if "storage" in args.only:
-        steps.append(("storage", lambda: storage(args, results)))
     if "webhooks" in args.only:
         steps.append(("webhooks", lambda: webhooks(args, results)))
+    if "storage" in args.only:  # after the others: the machine takes a while to settle
+        steps.append(("storage", lambda: storage(args, results)))  # from its gigabytes
     if args.peers:
         steps.append(("peers", lambda: peer_section(args, generator, results)))
     for name, step in steps:
