@@ -48,26 +48,28 @@ def authenticate(request: Request, lookup: Lookup) -> Tenant:
         return _token_scope(request, lookup)
     headers = _first_values(request)
     match = PROJECT_PATH.match(path)
-    project = match.group(1) if match else headers.get("x-project-id", "")
-    token = headers.get("x-auth-token")
+    project = match.group(1) if match else _text(headers.get(b"x-project-id", b""))
+    token = headers.get(b"x-auth-token")
     if token:
-        return _by_token(token, project, lookup)
-    authorization = headers.get("authorization")
+        return _by_token(_text(token), project, lookup)
+    authorization = headers.get(b"authorization")
     if not authorization:
         raise NoAuthHeader()
-    return _by_signature(request, headers, authorization, project, lookup)
+    return _by_signature(request, headers, _text(authorization), project, lookup)
 
 
-def _first_values(request: Request) -> dict[str, str]:
-    """Each header's first value by name, as ``request.headers.get`` reads it.
+def _first_values(request: Request) -> dict[bytes, bytes]:
+    """Each header's first value by name, as ``request.headers.get`` reads it, raw.
 
     One dict answers the several headers a call is checked for, where each
-    ``headers.get`` would scan the whole list (and raise and catch for an absent one).
+    ``headers.get`` would scan the whole list (and raise and catch for an absent one);
+    only the values read are decoded.
     """
-    return {
-        name.decode("latin-1"): value.decode("latin-1")
-        for name, value in reversed(request.scope["headers"])
-    }
+    return dict(reversed(request.scope["headers"]))
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("latin-1")
 
 
 def _by_token(value: str, project: str, lookup: Lookup) -> Tenant:
@@ -84,12 +86,12 @@ def _by_token(value: str, project: str, lookup: Lookup) -> Tenant:
 
 
 def _by_signature(
-    request: Request, headers: dict[str, str], authorization: str, project: str, lookup: Lookup
+    request: Request, headers: dict[bytes, bytes], authorization: str, project: str, lookup: Lookup
 ) -> Tenant:
     signed = signing.parse_authorization(authorization)
     if signed is None or "host" not in signed.signed_headers:
         raise BadAuthHeader()
-    date = headers.get("x-sdk-date", "")
+    date = _text(headers.get(b"x-sdk-date", b""))
     if "x-sdk-date" not in signed.signed_headers or not _fresh(date):
         raise SignatureRefused("The X-Sdk-Date header is missing, malformed or stale.")
     tenant = lookup(project) if project else None
@@ -98,7 +100,7 @@ def _by_signature(
     secret = world(tenant).access.secret_of(signed.access_key, strict=tenant.strict)
     if secret is None or not signing.verify(signed, secret, date, _canonical(request, signed)):
         raise SignatureRefused()
-    header_project = headers.get("x-project-id")
+    header_project = _text(headers.get(b"x-project-id", b""))
     if header_project and header_project != project:
         raise ProjectMismatch()
     return tenant
@@ -107,11 +109,12 @@ def _by_signature(
 def _canonical(request: Request, signed: signing.SignedRequest) -> str:
     """The request as it was signed: the raw path, and a repeated header's last value."""
     raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+    raw_headers = request.scope["headers"]  # in order: a later value replaces an earlier one
     return signing.canonical_request(
         request.method,
         raw_path.decode("latin-1").split("?", 1)[0],
         request.scope.get("query_string", b"").decode("latin-1"),
-        request.headers,
+        {name.decode("latin-1"): value.decode("latin-1") for name, value in raw_headers},
         signed.signed_headers,
         body_of(request.scope),
     )

@@ -17,14 +17,13 @@ import functools
 import hashlib
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, unquote
 
 ALGORITHM = "SDK-HMAC-SHA256"
 
 
-@dataclass(frozen=True, slots=True)
-class SignedRequest:
+class SignedRequest(NamedTuple):  # (read from every signed request's header)
     access_key: str
     signed_headers: tuple[str, ...]
     signature: str
@@ -79,7 +78,7 @@ def _query(query: str) -> str:
 def expected_signature(secret: str, date: str, request: str) -> str:
     digest = hashlib.sha256(request.encode("utf-8")).hexdigest()
     to_sign = f"{ALGORITHM}\n{date}\n{digest}"
-    return hmac.new(secret.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(secret.encode("utf-8"), to_sign.encode("utf-8"), "sha256").hex()
 
 
 def verify(signed: SignedRequest, secret: str, date: str, request: str) -> bool:
