@@ -8,6 +8,8 @@ test runs sharing a server never move each other's time.
 
 from __future__ import annotations
 
+import functools
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +42,25 @@ def isoformat(instant: float, *, millis: bool = True) -> str:
     if millis:
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@functools.lru_cache(maxsize=4096)
+def iso_seconds(instant: float) -> str:
+    """Renders epoch seconds as ``2020-12-22T10:13:24+00:00`` (``isoformat`` to the second).
+
+    Several vendors show instants this way, and formatting one is among the dearest
+    steps of an answer or a webhook. Answers show the same instants again and again (a
+    unit's creation in every answer about it), so each instant is remembered; a crowd's
+    judgments bring new instants, many within the same second, so each second is
+    formatted once too. ``timespec="seconds"`` drops the fraction after rounding to
+    the microsecond, which ``round`` does the same way.
+    """
+    return _iso_second(math.floor(round(instant, 6)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds")
 
 
 @dataclass(slots=True)

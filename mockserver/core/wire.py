@@ -15,14 +15,15 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .context import BODY
+from .context import BODY, raw_header
 from .errors import MalformedBody, UnsupportedMediaType
 from .routing import STORAGE_PREFIX
 
 
 def media_type(request: Request) -> str:
     """The request's media type without parameters, lower-cased ('' if none)."""
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    kind = raw_header(request.scope, b"content-type").decode("latin-1")
+    return kind.split(";", 1)[0].strip().lower()
 
 
 def is_json_media_type(kind: str) -> bool:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockserver.core import clock as clock_module
-from mockserver.core.clock import Clock, ClockState, isoformat, parse_instant
+from mockserver.core.clock import Clock, ClockState, iso_seconds, isoformat, parse_instant
 
 START = 1_700_000_000.0
 
@@ -180,3 +184,18 @@ def test_naive_instants_are_read_as_utc() -> None:
 def test_parse_instant_refuses_garbage() -> None:
     with pytest.raises(ValueError):
         parse_instant("yesterday")
+
+
+@given(
+    st.integers(min_value=-(10**9), max_value=4 * 10**9),
+    st.sampled_from([0.0, 0.25, 0.9999994, 0.9999995, 0.9999996, 0.999999999]),
+)
+def test_seconds_read_as_datetime_writes_them_to_the_second(second: int, fraction: float) -> None:
+    instant = second + fraction
+    expected = datetime.fromtimestamp(instant, UTC).isoformat(timespec="seconds")
+    assert iso_seconds(instant) == expected
+    assert iso_seconds(instant) == expected  # the remembered answer is the same
+
+
+def test_seconds_in_the_same_second_read_alike_and_whole() -> None:
+    assert iso_seconds(START + 0.1) == iso_seconds(START + 0.9) == "2023-11-14T22:13:20+00:00"

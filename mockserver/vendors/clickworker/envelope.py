@@ -25,7 +25,7 @@ from starlette.types import Scope
 
 from mockserver.core.context import TENANT, body_of, raw_header
 from mockserver.core.errors import InvalidInput, MalformedBody, MockError, UnsupportedMediaType
-from mockserver.core.wire import Body, dumps
+from mockserver.core.wire import Body, dumps, media_type
 from mockserver.core.xmlwire import Fragment, parse_xml, render_fragment, render_xml
 
 from .errors import error_status, reason
@@ -43,25 +43,14 @@ RESOURCES = frozenset({"customer", "products", "task_templates", "tasks", "jobs"
 
 
 def wants_json(scope: Scope) -> bool:
-    for name, value in scope["headers"]:
-        if name == b"accept":
-            return b"json" in value.lower()
-    return False
-
-
-def media_type(scope: Scope) -> str:
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            kind: str = value.decode("latin-1").split(";", 1)[0].strip().lower()
-            return kind
-    return ""
+    return b"json" in raw_header(scope, b"accept").lower()
 
 
 def read_entity(request: Request, entity: str) -> dict[str, Any]:
     """The request body's ``entity`` object, from XML (``<entity>``) or JSON."""
     request.scope[ENTITY] = entity
     body = body_of(request.scope)
-    kind = media_type(request.scope)
+    kind = media_type(request)
     text = body.lstrip()
     if kind in (XML, "text/xml") or (not kind and text.startswith(b"<")):
         document: Any = parse_xml(body, lists=LISTS)

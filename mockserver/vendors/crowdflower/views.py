@@ -6,10 +6,9 @@ The job object keeps the key order and types of a job recorded from the real API
 
 from __future__ import annotations
 
-import functools
-import math
-from datetime import UTC, datetime
 from typing import Any
+
+from mockserver.core.clock import iso_seconds
 
 from .backend.account import Account
 from .backend.attributes import DEFAULTS
@@ -17,24 +16,9 @@ from .backend.jobs import AVAILABLE_CHANNELS, Job
 from .backend.units import GOLD_STATES, Unit
 
 
-@functools.lru_cache(maxsize=4096)
 def timestamp(instant: float | None) -> str | None:
-    """An instant to the second, as CrowdFlower shows it.
-
-    Formatting one is among the dearest steps of each answer and webhook. Answers show
-    the same instants again and again (a unit's creation in every answer about it), so
-    each instant is remembered; a crowd's judgments bring new instants, but many within
-    the same second, so each second is formatted once too. ``timespec="seconds"`` drops
-    the fraction after rounding to the microsecond, which ``round`` does the same way.
-    """
-    if instant is None:
-        return None
-    return _second(math.floor(round(instant, 6)))
-
-
-@functools.lru_cache(maxsize=4096)
-def _second(second: int) -> str:
-    return datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds")
+    """An instant as CrowdFlower shows it: to the second, ``+00:00`` (as recorded)."""
+    return None if instant is None else iso_seconds(instant)
 
 
 def job_view(job: Job) -> dict[str, Any]:

@@ -15,13 +15,10 @@ from starlette.requests import Request
 
 from mockserver.core.context import body_of
 from mockserver.core.params import Params, merged_params, parse_query
+from mockserver.core.wire import media_type
 
 PARAMS = "mockserver.crowdflower.params"
 FORM = "application/x-www-form-urlencoded"
-
-
-def media_type_of(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
 def params_of(request: Request) -> Params:
@@ -37,7 +34,7 @@ def _body_params(request: Request) -> Params:
     body = body_of(request.scope)
     if not body.strip():
         return {}
-    kind = media_type_of(request)
+    kind = media_type(request)
     if kind == FORM or (not kind and b"=" in body and not body.lstrip().startswith(b"{")):
         return parse_query(body.decode("utf-8", errors="replace"))
     if kind in ("application/json", "text/json", ""):

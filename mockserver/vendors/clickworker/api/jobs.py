@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Scope
 
+from mockserver.core.clock import iso_seconds
 from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
@@ -30,7 +31,7 @@ from ..backend.tasks import Job, JobNotFound, Tasks
 from ..backend.templates import FormElement
 from ..envelope import CONTEXT, about, envelope, links, read_entity, respond
 from .common import world_of
-from .tasks import items_of, items_view, timestamp
+from .tasks import items_of, items_view
 
 
 def job_id_of(request: Request) -> int:
@@ -75,7 +76,7 @@ def job_view(scope: Scope, tasks: Tasks, job: Job) -> dict[str, Any]:
         "items": items_view(job.items),
         "form": {"elements": [element_view(e) for e in form(product)]},
         "state": job.state,
-        "created_at": timestamp(job.created_at),
+        "created_at": iso_seconds(job.created_at),
     }
     if job.answer:
         view["input"] = {"items": items_view(job.answer)}

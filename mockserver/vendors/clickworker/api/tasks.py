@@ -28,6 +28,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Scope
 
+from mockserver.core.clock import iso_seconds
 from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
@@ -98,10 +99,6 @@ def task_id_of(request: Request) -> int:
     if not raw.isdigit():
         raise TaskNotFound(f"No task {raw}")
     return int(raw)
-
-
-def timestamp(instant: float) -> str:
-    return datetime.fromtimestamp(instant, UTC).isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=ANSWERS_KEPT)
@@ -178,7 +175,7 @@ def task_view(task: TaskShown) -> dict[str, Any]:
         "currency": task.price.currency,
         "state": task.state,
         "input": {"items": items_view(task.input)},
-        "created_at": timestamp(task.created_at),
+        "created_at": iso_seconds(task.created_at),
     }
     if task.cloned_task is not None:
         view["cloned_task"] = {"link": where.links(f"customer/tasks/{task.cloned_task}", "task")}
@@ -209,7 +206,7 @@ def entry_view(scope: Scope, task: Task) -> dict[str, Any]:
         "customer_ref": task.customer_ref,
         "template": template_ref(where, task.template.code, task.template.product),
         "state": task.state,
-        "created_at": timestamp(task.created_at),
+        "created_at": iso_seconds(task.created_at),
     }
 
 
