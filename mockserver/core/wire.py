@@ -6,8 +6,6 @@ each vendor's error renderer answers in its own dialect.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +15,7 @@ from starlette.responses import Response
 
 from .context import BODY, raw_header
 from .errors import MalformedBody, UnsupportedMediaType
+from .jsontext import loads
 from .routing import STORAGE_PREFIX
 
 
@@ -30,9 +29,6 @@ def is_json_media_type(kind: str) -> bool:
     return kind == "application/json" or (
         kind.startswith("application/") and kind.endswith("+json")
     )
-
-
-_LONG_DIGITS = re.compile(rb"\d{19}")
 
 
 async def body_bytes(request: Request) -> bytes:
@@ -53,19 +49,7 @@ async def read_json(request: Request, *, require_media_type: bool = True) -> Any
     raw = await body_bytes(request)
     if not raw.strip():
         raise MalformedBody("Request body is empty; a JSON object is required")
-    if _LONG_DIGITS.search(raw) is None:  # orjson would read a huge integer as a float
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass  # the standard library decides: it accepts more (NaN, a BOM) and its
-    try:  # refusals name the line and column in the words clients have always seen
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise MalformedBody("Request body is not valid UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise MalformedBody(
-            f"Request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    return loads(raw)
 
 
 async def read_json_object(request: Request, *, require_media_type: bool = True) -> dict[str, Any]:
