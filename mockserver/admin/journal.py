@@ -6,7 +6,6 @@ when the count is wrong, answers with the near misses; ``PUT`` resizes the ring.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -18,16 +17,14 @@ from ..core.contract import contract
 from ..core.errors import InvalidInput
 from ..core.journal import Entry, Journal
 from ..core.journal_match import RequestPattern, verify
+from ..core.pathregex import compile_path
 from ..core.wire import JSONBody
 from .common import read_body, sandbox_of
 
 
 def _pattern(source: dict[str, Any], journal: Journal) -> RequestPattern:
     """A pattern from query parameters or a verify body (the same names in both)."""
-    try:
-        path = re.compile(source["path"]) if source.get("path") else None
-    except re.error as exc:
-        raise InvalidInput.one("path", f"not a regular expression: {exc}") from None
+    path = compile_path(source["path"]) if source.get("path") else None
     status = source.get("status")
     if isinstance(status, str):
         if not status.isdigit():

@@ -12,12 +12,12 @@ clients (see ``webhooks.Deliveries``). Chance and delays come from one seeded
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import InvalidInput
+from .pathregex import PathPattern, compile_path
 from .rng import Rng
 
 Direction = Literal["inbound", "outbound"]
@@ -69,7 +69,7 @@ class Rule:
     vendor: str | None
     tenant: str | None
     method: str | None
-    path: re.Pattern[str] | None
+    path: PathPattern | None  # compiled once, when the rule is added; searched by RE2
     latency: Latency | None
     status: int | None
     drop: bool
@@ -87,7 +87,7 @@ class Rule:
             and self.vendor in (None, exchange.vendor)
             and self.tenant in (None, exchange.tenant)
             and self.method in (None, exchange.method)
-            and (self.path is None or self.path.search(exchange.path) is not None)
+            and (self.path is None or self.path.search(exchange.path))
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -118,15 +118,6 @@ def _latency(spec: Mapping[str, Any] | None) -> Latency | None:
     return Latency(float(spec["min"]), float(spec["max"]))
 
 
-def _pattern(text: str | None) -> re.Pattern[str] | None:
-    if text is None:
-        return None
-    try:
-        return re.compile(text)
-    except re.error as exc:
-        raise InvalidInput.one("path", f"not a regular expression: {exc}") from None
-
-
 class Faults:
     """The sandbox's rules, tried in the order they were added.
 
@@ -152,7 +143,7 @@ class Faults:
             vendor=spec.get("vendor"),
             tenant=spec.get("tenant"),
             method=None if method is None else str(method).upper(),
-            path=_pattern(spec.get("path")),
+            path=None if spec.get("path") is None else compile_path(spec["path"]),
             latency=_latency(spec.get("latency")),
             status=spec.get("status"),
             drop=bool(spec.get("drop", False)),

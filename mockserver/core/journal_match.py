@@ -9,13 +9,13 @@ instead of "0 != 1".
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 from .journal import Entry
+from .pathregex import PathPattern
 
 NEAR_MISSES = 5
 
@@ -31,7 +31,7 @@ class RequestPattern:
     vendor: str | None = None
     tenant: str | None = None
     method: str | None = None
-    path: re.Pattern[str] | None = None
+    path: PathPattern | None = None  # RE2: a client's pattern cannot run away
     status: int | None = None
     query: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
