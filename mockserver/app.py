@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import fixtures
 from .admin import admin_app
+from .admin.access import headers_for
 from .core.context import SANDBOX
 from .core.pipeline import Journaling, VendorPipeline
 from .core.registry import Deferred, VendorRef, Vendors
@@ -128,7 +129,7 @@ class MockServer:
 
     async def load_fixture(self, name: str) -> fixtures.Loaded:
         """Replays a bundled fixture through this app (see :mod:`mockserver.fixtures`)."""
-        loaded = await fixtures.run(self, name)
+        loaded = await fixtures.run(self, name, admin=headers_for(self.settings.admin_token))
         log.info("fixture %s loaded: tenants %s", name, ", ".join(loaded.tenants))
         return loaded
 

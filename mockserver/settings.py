@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 ClockMode = Literal["realtime", "manual"]
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
+CredentialView = Literal["masked", "shown"]
 
 ENV_PREFIX = "MOCKSERVER_"
 LOG_LEVELS: tuple[LogLevel, ...] = ("critical", "error", "warning", "info", "debug", "trace")
@@ -99,6 +100,20 @@ class Settings:
             "(skipped when --state-file exists); GET /_mock/fixtures lists them"
         },
     )
+    admin_token: str | None = field(
+        default=None,
+        metadata={
+            "help": "token every /_mock route but GET /_mock/health and the storage URLs asks "
+            "for, as Authorization: Bearer TOKEN or X-Admin-Token: TOKEN (default: none asked)"
+        },
+    )
+    journal_credentials: CredentialView = field(
+        default="masked",
+        metadata={
+            "help": "masked: GET /_mock/journal shows the vendors' credentials as ****abcd "
+            "(the last 4 characters); shown: as sent"
+        },
+    )
 
     def __post_init__(self) -> None:
         problems = []
@@ -116,6 +131,10 @@ class Settings:
             problems.append(f"log-level must be one of {', '.join(LOG_LEVELS)}")
         if self.epoch is not None and not _is_instant(self.epoch):
             problems.append(f"epoch must be an ISO 8601 date-time, not {self.epoch!r}")
+        if self.journal_credentials not in ("masked", "shown"):
+            problems.append("journal-credentials must be masked or shown")
+        if self.admin_token is not None and not self.admin_token.strip():
+            problems.append("admin-token must not be blank")
         if problems:
             raise ValueError("; ".join(problems))
 

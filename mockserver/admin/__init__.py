@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Router
 from starlette.types import ASGIApp
 
@@ -29,7 +30,8 @@ from . import (
     tenants,
     webhooks,
 )
-from .common import render_admin_error
+from .access import AdminToken
+from .common import AnswerFailures, render_admin_error
 
 
 def _vendor_admin(sandbox: Sandbox, name: str) -> Callable[[], ASGIApp]:
@@ -38,6 +40,11 @@ def _vendor_admin(sandbox: Sandbox, name: str) -> Callable[[], ASGIApp]:
 
 
 def admin_app(sandbox: Sandbox, settings: Settings) -> Starlette:
+    """The ``/_mock`` app. Its failures are answered as JSON (:class:`AnswerFailures`),
+    after the admin token is checked when one is set (:mod:`.access`)."""
+    middleware = [Middleware(AnswerFailures)]
+    if settings.admin_token is not None:
+        middleware.append(Middleware(AdminToken, token=settings.admin_token))
     vendor_routes = [
         Mount(f"/{name}", app=Deferred(_vendor_admin(sandbox, name))) for name in sandbox.vendors
     ]
@@ -61,6 +68,7 @@ def admin_app(sandbox: Sandbox, settings: Settings) -> Starlette:
                 ],
             )
         ],
+        middleware=middleware,
         exception_handlers={
             MockError: render_admin_error,
             404: render_admin_error,

@@ -1,22 +1,34 @@
-"""What every ``/_mock`` module shares: finding the sandbox and tenant, reading bodies."""
+"""What every ``/_mock`` module shares: finding the sandbox and tenant, reading bodies,
+and answering every refusal or failure as JSON."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..core.context import sandbox_of, tenant_named
-from ..core.errors import InvalidInput, MockError
+from ..core.errors import InternalError, InvalidInput, MockError
 from ..core.tenancy import Tenant
 from ..core.validation import validate
 from ..core.wire import JSONBody, read_json_object
 
 SCHEMAS = "admin"
 
-__all__ = ["read_body", "render_admin_error", "sandbox_of", "tenant_param", "vendor_param"]
+__all__ = [
+    "AnswerFailures",
+    "read_body",
+    "render_admin_error",
+    "sandbox_of",
+    "tenant_param",
+    "vendor_param",
+]
+
+log = logging.getLogger("mockserver")
 
 
 def tenant_param(request: Request, value: str | None = None) -> Tenant | None:
@@ -48,3 +60,34 @@ async def render_admin_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, InvalidInput):
         body["errors"] = [{"field": e.field, "message": e.message} for e in exc.errors]
     return JSONBody(body, status_code=exc.status)
+
+
+class AnswerFailures:
+    """Answers an exception no handler took as a JSON 500, inside the admin app.
+
+    Starlette's own last resort (``ServerErrorMiddleware``) answers plain text and
+    raises again, and uvicorn then closes the connection, so a client's keep-alive
+    pool loses it. Here the failure is logged and answered like any other ``/_mock``
+    error, a complete response, and the connection serves the next request. An
+    exception after the answer has started cannot be answered and is raised.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            if started or scope["type"] != "http":
+                raise
+            log.exception("unexpected error serving %s %s", scope["method"], scope["path"])
+            answer = await render_admin_error(Request(scope), InternalError())
+            await answer(scope, receive, send)

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 import mockserver
 
+from ..core.credentials import masked
 from ..core.wire import JSONBody
 from .common import sandbox_of
 
@@ -25,7 +26,11 @@ async def health(request: Request) -> Response:
 
 
 async def settings(request: Request) -> Response:
-    return JSONBody(request.app.state.settings.as_dict())
+    """The settings, the admin token masked: the answer may be pasted into a bug report."""
+    shown = request.app.state.settings.as_dict()
+    if shown["admin_token"] is not None:
+        shown["admin_token"] = masked(shown["admin_token"])
+    return JSONBody(shown)
 
 
 routes = [

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..core import credentials
 from ..core.clock import parse_instant
 from ..core.contract import contract
 from ..core.errors import InvalidInput
@@ -71,7 +72,18 @@ async def list_entries(request: Request) -> Response:
     entries = pattern.select(journal)
     if limit is not None:
         entries = entries[-int(limit) :] if int(limit) > 0 else []
-    return JSONBody({"size": journal.size, "entries": [e.as_dict() for e in entries]})
+    shown = [_shown(request, entry.as_dict()) for entry in entries]
+    return JSONBody({"size": journal.size, "entries": shown})
+
+
+def _masks(request: Request) -> bool:
+    return bool(request.app.state.settings.journal_credentials == "masked")
+
+
+def _shown(request: Request, entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry as ``/_mock/journal`` shows it: credentials masked unless the settings
+    say ``journal_credentials: shown`` (the journal keeps them as sent, for verify)."""
+    return credentials.entry(entry) if _masks(request) else entry
 
 
 @contract(body="journal_verify")
@@ -84,6 +96,7 @@ async def verify_requests(request: Request) -> Response:
         count=body.get("count"),
         at_least=body.get("at_least"),
         at_most=body.get("at_most"),
+        mask=_masks(request),
     )
     expected = {k: body[k] for k in ("count", "at_least", "at_most") if k in body}
     return JSONBody(
@@ -93,20 +106,22 @@ async def verify_requests(request: Request) -> Response:
             "expected": expected or {"at_least": 1},
             "entries": [entry.id for entry in outcome.matched],
             "near_misses": [
-                {**_summary(entry), "differences": missed} for entry, missed in outcome.near_misses
+                {**_summary(request, entry), "differences": missed}
+                for entry, missed in outcome.near_misses
             ],
         }
     )
 
 
-def _summary(entry: Entry) -> dict[str, Any]:
+def _summary(request: Request, entry: Entry) -> dict[str, Any]:
+    query = credentials.query(entry.query) if _masks(request) else entry.query
     return {
         "id": entry.id,
         "vendor": entry.vendor,
         "tenant": entry.tenant,
         "method": entry.method,
         "path": entry.path,
-        "query": entry.query,
+        "query": query,
         "status": entry.status,
     }
 

@@ -9,15 +9,23 @@ instead of "0 != 1".
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from . import credentials
 from .journal import Entry
 from .pathregex import PathPattern
 
 NEAR_MISSES = 5
+
+Shown = Callable[[str, str], str]
+"""How a header's or parameter's actual value is said in a miss: ``(name, value) -> text``."""
+
+
+def _as_sent(name: str, value: str) -> str:
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +47,12 @@ class RequestPattern:
     json: Any = None
     since: int = 0
 
-    def misses(self, entry: Entry) -> list[str]:
-        """Each criterion ``entry`` fails, said as "field: expected …, was …"."""
+    def misses(self, entry: Entry, *, mask: bool = False) -> list[str]:
+        """Each criterion ``entry`` fails, said as "field: expected …, was …".
+
+        Criteria match the values as sent; with ``mask`` a credential the entry
+        carried is said masked (see :mod:`.credentials`).
+        """
         missed: list[str] = []
         for name, wanted, actual in (
             ("vendor", self.vendor, entry.vendor),
@@ -52,10 +64,13 @@ class RequestPattern:
                 missed.append(f"{name}: expected {wanted!r}, was {actual!r}")
         if self.path is not None and not self.path.search(entry.path):
             missed.append(f"path: expected to match {self.path.pattern!r}, was {entry.path!r}")
-        missed.extend(_missing_pairs("query", self.query, dict(parse_qsl(entry.query))))
+        params: Shown = credentials.param_value if mask else _as_sent
+        header: Shown = credentials.header_value if mask else _as_sent
+        query = dict(parse_qsl(entry.query))
+        missed.extend(_missing_pairs("query", self.query, query, params))
         headers = {key.lower(): value for key, value in entry.request_headers.items()}
         wanted_headers = {key.lower(): value for key, value in self.headers.items()}
-        missed.extend(_missing_pairs("header", wanted_headers, headers))
+        missed.extend(_missing_pairs("header", wanted_headers, headers, header))
         if self.body_contains is not None and self.body_contains not in entry.request_body:
             missed.append(f"body: expected to contain {self.body_contains!r}")
         if self.json is not None and not _contains(_json_of(entry.request_body), self.json):
@@ -80,10 +95,12 @@ def verify(
     count: int | None = None,
     at_least: int | None = None,
     at_most: int | None = None,
+    mask: bool = False,
 ) -> Verification:
-    """Counts the matching entries against the expectation (at least one when none is given)."""
+    """Counts the matching entries against the expectation (at least one when none is given);
+    ``mask`` says the near misses' credentials masked."""
     considered = [e for e in entries if e.id > pattern.since]
-    scored = [(entry, pattern.misses(entry)) for entry in considered]
+    scored = [(entry, pattern.misses(entry, mask=mask)) for entry in considered]
     matched = [entry for entry, missed in scored if not missed]
     n = len(matched)
     if count is not None:
@@ -101,12 +118,18 @@ def verify(
     return Verification(matched=matched, ok=ok, near_misses=near)
 
 
-def _missing_pairs(kind: str, wanted: Mapping[str, str], actual: Mapping[str, str]) -> list[str]:
+def _missing_pairs(
+    kind: str, wanted: Mapping[str, str], actual: Mapping[str, str], shown: Shown
+) -> list[str]:
     return [
-        f"{kind} {key}: expected {value!r}, was {actual.get(key)!r}"
+        f"{kind} {key}: expected {value!r}, was {_said(key, actual.get(key), shown)}"
         for key, value in wanted.items()
         if actual.get(key) != value
     ]
+
+
+def _said(key: str, value: str | None, shown: Shown) -> str:
+    return repr(None if value is None else shown(key, value))
 
 
 def _json_of(text: str) -> Any:

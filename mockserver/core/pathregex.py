@@ -43,8 +43,8 @@ def compile_path(text: str, *, field: str = "path") -> PathPattern:
     try:
         compiled = re2.compile(text.encode("utf-8"), options)
     except (re2.error, UnicodeEncodeError) as exc:
-        reason = exc.args[0] if isinstance(exc, re2.error) and exc.args else b"not UTF-8 text"
-        raise InvalidInput.one(
-            field, f"{text!r} is not a regular expression RE2 supports: {reason.decode('utf-8', 'replace')}"
-        ) from None
+        raw = exc.args[0] if isinstance(exc, re2.error) and exc.args else b"not UTF-8 text"
+        reason = raw.decode("utf-8", "replace")
+        message = f"{text!r} is not a regular expression RE2 supports: {reason}"
+        raise InvalidInput.one(field, message) from None
     return PathPattern(text, compiled)

@@ -26,9 +26,12 @@ class Tenant:
 
 
 class MockServerHandle:
-    def __init__(self, url: str, *, namespace: str = "") -> None:
+    """``admin_token`` is the server's ``--admin-token``, when it was started with one."""
+
+    def __init__(self, url: str, *, namespace: str = "", admin_token: str | None = None) -> None:
         self.url = url
-        self._http = httpx.Client(base_url=url, timeout=30.0)
+        headers = {} if admin_token is None else {"Authorization": f"Bearer {admin_token}"}
+        self._http = httpx.Client(base_url=url, timeout=30.0, headers=headers)
         self._namespace = namespace
         self._serial = itertools.count(1)
 

@@ -4,7 +4,9 @@ Registered through the ``pytest11`` entry point, so installing the package is al
 takes. The server is a real uvicorn on a free loopback port in a background thread,
 started once per session; each test gets it reset. A test marked
 ``@pytest.mark.mockserver(seed=..., clock=..., strict_auth=...)`` gets a server of its
-own with those settings instead. Nothing heavy is imported until a test asks for the
+own with those settings instead. A server started with an admin token (the
+``--mockserver-admin-token`` option, or ``admin_token=`` in the marker) is called
+with it by the handle. Nothing heavy is imported until a test asks for the
 fixture, so the plugin costs nothing to suites that do not use it.
 """
 
@@ -43,6 +45,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="refuse credentials not registered as tenants",
     )
+    group.addoption(
+        "--mockserver-admin-token",
+        default=None,
+        help="start the sandbox asking this token on /_mock (the handle sends it)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -61,6 +68,7 @@ def _settings(config: pytest.Config, **overrides: Any) -> Settings:
             "seed": config.getoption("--mockserver-seed"),
             "clock": config.getoption("--mockserver-clock"),
             "strict_auth": config.getoption("--mockserver-strict-auth"),
+            "admin_token": config.getoption("--mockserver-admin-token"),
             **overrides,
         }
     )
@@ -88,10 +96,12 @@ def mockserver(request: pytest.FixtureRequest) -> Iterator[MockServerHandle]:
     own: ServerThread | None = None
     if marker is not None:
         own = ServerThread(_settings(request.config, **marker.kwargs)).start()
-        url = own.url
+        server = own
     else:
-        url = request.getfixturevalue("mockserver_server").url
-    handle = MockServerHandle(url, namespace=request.node.nodeid)
+        server = request.getfixturevalue("mockserver_server")
+    handle = MockServerHandle(
+        server.url, namespace=request.node.nodeid, admin_token=server.admin_token
+    )
     try:
         if own is None:
             handle.reset()

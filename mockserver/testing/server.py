@@ -38,6 +38,11 @@ class ServerThread(Background):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def admin_token(self) -> str | None:
+        """The token its ``/_mock`` API asks for (``Settings.admin_token``), if any."""
+        return self.app.settings.admin_token
+
     def start(self) -> ServerThread:
         self._thread.start()
         pause = threading.Event()
