@@ -14,6 +14,10 @@ masked whole. The places masked are where the vendors carry credentials:
 - ``X-Auth-Token`` and an AK/SK ``Authorization`` header's ``Access`` and
   ``Signature`` (ModelArts), the IAM token answered in ``X-Subject-Token`` and a
   ``"password"`` in a JSON body (the IAM password identity).
+
+Tenant ids are not masked: they are how every ``/_mock`` route names a tenant (a
+CloudFactory or CrowdFlower tenant's id holds its key); on a shared server the
+admin token keeps them from whoever may not call ``/_mock``.
 """
 
 from __future__ import annotations
