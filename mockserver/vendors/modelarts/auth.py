@@ -5,17 +5,19 @@ call from the body's scope. A token must belong to that project (else 403
 ``ModelArts.0210``) and be unexpired on the project's clock; a signature is checked
 for real against the AK's secret, over the raw path as sent. INFERRED: an
 ``X-Sdk-Date`` more than 15 minutes from the wall clock is refused (the gateway's
-replay window).
+replay window). A strict project issues tokens only to the IAM users of its setup's
+``users``, by name and password; an open one to any user.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import re
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from starlette.requests import Request
 
@@ -152,7 +154,34 @@ def _token_scope(request: Request, lookup: Lookup) -> Tenant:
     tenant = lookup(project_id)
     if tenant is None:
         raise TokenInvalid("The project is unknown.")
+    if tenant.strict:
+        _check_identity(document, tenant)
     return tenant
+
+
+def _check_identity(document: Any, tenant: Tenant) -> None:
+    """A strict project's token goes to a user of its setup, with that user's password.
+
+    INFERRED: a user or password IAM does not accept is 401, as Keystone answers it;
+    IAM's own body is not confirmed, so it is this API's invalid-credential code. An
+    identity that is not a name and a password is left to the body's validation (400).
+    """
+    user = _member(document, "auth", "identity", "password", "user")
+    name, password = _member(user, "name"), _member(user, "password")
+    if not (isinstance(name, str) and isinstance(password, str)):
+        return
+    registered = tenant.setup.get("users", {}).get(name)
+    if registered is None or not hmac.compare_digest(
+        registered.encode("utf-8", "surrogatepass"), password.encode("utf-8", "surrogatepass")
+    ):
+        raise TokenInvalid("The username or password is wrong.")
+
+
+def _member(value: Any, *path: str) -> Any:
+    """``value[path[0]][path[1]]...``, or None where a step is not an object."""
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def project_id_of_name(name: str) -> str:
