@@ -119,3 +119,23 @@ def test_a_runaway_fault_rule_is_tried_on_every_request_and_answers(http: httpx.
     hit = http.get("/cloudfactory/x/aa", headers={"x-api-key": "k"})
     assert (missed.status_code, hit.status_code) == (404, 503)
     assert http.get("/_mock/faults").json()["faults"][0]["hits"] == 1
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "^/cloudfactory/v1/tasks/[^/]+$",
+        "(?i)/V1/TASKS/",
+        r"/t-\d+$",
+        r"/tasks/(?P<id>t-\d)",
+        "workstreams|tasks",
+        r"\.json$|t-7",
+        "/caf\u00e9/|t-7$",
+    ],
+)
+def test_the_patterns_users_write_are_supported(http: httpx.Client, pattern: str) -> None:
+    http.get("/cloudfactory/v1/tasks/t-7", headers={"x-api-key": "k"})
+    http.get("/cloudfactory/v1/other", headers={"x-api-key": "k"})
+    listed = http.get("/_mock/journal", params={"path": pattern})
+    assert listed.status_code == 200, listed.text
+    assert [e["path"] for e in listed.json()["entries"]] == ["/cloudfactory/v1/tasks/t-7"]
