@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -28,7 +29,7 @@ from ..backend.jobs import Job
 from ..backend.units import PAGE_LIMIT, Unit
 from ..backend.uploads import Upload
 from ..errors import MissingParameters, NothingFound
-from ..rows import read_upload
+from ..rows import TooManyRows, read_upload
 from ..wire import params_of
 from .common import answer, job_of, outcome, world_of
 
@@ -77,13 +78,23 @@ def _data(request: Request, given: dict[str, Any]) -> dict[str, Any] | None:
     return data  # INFERRED: on create, an empty object is then missing, as for Rails
 
 
-def _read_upload(request: Request) -> tuple[Upload, Params]:
+async def _read_upload(request: Request, job: Job | None) -> tuple[Upload, Params]:
     """The file's rows and the request's parameters (query, plus multipart text fields).
 
     The body of an upload is data, never parameters: only the query (and the text
-    fields of a multipart body) carry ``force`` and ``job[...]``.
+    fields of a multipart body) carry ``force`` and ``job[...]``. The file is parsed
+    in a worker thread, so the server goes on answering meanwhile; a file with more
+    rows than ``job`` (or a new job) has room for is refused (422) before its rows
+    are built. The rows are added on the event loop, which alone changes state.
     """
-    upload, fields = read_upload(request.headers.get("content-type", ""), body_of(request.scope))
+    units = world_of(request).units
+    kind = request.headers.get("content-type", "")
+    try:
+        upload, fields = await run_in_threadpool(
+            read_upload, kind, body_of(request.scope), max_rows=units.room(job)
+        )
+    except TooManyRows:
+        raise units.limit_reached() from None
     params = merged_params(parse_query(request.scope.get("query_string", b"")), nest(fields))
     return upload, params
 
@@ -97,7 +108,7 @@ async def upload_new_job(request: Request) -> Response:
     FOUND: 200 with the new job; 422 past the unit limit, and then no job is made.
     INFERRED: the rows are processed at once (``units/ping`` says ``done``).
     """
-    upload, params = _read_upload(request)
+    upload, params = await _read_upload(request, None)
     given = params.get("job", {})
     if not isinstance(given, dict):
         raise InvalidInput([FieldError("job", "Job must be given as job[attribute]=value")])
@@ -112,7 +123,7 @@ async def upload_new_job(request: Request) -> Response:
 async def upload_to_job(request: Request) -> Response:
     """J8: the file's rows added to the job; ``force=true`` skips the column check."""
     job = job_of(request)
-    upload, params = _read_upload(request)
+    upload, params = await _read_upload(request, job)
     world = world_of(request)
     world.units.upload(job, upload, force=flag(params.get("force")))
     world.data_processed(job)

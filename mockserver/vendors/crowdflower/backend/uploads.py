@@ -68,10 +68,17 @@ class UnitActions:
         self._new_ids = new_ids
         self.limit = limit
 
+    def room(self, job: Job | None) -> int:
+        """How many more rows the job (or a new one) takes."""
+        return self.limit - (0 if job is None else len(job.units))
+
     def make_room(self, job: Job | None, count: int) -> None:
         """FOUND: 422 when ``count`` more rows would take the job (or a new one) past the limit."""
-        if (0 if job is None else len(job.units)) + count > self.limit:
-            raise UnitLimitReached(UnitLimitReached.message.format(limit=f"{self.limit:,}"))
+        if count > self.room(job):
+            raise self.limit_reached()
+
+    def limit_reached(self) -> UnitLimitReached:
+        return UnitLimitReached(UnitLimitReached.message.format(limit=f"{self.limit:,}"))
 
     # -- rows coming in ------------------------------------------------------------------------
 
