@@ -296,3 +296,35 @@ def test_a_storage_put_past_the_vendors_limit_is_its_413(client: TestClient) -> 
         params={"tenant": f"cloudfactory:{CLOUDFACTORY_KEY}"},
     ).json()
     assert view["state"] == "waiting"
+
+
+def test_a_job_deleted_while_its_upload_is_parsed_takes_no_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = Gate(read_upload)
+    with ServerThread(Settings(clock="manual", rate_limits=False)) as server:
+        with httpx.Client(base_url=server.url, params={"key": CF_KEY}) as http:
+            job = http.post(
+                f"{CF}/jobs/upload", content=csv_rows(2), headers={"content-type": "text/csv"}
+            ).json()
+            monkeypatch.setattr(crowdflower_units, "read_upload", gate)
+            outcome: list[httpx.Response] = []
+            uploading = threading.Thread(
+                target=lambda: outcome.append(
+                    http.post(
+                        f"{CF}/jobs/{job['id']}/upload",
+                        content=csv_rows(5),
+                        headers={"content-type": "text/csv"},
+                    )
+                )
+            )
+            uploading.start()
+            try:
+                assert gate.entered.wait(30), "the upload never reached its parser"
+                with httpx.Client(base_url=server.url, params={"key": CF_KEY}) as other:
+                    assert other.delete(f"{CF}/jobs/{job['id']}").status_code == 200
+            finally:
+                gate.opened.set()
+                uploading.join(60)
+            assert outcome[0].status_code == 404
+            assert http.get(f"{CF}/jobs/{job['id']}").status_code == 404

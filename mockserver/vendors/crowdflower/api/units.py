@@ -122,8 +122,8 @@ async def upload_new_job(request: Request) -> Response:
 
 async def upload_to_job(request: Request) -> Response:
     """J8: the file's rows added to the job; ``force=true`` skips the column check."""
-    job = job_of(request)
-    upload, params = await _read_upload(request, job)
+    upload, params = await _read_upload(request, job_of(request))
+    job = job_of(request)  # again: the job may have gone while the file was parsed
     world = world_of(request)
     world.units.upload(job, upload, force=flag(params.get("force")))
     world.data_processed(job)
