@@ -648,7 +648,6 @@ def test_an_attempt_waiting_for_a_connection_is_queued_not_timed_out(
             logged = [a for d in deliveries.listing() for a in d.attempts]
             assert [a.error for a in logged] == [None] * count
             assert [d.state for d in deliveries.listing()] == ["delivered"] * count
-            assert all(a.latency_ms < 2000 for a in logged)
         finally:
             await sandbox.aclose()
 
