@@ -67,7 +67,10 @@ class MockServer:
             ),
             journal_size=settings.journal_size,
             deliveries=Deliveries(
-                retry_scale=settings.webhook_retry_scale, transport=webhook_transport
+                retry_scale=settings.webhook_retry_scale,
+                transport=webhook_transport,
+                log_size=settings.webhook_log_size,
+                connections=settings.webhook_connections,
             ),
         )
         missing = fixtures.unknown(settings.fixtures)

@@ -115,6 +115,21 @@ class Settings:
         },
     )
 
+    webhook_log_size: int = field(
+        default=1000,
+        metadata={
+            "help": "finished webhook deliveries kept per tenant in the delivery log, "
+            "oldest dropped first (pending ones are always kept)"
+        },
+    )
+    webhook_connections: int = field(
+        default=64,
+        metadata={
+            "help": "webhook attempts on the wire at once; the rest wait their turn, "
+            "and the timeout starts when an attempt is sent"
+        },
+    )
+
     def __post_init__(self) -> None:
         problems = []
         if not 0 < self.port < 65536:
@@ -125,6 +140,12 @@ class Settings:
             problems.append(f"journal-size must be 0 or more, not {self.journal_size}")
         if self.webhook_retry_scale < 0:
             problems.append("webhook-retry-scale must be 0 or more")
+        if self.webhook_log_size < 0:
+            problems.append(f"webhook-log-size must be 0 or more, not {self.webhook_log_size}")
+        if self.webhook_connections < 1:
+            problems.append(
+                f"webhook-connections must be 1 or more, not {self.webhook_connections}"
+            )
         if self.clock not in ("realtime", "manual"):
             problems.append(f"clock must be realtime or manual, not {self.clock!r}")
         if self.log_level not in LOG_LEVELS:

@@ -1,7 +1,9 @@
 """The request journal: a bounded ring of what clients sent and what they got.
 
 Tests read it through ``GET /_mock/journal`` to assert on the calls their client
-made. Bodies are kept up to a cap so a large upload cannot fill memory.
+made. Bodies are kept up to a cap so a large upload cannot fill memory; headers, the
+path and the query are capped the same way when recorded, so an entry never holds
+more than a few caps' worth of bytes whatever the client sent.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 BODY_CAP = 64 * 1024
+HEADERS_CAP = 64 * 1024
+"""Bytes of header names and values an entry keeps, each way."""
 
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -91,6 +95,25 @@ def body_text(chunks: list[bytes]) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def capped_headers(raw: RawHeaders) -> RawHeaders:
+    """The headers whose names and values fit in ``HEADERS_CAP`` bytes, in order; the
+    one that crosses the cap is cut off there, those after it are dropped.
+
+    Headers under the cap (nearly every request) are kept as the same list: the
+    check is one sum on every request's path.
+    """
+    if sum(len(key) + len(value) for key, value in raw) <= HEADERS_CAP:
+        return raw
+    kept: RawHeaders = []
+    room = HEADERS_CAP
+    for key, value in raw:
+        if room <= len(key):
+            break
+        kept.append((bytes(key), bytes(value[: room - len(key)])))
+        room -= len(key) + len(value)
+    return kept
+
+
 def capped(chunks: list[bytes], chunk: bytes) -> None:
     """Keeps ``chunk`` while the chunks kept stay under ``BODY_CAP`` bytes in all."""
     if chunk and sum(map(len, chunks)) < BODY_CAP:
@@ -138,7 +161,8 @@ class Journal:
         raw_response_body: list[bytes],
         seconds: float,
     ) -> None:
-        """Records an exchange under the next id (the fields in :class:`Entry`'s order)."""
+        """Records an exchange under the next id (the fields in :class:`Entry`'s order);
+        what the client sent is capped here, so the ring holds no more than that."""
         self._entries.append(
             (
                 self._next_id,
@@ -146,12 +170,12 @@ class Journal:
                 vendor,
                 tenant,
                 method,
-                path,
-                raw_query,
-                raw_request_headers,
+                path[:BODY_CAP],
+                raw_query[:BODY_CAP],
+                capped_headers(raw_request_headers),
                 raw_request_body,
                 status,
-                raw_response_headers,
+                capped_headers(raw_response_headers),
                 raw_response_body,
                 seconds,
             )

@@ -30,9 +30,14 @@ class Sender(Protocol):
 
 
 class NetworkSender:
-    """aiohttp over real sockets, imported and connected on the first webhook."""
+    """aiohttp over real sockets, imported and connected on the first webhook.
 
-    def __init__(self) -> None:
+    Its pool holds ``connections``; the caller sends no more at once, so no request
+    waits inside aiohttp, where the wait would count against its timeout.
+    """
+
+    def __init__(self, connections: int = CONNECTIONS) -> None:
+        self._connections = connections
         self._session: aiohttp.ClientSession | None = None
 
     async def send(self, outbound: OutboundRequest, timeout: float) -> Outcome:
@@ -40,7 +45,8 @@ class NetworkSender:
 
         if self._session is None:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=CONNECTIONS), skip_auto_headers=("Accept",)
+                connector=aiohttp.TCPConnector(limit=self._connections),
+                skip_auto_headers=("Accept",),
             )
         try:
             async with self._session.request(
@@ -96,5 +102,7 @@ class HttpxSender:
             self._client = None
 
 
-def sender_for(transport: httpx.AsyncBaseTransport | None) -> Sender:
-    return NetworkSender() if transport is None else HttpxSender(transport)
+def sender_for(
+    transport: httpx.AsyncBaseTransport | None, connections: int = CONNECTIONS
+) -> Sender:
+    return NetworkSender(connections) if transport is None else HttpxSender(transport)

@@ -2,22 +2,28 @@
 
 Worlds only ask for a notification. Here it becomes a :class:`Delivery`: each
 attempt is a scheduler event of the tenant, rendered and signed by the vendor at
-the attempt's sim time, sent with httpx, and logged (time, status, latency,
-error). A failed attempt schedules the next one after the vendor's delay times
-``retry_scale``, so advancing the clock is what makes retries happen.
+the attempt's sim time, sent, and logged (time, status, latency, error). A failed
+attempt schedules the next one after the vendor's delay times ``retry_scale``, so
+advancing the clock is what makes retries happen.
+
+At most ``connections`` attempts are on the wire at once; the others wait their turn
+untimed, so the vendor's timeout (and the latency logged) covers only the exchange
+itself, however many webhooks fall due together. The log keeps, per tenant, every
+pending delivery and the ``log_size`` most recently finished ones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from .clock import isoformat, monotonic
 from .faults import Exchange, Fault, Faults
-from .outbound import sender_for
+from .outbound import CONNECTIONS, sender_for
 from .scheduler import Event
 from .vendor import Notification, RetryPolicy
 
@@ -92,11 +98,18 @@ class Deliveries:
         retry_scale: float = 1.0,
         transport: httpx.AsyncBaseTransport | None = None,
         faults: Faults | None = None,
+        log_size: int = 1000,
+        connections: int = CONNECTIONS,
     ) -> None:
         self.retry_scale = retry_scale
         self.faults = faults if faults is not None else Faults()
-        self._sender = sender_for(transport)
+        self.log_size = log_size
+        self.connections = connections
+        self._sender = sender_for(transport, connections)
+        self._slots: asyncio.Semaphore | None = None
         self._log: dict[str, Delivery] = {}
+        self._by_tenant: dict[str, dict[str, Delivery]] = {}
+        self._finished: dict[str, deque[str]] = {}
         self._inflight: set[asyncio.Task[None]] = set()
         self._seq = 0
 
@@ -106,18 +119,35 @@ class Deliveries:
         return self._log.get(delivery_id)
 
     def listing(self, *, vendor: str | None = None, tenant: str | None = None) -> list[Delivery]:
-        return [
-            d
-            for d in self._log.values()
-            if (vendor is None or d.vendor == vendor) and (tenant is None or d.tenant == tenant)
-        ]
+        """Deliveries oldest first; one tenant's are read from its own ring."""
+        if tenant is not None:
+            kept = self._by_tenant.get(tenant, {}).values()
+            return [d for d in kept if vendor is None or d.vendor == vendor]
+        return [d for d in self._log.values() if vendor is None or d.vendor == vendor]
 
     def forget(self, tenant: str | None = None) -> None:
         """Drops the log of one tenant, or of all."""
         if tenant is None:
             self._log.clear()
-        else:
-            self._log = {k: d for k, d in self._log.items() if d.tenant != tenant}
+            self._by_tenant.clear()
+            self._finished.clear()
+            return
+        for delivery_id in self._by_tenant.pop(tenant, {}):
+            del self._log[delivery_id]
+        self._finished.pop(tenant, None)
+
+    def _finish(self, delivery: Delivery, state: DeliveryState) -> None:
+        """Ends a delivery; past ``log_size`` finished ones the tenant's oldest go."""
+        was = delivery.state
+        delivery.state, delivery.next_attempt_at = state, None
+        if was != "pending" or delivery.id not in self._log:
+            return
+        finished = self._finished.setdefault(delivery.tenant, deque())
+        finished.append(delivery.id)
+        kept = self._by_tenant[delivery.tenant]
+        while len(finished) > self.log_size:
+            gone = finished.popleft()
+            del kept[gone], self._log[gone]
 
     # -- delivering ------------------------------------------------------------------------
 
@@ -134,6 +164,7 @@ class Deliveries:
             next_attempt_at=now,
         )
         self._log[delivery.id] = delivery
+        self._by_tenant.setdefault(delivery.tenant, {})[delivery.id] = delivery
         tenant.scheduler.at(now, "webhook", "attempt", delivery=delivery.id)
         return delivery
 
@@ -150,8 +181,7 @@ class Deliveries:
         """Sends a delivery once more, now, whatever its state; plans no retry."""
         attempt = await self._send(tenant, delivery, tenant.clock.now(), replay=True)
         if attempt.status is not None and self._policy(tenant).is_success(attempt.status):
-            delivery.state = "delivered"
-            delivery.next_attempt_at = None
+            self._finish(delivery, "delivered")
         return attempt
 
     @property
@@ -167,12 +197,13 @@ class Deliveries:
         for task in list(self._inflight):
             task.cancel()
         await self._sender.aclose()
+        self._slots = None  # bound to the loop that is closing
 
     async def _attempt(self, tenant: Tenant, delivery: Delivery, at: float) -> None:
         attempt = await self._send(tenant, delivery, at)
         policy = self._policy(tenant)
         if attempt.status is not None and policy.is_success(attempt.status):
-            delivery.state, delivery.next_attempt_at = "delivered", None
+            self._finish(delivery, "delivered")
             return
         retries_done = sum(1 for a in delivery.attempts if not a.replay) - 1
         if retries_done < len(policy.delays):
@@ -180,7 +211,7 @@ class Deliveries:
             delivery.next_attempt_at = due
             tenant.scheduler.at(due, "webhook", "attempt", delivery=delivery.id)
         else:
-            delivery.state, delivery.next_attempt_at = "failed", None
+            self._finish(delivery, "failed")
 
     async def _send(
         self, tenant: Tenant, delivery: Delivery, at: float, *, replay: bool = False
@@ -191,18 +222,21 @@ class Deliveries:
             "outbound", tenant.vendor.name, tenant.id, outbound.method, urlsplit(outbound.url).path
         )
         fault = self.faults.pick(exchange)
-        started = monotonic()
-        if fault is not None and fault.delay:
-            await asyncio.sleep(fault.delay)
-        if fault is not None and (fault.status is not None or fault.drop):
-            status, error, body = _faulted(fault)
-        else:
-            status, error, body = await self._sender.send(outbound, self._policy(tenant).timeout)
+        async with self._slot():  # waiting for a connection is no part of the attempt
+            started = monotonic()
+            if fault is not None and fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault is not None and (fault.status is not None or fault.drop):
+                status, error, body = _faulted(fault)
+            else:
+                timeout = self._policy(tenant).timeout
+                status, error, body = await self._sender.send(outbound, timeout)
+            finished = monotonic()
         attempt = Attempt(
             number=len(delivery.attempts) + 1,
             at=at,
             status=status,
-            latency_ms=round((monotonic() - started) * 1000, 3),
+            latency_ms=round((finished - started) * 1000, 3),
             error=error,
             response_body=body,
             replay=replay,
@@ -210,6 +244,12 @@ class Deliveries:
         delivery.attempts.append(attempt)
         log.debug("webhook %s attempt %d -> %s", delivery.id, attempt.number, status or error)
         return attempt
+
+    def _slot(self) -> asyncio.Semaphore:
+        """One of the ``connections`` attempts that may be on the wire at once."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.connections)
+        return self._slots
 
     def _policy(self, tenant: Tenant) -> RetryPolicy:
         assert tenant.vendor.webhook is not None
@@ -224,5 +264,11 @@ class Deliveries:
         return {"log": dict(self._log), "seq": self._seq}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._log = dict(state["log"])
+        """The log as saved; each tenant's finished deliveries count in the order made."""
+        self._log, self._by_tenant, self._finished = {}, {}, {}
+        for delivery_id, delivery in dict(state["log"]).items():
+            self._log[delivery_id] = delivery
+            self._by_tenant.setdefault(delivery.tenant, {})[delivery_id] = delivery
+            if delivery.state != "pending":
+                self._finished.setdefault(delivery.tenant, deque()).append(delivery_id)
         self._seq = state["seq"]

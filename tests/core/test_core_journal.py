@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from mockserver.core.journal import BODY_CAP, Entry, Journal, body_text, capped
+import tracemalloc
+
+from mockserver.core.journal import (
+    BODY_CAP,
+    HEADERS_CAP,
+    Entry,
+    Journal,
+    body_text,
+    capped,
+    capped_headers,
+)
 
 
 def add(journal: Journal, path: str = "/x") -> None:
@@ -110,3 +120,43 @@ def test_capped_keeps_no_more_than_the_cap() -> None:
         capped(kept, b"y" * (BODY_CAP // 2 + 1))
     assert sum(map(len, kept)) == 2 * (BODY_CAP // 2 + 1)
     assert len(body_text(kept)) == BODY_CAP
+
+
+def test_headers_are_kept_whole_under_the_cap() -> None:
+    headers = [(b"x-api-key", b"k"), (b"x-big", b"v" * (HEADERS_CAP - 100))]
+    assert capped_headers(headers) is headers
+
+
+def test_a_header_past_the_cap_is_cut_off_and_those_after_it_dropped() -> None:
+    journal = Journal(10)
+    big = b"v" * (1024 * 1024)
+    journal.add(
+        0.0, "fake", "fake:k", "GET", "/x", b"",
+        [(b"x-api-key", b"k"), (b"x-big", big), (b"x-after", b"a")], [],
+        200, [(b"x-echo", big)], [], 0.001,
+    )  # fmt: skip
+    (entry,) = journal
+    kept = entry.request_headers
+    assert list(kept) == ["x-api-key", "x-big"]
+    assert len(kept["x-big"]) == HEADERS_CAP - len(b"x-api-key" + b"k" + b"x-big")
+    assert len(entry.response_headers["x-echo"]) == HEADERS_CAP - len(b"x-echo")
+
+
+def test_a_ring_of_entries_with_huge_headers_holds_only_the_caps() -> None:
+    """A 1 MiB header on every request kept 1 GB in a ring of 1,000; now each entry keeps
+    at most the cap of its headers, path and query, whatever the client sent."""
+    journal = Journal(100)
+    tracemalloc.start()
+    try:
+        for n in range(100):
+            huge = bytes([65 + n % 26]) * (1024 * 1024)
+            journal.add(
+                0.0, "fake", "fake:k", "GET", "/" + "p" * 1024 * 1024, huge, [(b"x-big", huge)],
+                [], 200, [], [], 0.001,
+            )  # fmt: skip
+            del huge
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < 100 * 4 * HEADERS_CAP
+    assert all(len(e.request_headers["x-big"]) == HEADERS_CAP - 5 for e in journal)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -15,6 +17,7 @@ from mockserver.core.outbound import RESPONSE_CAP
 from mockserver.core.sandbox import Sandbox
 from mockserver.core.tenancy import Tenant, TenantDefaults
 from mockserver.core.vendor import (
+    Notification,
     RetryPolicy,
     Vendor,
     WebhookSpec,
@@ -505,3 +508,149 @@ def test_aclose_cancels_attempts_under_way(vendor: Vendor, defaults: TenantDefau
         assert only(sandbox).attempts == []
 
     asyncio.run(main())
+
+
+# -- the log is a ring per tenant --------------------------------------------------------
+
+
+def test_each_tenant_keeps_its_newest_finished_deliveries_and_every_pending_one(
+    make_vendor: Any, defaults: TenantDefaults
+) -> None:
+    """The log grew without end (11,100 entries in five minutes); now each tenant keeps
+    ``log_size`` finished deliveries, dropping the oldest first, and never a delivery
+    that still has an attempt coming."""
+    vendor = policy_vendor(make_vendor)
+    receiver = Receiver(statuses=[500, 200])
+
+    async def main() -> None:
+        deliveries = Deliveries(transport=httpx.MockTransport(receiver), log_size=3)
+        sandbox = Sandbox([vendor], defaults, deliveries=deliveries)
+        try:
+            tenant, other = (sandbox.tenants.resolve(vendor, k) for k in ("k", "other"))
+            assert tenant is not None and other is not None
+            made = []
+            for n in range(6):
+                world(tenant).announce(n=n)
+                made.append(deliveries.listing(tenant=tenant.id)[-1].id)
+                await sandbox.advance(0)
+            world(other).announce()
+            await sandbox.advance(0)
+            kept = deliveries.listing(tenant=tenant.id)
+            assert [d.id for d in kept] == [made[0], *made[3:]]
+            assert [d.state for d in kept] == ["pending", "delivered", "delivered", "delivered"]
+            assert deliveries.get(made[1]) is None
+            assert len(deliveries.listing(tenant=other.id)) == 1
+
+            await sandbox.advance(3600)  # the retry delivers the oldest: now finished too
+            assert kept[0].state == "delivered"
+            assert [d.id for d in deliveries.listing(tenant=tenant.id)] == [
+                made[0],
+                made[4],
+                made[5],
+            ]
+            assert len(deliveries.listing()) == 4
+
+            deliveries.__setstate__(deliveries.__getstate__())  # as a snapshot restores it
+            world(tenant).announce()
+            await sandbox.advance(0)
+            assert len(deliveries.listing(tenant=tenant.id)) == 3
+        finally:
+            await sandbox.aclose()
+
+    asyncio.run(main())
+
+
+def test_a_busy_tenants_log_stays_the_size_of_its_ring(
+    vendor: Vendor, defaults: TenantDefaults
+) -> None:
+    receiver = Receiver()
+
+    async def main() -> None:
+        deliveries = Deliveries(transport=httpx.MockTransport(receiver), log_size=50)
+        sandbox = Sandbox([vendor], defaults, deliveries=deliveries)
+        try:
+            tenant = sandbox.tenants.resolve(vendor, "k")
+            assert tenant is not None
+            for _ in range(10):
+                for _ in range(100):
+                    world(tenant).announce()
+                await sandbox.advance(0)
+            assert len(receiver.received) == 1000
+            assert len(deliveries.listing()) == len(deliveries.listing(tenant=tenant.id)) == 50
+        finally:
+            await sandbox.aclose()
+
+    asyncio.run(main())
+
+
+# -- attempts are timed from the moment they are sent ------------------------------------
+
+
+class SlowReceiver:
+    """A receiver on a loopback port that answers every POST after ``delay`` seconds."""
+
+    def __init__(self, delay: float) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with receiver._lock:
+                    receiver.count += 1
+                threading.Event().wait(delay)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Silent."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+    def __enter__(self) -> SlowReceiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+def test_an_attempt_waiting_for_a_connection_is_queued_not_timed_out(
+    make_vendor: Any, defaults: TenantDefaults
+) -> None:
+    """24 webhooks due at once over 2 connections, to a receiver answering in 0.2 s,
+    with a 2 s timeout: the last ones wait 2.2 s for a connection. The wait once counted
+    against the timeout, and they were logged as timed out though they arrived."""
+    vendor = policy_vendor(make_vendor, timeout=2.0)
+    count = 24
+
+    async def main(receiver: SlowReceiver) -> None:
+        deliveries = Deliveries(connections=2)  # over the network, with aiohttp
+        sandbox = Sandbox([vendor], defaults, deliveries=deliveries)
+        try:
+            tenant = sandbox.tenants.resolve(vendor, "k")
+            assert tenant is not None
+            for n in range(count):
+                tenant.world.context.notify(
+                    Notification(url=receiver.url, event="e", payload={"n": n}, secret="s")
+                )
+            await sandbox.advance(0, settle_timeout=60)
+            logged = [a for d in deliveries.listing() for a in d.attempts]
+            assert [a.error for a in logged] == [None] * count
+            assert [d.state for d in deliveries.listing()] == ["delivered"] * count
+        finally:
+            await sandbox.aclose()
+
+    with SlowReceiver(0.2) as receiver:
+        asyncio.run(main(receiver))
+        assert receiver.count == count

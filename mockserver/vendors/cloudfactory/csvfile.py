@@ -9,8 +9,6 @@ then validated like an API call, so a CSV row and a POST are judged alike.
 
 from __future__ import annotations
 
-import csv
-import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +16,7 @@ from typing import Any
 
 from mockserver.core import csvtable
 from mockserver.core.errors import MalformedBody
+from mockserver.core.jsontext import loads
 from mockserver.core.validation import field_errors, load_schema
 
 from .backend.performance import RecordKind, RowError
@@ -36,8 +35,7 @@ class ParsedFile:
 
 def parse(data: bytes, kind: RecordKind | None, workstream_id: str) -> ParsedFile:
     """Splits a file into valid rows and row errors; an unreadable file raises MalformedBody."""
-    reader = csvtable.reader(csvtable.decode(data))
-    try:
+    with csvtable.reading(data) as reader:
         header = csvtable.header(reader)
         kind = kind or ("quality" if "review_score" in header else "throughput")
         parsed = ParsedFile(kind, [], [])
@@ -45,8 +43,6 @@ def parse(data: bytes, kind: RecordKind | None, workstream_id: str) -> ParsedFil
         for cells in reader:
             _add_row(parsed, line, header, cells, workstream_id)
             line = reader.line_num + 1
-    except csv.Error as exc:
-        raise MalformedBody(f"line {reader.line_num}: {exc}") from None
     return parsed
 
 
@@ -70,6 +66,8 @@ def _add_row(
             row[name] = _typed(cell, types.get(name, ("string",)))
         except ValueError as exc:
             problems.append(RowError(line, name, str(exc)))
+        except MalformedBody as exc:
+            problems.append(RowError(line, name, exc.detail))
     if parsed.kind == "quality":
         row.setdefault("workstream_id", workstream_id)
     schema = SCHEMAS[parsed.kind]
@@ -106,10 +104,7 @@ def _typed(cell: str, types: tuple[str, ...]) -> Any:
             return lowered in TRUE
         raise ValueError("must be true or false")
     if "object" in types:
-        try:
-            value = json.loads(cell)
-        except json.JSONDecodeError:
-            raise ValueError("must be a JSON object") from None
+        value = loads(cell, what="The value")  # the row error names the line and column
         if not isinstance(value, dict):
             raise ValueError("must be a JSON object")
         return value

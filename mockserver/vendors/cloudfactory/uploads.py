@@ -14,12 +14,13 @@ import hashlib
 from typing import cast
 from xml.sax.saxutils import escape
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from mockserver.core.errors import MalformedBody, MockError, NotFound
 from mockserver.core.tenancy import Tenant
-from mockserver.core.wire import media_type
+from mockserver.core.wire import body_bytes, media_type
 
 from . import csvfile
 from .backend import CloudFactoryWorld
@@ -41,17 +42,24 @@ def s3_error(error: MockError) -> Response:
 
 async def accept_upload(request: Request, tenant: Tenant, token: str) -> Response:
     world = cast(CloudFactoryWorld, tenant.world)
-    data = await request.body()
+    data = await body_bytes(request)
     etag = f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"'
     try:
         if world.oversight.owns_upload(token):
             world.oversight.receive_media(token, media_type(request) or None, len(data), etag)
         else:
             upload = world.performance.claim_upload(token)
-            try:
-                parsed = csvfile.parse(data, upload.kind, upload.workstream_id)
+            try:  # in a worker thread: the server goes on answering while a file is read
+                parsed = await run_in_threadpool(
+                    csvfile.parse, data, upload.kind, upload.workstream_id
+                )
             except MalformedBody as exc:
-                world.performance.reject(upload, exc.detail, len(data))
+                refusal: str | None = exc.detail
+            else:
+                refusal = None
+            upload = world.performance.claim_upload(token)  # another PUT may have landed
+            if refusal is not None:
+                world.performance.reject(upload, refusal, len(data))
             else:
                 world.performance.ingest(upload, parsed.kind, parsed.rows, parsed.errors, len(data))
     except MockError as exc:

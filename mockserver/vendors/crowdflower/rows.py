@@ -6,22 +6,23 @@ fail. One client (R) sends the file as multipart, so the first file part of a
 ``multipart/form-data`` body is read too (INFERRED). A file that cannot be read is
 refused whole (400), naming the line; any other media type is refused with 415.
 
-Parsing is built for 10^6 rows: ``csv.reader`` over the decoded text, one dict per
-row, no per-row validation beyond the field count.
+Parsing is built for 10^6 rows: ``csv.reader`` over the file decoded as it is read,
+one dict per row, no per-row validation beyond the field count. A file with more rows
+than the job has room for is refused having built none.
 """
 
 from __future__ import annotations
 
-import csv
-import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from mockserver.core import csvtable
 from mockserver.core.errors import MalformedBody, UnsupportedMediaType
+from mockserver.core.jsontext import loads
 
 from .backend.uploads import Upload
 
@@ -42,6 +43,7 @@ JSON_TYPES = frozenset(
 # INFERRED: ``curl -T`` sends no type or a generic one; the first byte then decides.
 SNIFFED_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
 MULTIPART = "multipart/form-data"
+BOM = b"\xef\xbb\xbf"
 SUFFIXES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "application/json"}
 
 
@@ -52,8 +54,19 @@ class Part:
     complete: bool = False
 
 
-def read_upload(content_type: str, body: bytes) -> tuple[Upload, list[tuple[str, str]]]:
-    """The rows of an upload body, and the text fields of a multipart body (else none)."""
+class TooManyRows(Exception):
+    """The file holds more rows than it may add; raised before the rows are built."""
+
+
+def read_upload(
+    content_type: str, body: bytes, *, max_rows: int | None = None
+) -> tuple[Upload, list[tuple[str, str]]]:
+    """The rows of an upload body, and the text fields of a multipart body (else none).
+
+    Past ``max_rows`` rows it raises :class:`TooManyRows`, having built none of them:
+    a file over the unit limit costs no more memory than one that fits. Pure parsing
+    with no state: handlers run it in a worker thread.
+    """
     kind = content_type.split(";", 1)[0].strip().lower()
     fields: list[tuple[str, str]] = []
     if kind == MULTIPART:
@@ -61,18 +74,19 @@ def read_upload(content_type: str, body: bytes) -> tuple[Upload, list[tuple[str,
     if kind in SNIFFED_TYPES:
         kind = _sniff(body)
     if kind in CSV_TYPES:
-        return parse_csv(body), fields
+        return parse_csv(body, max_rows), fields
     if kind in JSON_TYPES:
-        return parse_json_lines(body), fields
+        return parse_json_lines(body, max_rows), fields
     raise UnsupportedMediaType(
         f"Unsupported Media Type: {kind}; send text/csv, or JSON Lines as application/json"
     )
 
 
-def parse_csv(data: bytes) -> Upload:
+def parse_csv(data: bytes, max_rows: int | None = None) -> Upload:
     """A header row, then one row per record; every row has the header's width."""
-    reader = csvtable.reader(csvtable.decode(data))
-    try:
+    if max_rows is not None and _line_ends(data) >= max_rows:
+        _count_records(data, max_rows)
+    with csvtable.reading(data) as reader:
         # INFERRED: every column needs a name, since names become data keys.
         header = csvtable.header(reader, names_required=True)
         width = len(header)
@@ -88,28 +102,53 @@ def parse_csv(data: bytes) -> Upload:
                     f"line {line + 1}: has {len(cells)} fields, the header has {width}"
                 )
             line = reader.line_num
-    except csv.Error as exc:
-        raise MalformedBody(f"line {reader.line_num}: {exc}") from None
     return Upload(header, rows)  # INFERRED: a header alone is a file of no rows, accepted
 
 
-def parse_json_lines(data: bytes) -> Upload:
-    """One JSON object per line; blank lines are skipped; columns are the union of keys."""
-    text = csvtable.decode(data)
-    start = text.lstrip()
+def _count_records(data: bytes, max_rows: int) -> None:
+    """Reads the file once without keeping a row: :class:`TooManyRows` past ``max_rows``."""
+    with csvtable.reading(data) as reader:
+        next(reader, None)
+        count = 0
+        for cells in reader:
+            if any(cells):
+                count += 1
+                if count > max_rows:
+                    raise TooManyRows()
+
+
+def parse_json_lines(data: bytes, max_rows: int | None = None) -> Upload:
+    """One JSON object per line; blank lines are skipped; columns are the union of keys.
+
+    Lines are read one at a time through the guarded reader (``CR LF`` and ``CR`` end
+    lines too: a raw CR cannot sit inside a JSON string), so a refusal names its line.
+    """
+    body = data.removeprefix(BOM)
+    start = body.lstrip()
     if not start:
         raise MalformedBody("line 1: the file is empty; send one JSON object per line")
-    if start.startswith("["):  # FOUND: the real API failed on arrays; INFERRED: 400 here
-        line = text[: len(text) - len(start)].count("\n") + 1
+    if start.startswith(b"["):  # FOUND: the real API failed on arrays; INFERRED: 400 here
+        where = _line_ends(body[: len(body) - len(start)]) + 1
         raise MalformedBody(
-            f"line {line}: a JSON array is not accepted; send JSON Lines, one object per line"
+            f"line {where}: a JSON array is not accepted; send JSON Lines, one object per line"
         )
-    if "\r" in text:  # CRLF or CR line ends (a raw CR cannot sit inside a JSON string)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    rows = _all_at_once(lines)
-    if rows is None:
-        rows = _line_by_line(text, lines)
+    rows: list[dict[str, Any]] = []
+    try:
+        for number, line in _filled_lines(data):
+            try:
+                row = loads(line, what=f"line {number}")
+            except MalformedBody:
+                whole = None if rows else _single_object(data)
+                if whole is not None:  # INFERRED: one pretty-printed object is one row
+                    return Upload(list(whole), [whole])
+                raise
+            if type(row) is not dict:
+                raise MalformedBody(f"line {number}: is not a JSON object")
+            if not rows and max_rows is not None and _line_ends(data) >= max_rows:
+                _count_lines(data, max_rows)  # a JSON Lines file, as its first line shows
+            rows.append(row)
+    except UnicodeDecodeError:
+        raise csvtable.not_utf8(data) from None
     columns: dict[str, None] = {}
     known = columns.keys()
     for row in rows:
@@ -118,47 +157,32 @@ def parse_json_lines(data: bytes) -> Upload:
     return Upload(list(columns), rows)
 
 
-def _all_at_once(lines: list[str]) -> list[dict[str, Any]] | None:
-    """Every line's object, decoded in one call; ``None`` if any line is not one object.
+def _filled_lines(data: bytes) -> Iterator[tuple[int, str]]:
+    """The file's non-blank lines, numbered from 1, decoded one at a time."""
+    for number, line in enumerate(csvtable.text(data, newline=None), 1):
+        if line.strip():
+            yield number, line
 
-    No line can yield zero values and no value can span lines (JSON strings hold no
-    raw newline), so as many values as non-blank lines means one value a line.
-    """
-    filled = [line for line in lines if line.strip()]
+
+def _count_lines(data: bytes, max_rows: int) -> None:
+    """:class:`TooManyRows` when more than ``max_rows`` lines hold something."""
+    count = 0
+    for _ in _filled_lines(data):
+        count += 1
+        if count > max_rows:
+            raise TooManyRows()
+
+
+def _line_ends(data: bytes) -> int:
+    """How many line ends (``LF``, ``CR LF`` or ``CR``) the bytes hold: a file has at
+    most one more row than that, so below the limit no row needs counting."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def _single_object(data: bytes) -> dict[str, Any] | None:
     try:
-        rows = json.loads("[" + ",".join(filled) + "]")
-    except ValueError:
-        return None
-    if len(rows) != len(filled) or any(type(row) is not dict for row in rows):
-        return None
-    return cast(list[dict[str, Any]], rows)
-
-
-def _line_by_line(text: str, lines: list[str]) -> list[dict[str, Any]]:
-    """The slow path, which names the first line that is not a JSON object."""
-    rows: list[dict[str, Any]] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            whole = _single_object(text) if not rows else None
-            if whole is not None:  # INFERRED: one pretty-printed object is one row
-                return [whole]
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            where = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-            raise MalformedBody(f"line {number}: not valid JSON ({reason}{where})") from None
-        if not isinstance(row, dict):
-            raise MalformedBody(f"line {number}: is not a JSON object")
-        rows.append(row)
-    return rows
-
-
-def _single_object(text: str) -> dict[str, Any] | None:
-    try:
-        whole = json.loads(text)
-    except ValueError:
+        whole = loads(data, what="The file")
+    except MalformedBody:
         return None
     return whole if isinstance(whole, dict) else None
 

@@ -298,7 +298,7 @@ BAD_FILES = [
     (
         '{"a": 1}\n{"a": }\n',
         JSON,
-        "line 2: not valid JSON (Expecting value at column 7)",
+        "line 2 is not valid JSON: Expecting value at line 1 column 7",
     ),
     (
         '\n[{"a": 1}, {"a": 2}]',
@@ -306,7 +306,11 @@ BAD_FILES = [
         "line 2: a JSON array is not accepted; send JSON Lines, one object per line",
     ),
     ("  \n", JSON, "line 1: the file is empty; send one JSON object per line"),
-    ('{"a": 1}\r\n{"a": 2} {"a": 3}\r\n', JSON, "line 2: not valid JSON (Extra data at column 10)"),
+    (
+        '{"a": 1}\r\n{"a": 2} {"a": 3}\r\n',
+        JSON,
+        "line 2 is not valid JSON: Extra data at line 1 column 10",
+    ),
 ]
 
 
@@ -373,7 +377,7 @@ def test_one_pretty_printed_object_is_one_row() -> None:
 
 
 def test_two_objects_on_one_line_are_refused() -> None:
-    with pytest.raises(MalformedBody, match=r"^line 2: not valid JSON \(Extra data"):
+    with pytest.raises(MalformedBody, match=r"^line 2 is not valid JSON: Extra data"):
         parse_json_lines(b'{"a": 1}\n{"a": 2}, {"a": 3}\n')
 
 

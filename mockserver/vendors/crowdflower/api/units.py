@@ -15,20 +15,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver.core.context import body_of
+from mockserver.core.context import body_of, tenant_of
 from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.params import Params, flag, merged_params, nest, parse_query
 
 from .. import results, views
 from ..backend.jobs import Job
 from ..backend.units import PAGE_LIMIT, Unit
-from ..backend.uploads import Upload
+from ..backend.uploads import Upload, build_units
 from ..errors import MissingParameters, NothingFound
-from ..rows import read_upload
+from ..rows import TooManyRows, read_upload
 from ..wire import params_of
 from .common import answer, job_of, outcome, world_of
 
@@ -77,15 +78,38 @@ def _data(request: Request, given: dict[str, Any]) -> dict[str, Any] | None:
     return data  # INFERRED: on create, an empty object is then missing, as for Rails
 
 
-def _read_upload(request: Request) -> tuple[Upload, Params]:
-    """The file's rows and the request's parameters (query, plus multipart text fields).
+async def _read_upload(request: Request, job: Job | None) -> tuple[Upload, list[Unit], Params]:
+    """The file's rows, as units, and the request's parameters (query, plus multipart
+    text fields).
 
     The body of an upload is data, never parameters: only the query (and the text
-    fields of a multipart body) carry ``force`` and ``job[...]``.
+    fields of a multipart body) carry ``force`` and ``job[...]``. The file is parsed
+    and its rows made units in a worker thread, so the server goes on answering
+    meanwhile; a file with more rows than ``job`` (or a new job) has room for is
+    refused (422) before its rows are built. The units join the job on the event
+    loop, which alone changes state.
     """
-    upload, fields = read_upload(request.headers.get("content-type", ""), body_of(request.scope))
+    world = world_of(request)
+    kind = request.headers.get("content-type", "")
+    try:
+        upload, built, fields = await run_in_threadpool(
+            _parse,
+            kind,
+            body_of(request.scope),
+            world.units.room(job),
+            tenant_of(request).clock.now(),
+        )
+    except TooManyRows:
+        raise world.units.limit_reached() from None
     params = merged_params(parse_query(request.scope.get("query_string", b"")), nest(fields))
-    return upload, params
+    return upload, built, params
+
+
+def _parse(
+    kind: str, body: bytes, max_rows: int, now: float
+) -> tuple[Upload, list[Unit], list[tuple[str, str]]]:
+    upload, fields = read_upload(kind, body, max_rows=max_rows)
+    return upload, build_units(upload, now), fields
 
 
 # -- uploads ---------------------------------------------------------------------------------------
@@ -97,24 +121,24 @@ async def upload_new_job(request: Request) -> Response:
     FOUND: 200 with the new job; 422 past the unit limit, and then no job is made.
     INFERRED: the rows are processed at once (``units/ping`` says ``done``).
     """
-    upload, params = _read_upload(request)
+    upload, built, params = await _read_upload(request, None)
     given = params.get("job", {})
     if not isinstance(given, dict):
         raise InvalidInput([FieldError("job", "Job must be given as job[attribute]=value")])
     world = world_of(request)
     world.units.make_room(None, len(upload.rows))
     job = world.jobs.create(given)
-    world.units.upload(job, upload, force=True)
+    world.units.upload(job, upload, force=True, built=built)
     world.data_processed(job)
     return answer(views.job_view(job))
 
 
 async def upload_to_job(request: Request) -> Response:
     """J8: the file's rows added to the job; ``force=true`` skips the column check."""
-    job = job_of(request)
-    upload, params = _read_upload(request)
+    upload, built, params = await _read_upload(request, job_of(request))
+    job = job_of(request)  # again: the job may have gone while the file was parsed
     world = world_of(request)
-    world.units.upload(job, upload, force=flag(params.get("force")))
+    world.units.upload(job, upload, force=flag(params.get("force")), built=built)
     world.data_processed(job)
     return answer(views.job_view(job))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Literal
 
 from mockserver.core.errors import FieldError, InvalidInput
@@ -31,6 +32,7 @@ CANCELABLE_STATES = ("new", "judgable")  # FOUND: only units no one has judged y
 GOLD_COLUMN = "_golden"  # FOUND (Appen): ``_golden`` = true marks a test question
 DEFAULT_UNIT_LIMIT = 250_000  # FOUND: rows per job, raisable to 10^6 by a team admin
 PAGE_LIMIT = 1000  # FOUND: units are listed 1000 at a time at most, and by default
+_ID, _STATE = attrgetter("id"), attrgetter("state")
 
 
 @dataclass(slots=True, eq=False)
@@ -77,12 +79,16 @@ class Units:
         return unit
 
     def add_many(self, units: list[Unit], columns: Iterable[str]) -> None:
-        """Adds a batch of units whose data keys are all among ``columns``."""
-        self._by_id.update((u.id, u) for u in units)
-        self._order.extend(u.id for u in units)
-        self._states.update(u.state for u in units)
-        for unit in units:
-            self._index_gold(unit)
+        """Adds a batch of units whose data keys are all among ``columns``.
+
+        Mapped with C-level getters rather than a Python loop: an upload's 250,000
+        units are added in one go on the event loop, and this is most of that time.
+        """
+        ids = list(map(_ID, units))
+        self._by_id.update(zip(ids, units, strict=True))
+        self._order += ids
+        self._states.update(map(_STATE, units))
+        self._golds.update(dict.fromkeys(u.id for u in units if u.state in GOLD_STATES))
         self.remember(columns)
 
     def get(self, unit_id: int) -> Unit | None:

@@ -68,40 +68,41 @@ class UnitActions:
         self._new_ids = new_ids
         self.limit = limit
 
+    def room(self, job: Job | None) -> int:
+        """How many more rows the job (or a new one) takes."""
+        return self.limit - (0 if job is None else len(job.units))
+
     def make_room(self, job: Job | None, count: int) -> None:
         """FOUND: 422 when ``count`` more rows would take the job (or a new one) past the limit."""
-        if (0 if job is None else len(job.units)) + count > self.limit:
-            raise UnitLimitReached(UnitLimitReached.message.format(limit=f"{self.limit:,}"))
+        if count > self.room(job):
+            raise self.limit_reached()
+
+    def limit_reached(self) -> UnitLimitReached:
+        return UnitLimitReached(UnitLimitReached.message.format(limit=f"{self.limit:,}"))
 
     # -- rows coming in ------------------------------------------------------------------------
 
-    def upload(self, job: Job, upload: Upload, *, force: bool) -> int:
+    def upload(
+        self, job: Job, upload: Upload, *, force: bool, built: list[Unit] | None = None
+    ) -> int:
         """Adds every row of the file as a unit; returns how many.
 
         ``_golden`` = true makes a test question (FOUND); every other column is data.
         Without ``force``, INFERRED: a job that has rows takes only files with the
-        same columns (``force=true`` skips the check, as documented).
+        same columns (``force=true`` skips the check, as documented). ``built`` are
+        the rows already made units by :func:`build_units` (in a worker thread):
+        here they only get their ids and join the job.
         """
         if not force and len(job.units):
             problem = column_problem(job.units.columns, upload.columns)
             if problem is not None:
                 raise ColumnMismatch(problem)
-        rows = upload.rows
-        self.make_room(job, len(rows))
-        now, job_id = self._clock.now(), job.id
-        ids = self._new_ids(len(rows))
-        with _collector_paused(len(rows)):
-            if GOLD_COLUMN in upload.columns:
-                units = [
-                    Unit(uid, job_id, data, gold_state(data.pop(GOLD_COLUMN, None)), now, now)
-                    for uid, data in zip(ids, rows, strict=True)
-                ]
-            else:
-                units = [
-                    Unit(uid, job_id, data, "new", now, now)
-                    for uid, data in zip(ids, rows, strict=True)
-                ]
-            job.units.add_many(units, upload.columns)
+        self.make_room(job, len(upload.rows))
+        units = build_units(upload, self._clock.now()) if built is None else built
+        job_id = job.id
+        for unit, uid in zip(units, self._new_ids(len(units)), strict=True):
+            unit.id, unit.job_id = uid, job_id
+        job.units.add_many(units, upload.columns)
         return len(units)
 
     def create(self, job: Job, data: Mapping[str, Any], *, state: Any, golden: Any) -> Unit:
@@ -211,6 +212,22 @@ class UnitActions:
         unit.extra_judgments += int(text)
         unit.updated_at = self._clock.now()
         return unit
+
+
+def build_units(upload: Upload, now: float) -> list[Unit]:
+    """The upload's rows as units made at ``now``, without ids or job yet.
+
+    Pure: it touches no state but the rows it is given (``_golden`` leaves the data),
+    so an upload handler runs it in a worker thread along with the parse, leaving the
+    event loop only the ids to hand out and the units to add.
+    """
+    rows = upload.rows
+    with _collector_paused(len(rows)):
+        if GOLD_COLUMN in upload.columns:
+            return [
+                Unit(0, 0, data, gold_state(data.pop(GOLD_COLUMN, None)), now, now) for data in rows
+            ]
+        return [Unit(0, 0, data, "new", now, now) for data in rows]
 
 
 @contextmanager
