@@ -99,6 +99,27 @@ class Settings:
             "(skipped when --state-file exists); GET /_mock/fixtures lists them"
         },
     )
+    max_tenants: int = field(
+        default=5000,
+        metadata={
+            "help": "most unregistered tenants kept in open mode; a new one past it "
+            "forgets the least recently used (0: no cap)"
+        },
+    )
+    tenant_idle_expiry: float = field(
+        default=3600.0,
+        metadata={
+            "help": "seconds of wall time without a request after which an unregistered "
+            "tenant is forgotten (0: never)"
+        },
+    )
+    autosave: float = field(
+        default=0.0,
+        metadata={
+            "help": "seconds of wall time between saves of --state-file, bounding what a "
+            "crash loses (0: save only at shutdown and on POST /_mock/snapshot)"
+        },
+    )
 
     def __post_init__(self) -> None:
         problems = []
@@ -116,6 +137,14 @@ class Settings:
             problems.append(f"log-level must be one of {', '.join(LOG_LEVELS)}")
         if self.epoch is not None and not _is_instant(self.epoch):
             problems.append(f"epoch must be an ISO 8601 date-time, not {self.epoch!r}")
+        if self.max_tenants < 0:
+            problems.append(f"max-tenants must be 0 or more, not {self.max_tenants}")
+        if not self.tenant_idle_expiry >= 0:
+            problems.append(f"tenant-idle-expiry must be 0 or more, not {self.tenant_idle_expiry}")
+        if not self.autosave >= 0:
+            problems.append(f"autosave must be 0 or more, not {self.autosave}")
+        elif self.autosave and self.state_file is None:
+            problems.append("autosave needs a state-file to save to")
         if problems:
             raise ValueError("; ".join(problems))
 

@@ -51,10 +51,30 @@ def test_open_mode_opens_one_tenant_per_credential(tenants: Tenants, vendor: Ven
     assert not a.registered and not a.strict
 
 
-def test_lookup_resolves_through_the_registry(tenants: Tenants, vendor: Vendor) -> None:
-    lookup = tenants.lookup(vendor)
-    tenant = lookup("k")
-    assert tenant is tenants.get("fake:k")
+def test_a_tenant_a_request_opens_joins_the_registry_only_when_it_succeeds(
+    tenants: Tenants, vendor: Vendor
+) -> None:
+    refused = tenants.open(vendor, "refused")
+    assert refused is not None and tenants.get("fake:refused") is None
+    tenants.settle(refused, succeeded=False)
+    assert tenants.get("fake:refused") is None and len(tenants) == 0
+
+    kept = tenants.open(vendor, "kept")
+    assert kept is not None
+    tenants.settle(kept, succeeded=True)
+    assert tenants.get("fake:kept") is kept
+    assert tenants.open(vendor, "kept") is kept and not kept.opening
+
+
+def test_concurrent_first_requests_share_the_opening_tenant(
+    tenants: Tenants, vendor: Vendor
+) -> None:
+    first, second, third = (tenants.open(vendor, "k") for _ in range(3))
+    assert first is second is third and first is not None
+    tenants.settle(first, succeeded=False)
+    tenants.settle(second, succeeded=True)  # one success keeps it
+    tenants.settle(third, succeeded=False)  # a later failure does not undo that
+    assert tenants.get("fake:k") is first
 
 
 def test_same_credential_in_two_vendors_is_two_tenants(
