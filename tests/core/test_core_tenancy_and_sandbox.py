@@ -13,8 +13,9 @@ from mockserver.core.context import SANDBOX, tenant_named
 from mockserver.core.errors import InvalidInput, NotFound, RateLimited
 from mockserver.core.ratelimit import Limits, Policy
 from mockserver.core.sandbox import Advanced, Sandbox
+from mockserver.core.scheduler import Event
 from mockserver.core.tenancy import Retention, Tenant, TenantDefaults, Tenants, tenant_id
-from mockserver.core.vendor import Vendor
+from mockserver.core.vendor import Vendor, WorldContext
 from mockserver.core.webhooks import Deliveries
 
 
@@ -559,9 +560,27 @@ def test_a_manual_clock_becoming_realtime_gets_its_events_fired(
     assert [h[0] for h in handled(tenant)] == ["done"]
 
 
+class SavedWorld:
+    """A world pickle can find by name (every ``conftest`` module has the same one)."""
+
+    def __init__(self, context: WorldContext) -> None:
+        self.context = context
+        self.handled: list[tuple[str, dict[str, Any], float]] = []
+
+    def plan(self, delay: float, action: str) -> None:
+        self.context.scheduler.at(self.context.clock.now() + delay, "world", action)
+
+    def handle(self, event: Event) -> None:
+        self.handled.append((event.action, dict(event.data), self.context.clock.now()))
+
+    def summary(self) -> dict[str, Any]:
+        return {"handled": len(self.handled)}
+
+
 def test_a_restored_snapshot_has_its_pending_events_fired_by_the_ticker(
-    vendor: Vendor, defaults: TenantDefaults
+    make_vendor: Any, defaults: TenantDefaults
 ) -> None:
+    vendor = make_vendor("fake", new_world=SavedWorld)
     sandbox = Sandbox([vendor], defaults)
     tenant = sandbox.tenants.resolve(vendor, "k")
     assert tenant is not None
