@@ -293,8 +293,8 @@ class Tenants:
     def settle(self, tenant: Tenant, *, succeeded: bool) -> None:
         """Ends one request on an opening tenant: a success adds it to the registry; the
         last of its requests to fail forgets it and whatever it left."""
-        if not tenant.opening:  # a concurrent request succeeded first
-            return
+        if self._opening.get(tenant.id) is not tenant:
+            return  # a concurrent request kept it first, or a reset or restore dropped it
         if succeeded:
             tenant.opening = 0
             del self._opening[tenant.id]
@@ -335,10 +335,14 @@ class Tenants:
         if tid is None:
             self._tenants.clear()
             self._unregistered.clear()
+            self._opening.clear()
             self._uploads.clear()
             self._due.clear()
             self.deliveries.forget()
             return
+        opening = self._opening.pop(tid, None)
+        if opening is not None:
+            self._clear_traces(opening)
         old = self._forget(tid)
         if old is not None and old.registered:
             self._add(
@@ -482,6 +486,7 @@ class Tenants:
         self._tenants = dict(state["tenants"])
         self._uploads = dict(state["uploads"])
         self._unregistered = OrderedDict()
+        self._opening = {}
         self._due = []
         for tenant in self._tenants.values():
             if not tenant.registered:

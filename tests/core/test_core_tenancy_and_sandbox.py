@@ -78,6 +78,16 @@ def test_concurrent_first_requests_share_the_opening_tenant(
     assert tenants.get("fake:k") is first
 
 
+def test_a_registration_while_a_first_request_runs_is_not_overwritten_by_it(
+    tenants: Tenants, vendor: Vendor
+) -> None:
+    opening = tenants.open(vendor, "k")
+    assert opening is not None
+    registered = tenants.register("fake", "k", setup={"lines": ["a"]})
+    tenants.settle(opening, succeeded=True)
+    assert tenants.get("fake:k") is registered
+
+
 def test_same_credential_in_two_vendors_is_two_tenants(
     make_vendor: Any, defaults: TenantDefaults
 ) -> None:
