@@ -68,6 +68,7 @@ class VendorPipeline:
         self.router = VendorRouter(vendor)
         self.lookup = self._lookup  # bound once: the vendor's authenticate gets it each request
         self._opened: Tenant | None = None
+        self._started = 0.0  # of the request being authenticated
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[VENDOR] = self.vendor
@@ -77,7 +78,7 @@ class VendorPipeline:
         try:
             try:
                 body = scope[BODY] = await read_body(scope, receive, self.vendor.max_body_bytes)
-                answer = await self._answer(scope, _replaying(body), send)
+                answer = await self._answer(scope, _replaying(body), send, started)
             except Exception as exc:
                 answer = self._refusal(exc, scope)
             sent = await _send_and_keep(answer, scope, receive, send)
@@ -97,15 +98,16 @@ class VendorPipeline:
         vendor may look up, then still refuse (a wrong signature), so the pipeline, not
         the vendor, settles the opened tenant once the answer is known.
         """
-        tenant = self.tenants.open(self.vendor, credential)
+        tenant = self.tenants.open(self.vendor, credential, self._started)
         if tenant is not None and tenant.opening:
             if self._opened is not None:  # a second lookup in one request: one open each
                 self.tenants.settle(self._opened, succeeded=False)
             self._opened = tenant
         return tenant
 
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> ASGIApp:
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, started: float) -> ASGIApp:
         request = Request(scope, receive, send)  # one for the credentials and the handler
+        self._started = started
         try:
             tenant = self.vendor.authenticate(request, self.lookup)
         finally:

@@ -268,10 +268,11 @@ class Tenants:
             tenant = self._add(vendor, credential)
         return tenant
 
-    def open(self, vendor: Vendor, credential: str) -> Tenant | None:
+    def open(self, vendor: Vendor, credential: str, now: float) -> Tenant | None:
         """The tenant a request under ``credential`` runs in (the pipeline's lookup).
 
-        A known tenant counts as used now. In open mode an unknown credential gets an
+        A known tenant counts as used at ``now`` (the monotonic instant the request
+        came in, which the pipeline has read already). In open mode an unknown credential gets an
         opening tenant (``opening`` > 0), outside the registry until :meth:`settle`
         is told how the request went; every ``open`` of one needs its ``settle``.
         """
@@ -279,7 +280,7 @@ class Tenants:
         tenant = self._tenants.get(tid)
         if tenant is not None:
             if not tenant.registered:
-                tenant.seen = clocks.monotonic()
+                tenant.seen = now
                 self._unregistered.move_to_end(tid)
             return tenant
         if self.defaults.strict_auth:

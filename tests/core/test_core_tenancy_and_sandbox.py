@@ -55,22 +55,22 @@ def test_open_mode_opens_one_tenant_per_credential(tenants: Tenants, vendor: Ven
 def test_a_tenant_a_request_opens_joins_the_registry_only_when_it_succeeds(
     tenants: Tenants, vendor: Vendor
 ) -> None:
-    refused = tenants.open(vendor, "refused")
+    refused = tenants.open(vendor, "refused", 0.0)
     assert refused is not None and tenants.get("fake:refused") is None
     tenants.settle(refused, succeeded=False)
     assert tenants.get("fake:refused") is None and len(tenants) == 0
 
-    kept = tenants.open(vendor, "kept")
+    kept = tenants.open(vendor, "kept", 0.0)
     assert kept is not None
     tenants.settle(kept, succeeded=True)
     assert tenants.get("fake:kept") is kept
-    assert tenants.open(vendor, "kept") is kept and not kept.opening
+    assert tenants.open(vendor, "kept", 0.0) is kept and not kept.opening
 
 
 def test_concurrent_first_requests_share_the_opening_tenant(
     tenants: Tenants, vendor: Vendor
 ) -> None:
-    first, second, third = (tenants.open(vendor, "k") for _ in range(3))
+    first, second, third = (tenants.open(vendor, "k", 0.0) for _ in range(3))
     assert first is second is third and first is not None
     tenants.settle(first, succeeded=False)
     tenants.settle(second, succeeded=True)  # one success keeps it
@@ -81,7 +81,7 @@ def test_concurrent_first_requests_share_the_opening_tenant(
 def test_a_registration_while_a_first_request_runs_is_not_overwritten_by_it(
     tenants: Tenants, vendor: Vendor
 ) -> None:
-    opening = tenants.open(vendor, "k")
+    opening = tenants.open(vendor, "k", 0.0)
     assert opening is not None
     registered = tenants.register("fake", "k", setup={"lines": ["a"]})
     tenants.settle(opening, succeeded=True)
@@ -610,12 +610,12 @@ def test_open_mode_forgets_the_least_recently_used_tenant_at_the_cap(
     tenants = Tenants([vendor], defaults, Deliveries(), Retention(max_open=2))
     registered = tenants.register("fake", "registered")
     for key in ("a", "b"):
-        opened = tenants.open(vendor, key)
+        opened = tenants.open(vendor, key, wall[0])
         assert opened is not None
         tenants.settle(opened, succeeded=True)
         wall[0] += 1.0
-    tenants.open(vendor, "a")  # a is used again: b is now the least recently used
-    c = tenants.open(vendor, "c")
+    tenants.open(vendor, "a", wall[0])  # a is used again: b is now the least recently used
+    c = tenants.open(vendor, "c", wall[0])
     assert c is not None
     tenants.settle(c, succeeded=True)
     assert sorted(t.id for t in tenants) == ["fake:a", "fake:c", "fake:registered"]
@@ -628,7 +628,7 @@ def test_open_mode_forgets_unregistered_tenants_idle_past_the_expiry(
     sandbox = Sandbox([vendor], defaults, retention=Retention(idle_expiry=60.0))
     sandbox.tenants.register("fake", "registered")
     for key in ("old", "recent"):
-        opened = sandbox.tenants.open(vendor, key)
+        opened = sandbox.tenants.open(vendor, key, wall[0])
         assert opened is not None
         sandbox.tenants.settle(opened, succeeded=True)
         wall[0] += 30.0
