@@ -271,10 +271,10 @@ class Tenants:
     def open(self, vendor: Vendor, credential: str, now: float) -> Tenant | None:
         """The tenant a request under ``credential`` runs in (the pipeline's lookup).
 
-        A known tenant counts as used at ``now`` (the monotonic instant the request
-        came in, which the pipeline has read already). In open mode an unknown credential gets an
-        opening tenant (``opening`` > 0), outside the registry until :meth:`settle`
-        is told how the request went; every ``open`` of one needs its ``settle``.
+        A known tenant counts as used at ``now`` (the monotonic instant the request came
+        in, which the pipeline has read already). In open mode an unknown credential gets
+        an opening tenant (``opening`` > 0), outside the registry until :meth:`settle` is
+        told how the request went; every ``open`` of one needs its ``settle``.
         """
         tid = tenant_id(vendor.name, credential)
         tenant = self._tenants.get(tid)
