@@ -10,8 +10,11 @@ behind and no snapshot is kept under the name. Documents as deep as any request 
 from __future__ import annotations
 
 import errno
+import logging
 import os
-from collections.abc import Iterator
+import shutil
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +141,29 @@ def test_a_state_nested_past_what_can_be_written_is_refused_as_json(
     assert "nests too deeply" in failed.json()["error"]
     assert state_file.read_bytes() == previous
     tenant.setup = {}  # the server saves at shutdown too
+
+
+def test_autosave_logs_a_failed_save_and_saves_again_once_it_can(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    directory = tmp_path / "state"
+    state_file = directory / "state.bin"
+    directory.mkdir()
+    settings = Settings(
+        clock="manual", rate_limits=False, state_file=str(state_file), autosave=0.05
+    )
+    pause = threading.Event()
+
+    def wait_for(condition: Callable[[], bool]) -> bool:
+        for _ in range(400):  # 10 s at most
+            if condition():
+                return True
+            pause.wait(0.025)
+        return False
+
+    with caplog.at_level(logging.ERROR, logger="mockserver"), TestClient(create_app(settings)):
+        assert wait_for(state_file.exists)
+        shutil.rmtree(directory)
+        assert wait_for(lambda: any("not saved" in r.getMessage() for r in caplog.records))
+        directory.mkdir()
+        assert wait_for(state_file.exists)
