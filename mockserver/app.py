@@ -25,8 +25,8 @@ from .core.pipeline import Journaling, VendorPipeline
 from .core.registry import Deferred, VendorRef, Vendors
 from .core.routing import STORAGE_PREFIX, VendorDispatch
 from .core.sandbox import Sandbox
-from .core.snapshot import SnapshotError, Snapshots
-from .core.tenancy import TenantDefaults
+from .core.snapshot import SnapshotError, Snapshots, StateNotSaved, check_writable
+from .core.tenancy import Retention, TenantDefaults
 from .core.webhooks import Deliveries
 from .core.wire import JSONBody
 from .settings import Settings
@@ -72,6 +72,9 @@ class MockServer:
                 log_size=settings.webhook_log_size,
                 connections=settings.webhook_connections,
             ),
+            retention=Retention(
+                max_open=settings.max_tenants, idle_expiry=settings.tenant_idle_expiry
+            ),
         )
         missing = fixtures.unknown(settings.fixtures)
         if missing:
@@ -93,6 +96,9 @@ class MockServer:
             single=settings.vendor,
         )
         self._ticker: asyncio.Task[None] | None = None
+        self._autosaver: asyncio.Task[None] | None = None
+        self._stopping: asyncio.Event | None = None
+        self.state_lost = False  # the save at shutdown failed: the command exits non-zero
 
     def _pipeline_builder(self, name: str) -> Callable[[], ASGIApp]:
         def build() -> ASGIApp:
@@ -118,16 +124,31 @@ class MockServer:
                 if not self.restored:
                     for name in self.settings.fixtures:
                         await self.load_fixture(name)
-                self._ticker = asyncio.get_running_loop().create_task(self.sandbox.run_ticker())
+                loop = asyncio.get_running_loop()
+                self._ticker = loop.create_task(self.sandbox.run_ticker())
+                self._stopping = asyncio.Event()
+                if self.settings.autosave:
+                    self._autosaver = loop.create_task(
+                        self._autosave(self.settings.autosave, self._stopping)
+                    )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self._ticker is not None:
                     self._ticker.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await self._ticker
-                await self._save_state_file()
+                if self._stopping is not None:
+                    self._stopping.set()
+                if self._autosaver is not None:
+                    await self._autosaver  # a save under way finishes before the last one
+                    self._autosaver = None
+                saved = await self._save_state_file()
                 await self.sandbox.aclose()
-                await send({"type": "lifespan.shutdown.complete"})
+                if saved:
+                    await send({"type": "lifespan.shutdown.complete"})
+                else:
+                    self.state_lost = True
+                    await send({"type": "lifespan.shutdown.failed", "message": "state not saved"})
                 return
 
     async def load_fixture(self, name: str) -> fixtures.Loaded:
@@ -137,10 +158,14 @@ class MockServer:
         return loaded
 
     def _load_state_file(self) -> bool:
-        """Restores the state file when it exists; a file that is not a state refuses to
-        start (``SnapshotError``, a ``ValueError``) rather than be overwritten at shutdown."""
+        """Restores the state file when it exists; a file that is not a state, or one that
+        could not be written, refuses to start (``SnapshotError``, a ``ValueError``) rather
+        than be overwritten at shutdown, or lose everything then."""
         path = self.settings.state_file
-        if path is None or not os.path.exists(path):
+        if path is None:
+            return False
+        check_writable(path)
+        if not os.path.exists(path):
             return False
         try:
             header = self.snapshots.restore_state_file()
@@ -151,11 +176,28 @@ class MockServer:
         )
         return True
 
-    async def _save_state_file(self) -> None:
+    async def _autosave(self, interval: float, stopping: asyncio.Event) -> None:
+        """Saves the state file every ``interval`` seconds of wall time until ``stopping``
+        is set, so a server killed outright loses at most that much. A failed save is
+        logged, the previous file kept, and the next one tried on time."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), interval)
+            if stopping.is_set():
+                return
+            await self._save_state_file()
+
+    async def _save_state_file(self) -> bool:
+        """Saves the state file (when there is one); False, logged, if it failed."""
         try:
             await self.snapshots.save_state_file()
-        except OSError as exc:
-            log.error("state not saved to %s: %s", self.settings.state_file, exc)
+        except StateNotSaved as exc:
+            log.error("%s", exc.detail)
+            return False
+        except Exception:  # whatever it was, the state is not on disk, and must be said
+            log.exception("state not saved to %s", self.settings.state_file)
+            return False
+        return True
 
 
 def create_app(

@@ -11,10 +11,12 @@ pay for Starlette, uvicorn or the vendors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields
 from typing import Any, Literal, NoReturn, get_args, get_origin, get_type_hints
 
@@ -26,6 +28,10 @@ _FALSE = ("off", "false", "no", "0")
 
 class CliError(Exception):
     """A usage problem, reported as one ``mockserver: error: ...`` line and exit code 2."""
+
+
+class _Stopped(Exception):
+    """A stop signal, turned into the exit code of ``serve``."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -186,11 +192,34 @@ def build_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
     return _settings_from_args(args)
 
 
-def serve(settings: Settings) -> None:
-    """Runs the server until it is stopped.
+@contextlib.contextmanager
+def _stop_signals_end_serving() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`_Stopped` instead of ending the process.
+
+    uvicorn catches both while it serves, shuts down gracefully, then restores these
+    handlers and raises the signal again: without them the process would die of the
+    signal, and its exit status could not say whether the state was saved.
+    """
+    stops = (signal.SIGINT, signal.SIGTERM)
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in stops}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def serve(settings: Settings) -> int:
+    """Runs the server until it is stopped; returns the exit code.
 
     The app is built before uvicorn starts, so what only the app can check (an unknown
-    fixture, a state file that is not a state) is a usage error, not a failed start-up.
+    fixture, a state file that is not a state or cannot be written) is a usage error,
+    not a failed start-up. Stopped by a signal, the command exits 0 once the state is
+    saved, 1 if saving it failed.
     """
     import uvicorn
 
@@ -200,16 +229,18 @@ def serve(settings: Settings) -> None:
         app = create_app(settings)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        # uvicorn formats each access line's fields before its logger drops them, so
-        # below the level that prints them the access log is switched off outright.
-        access_log=settings.log_level in ACCESS_LOG_LEVELS,
-        lifespan="on",
-    )
+    with contextlib.suppress(_Stopped), _stop_signals_end_serving():
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+            # uvicorn formats each access line's fields before its logger drops them, so
+            # below the level that prints them the access log is switched off outright.
+            access_log=settings.log_level in ACCESS_LOG_LEVELS,
+            lifespan="on",
+        )
+    return 1 if app.state_lost else 0
 
 
 def print_openapi(vendor: str, settings: Settings) -> int:
@@ -244,10 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "openapi":
             return print_openapi(args.vendor, _env_defaults(os.environ))
         settings = _settings_from_args(args)
-        serve(settings)
+        return serve(settings)
     except CliError as exc:
         print(f"mockserver: error: {exc}", file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
-    return 0

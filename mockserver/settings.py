@@ -114,7 +114,6 @@ class Settings:
             "(the last 4 characters); shown: as sent"
         },
     )
-
     webhook_log_size: int = field(
         default=1000,
         metadata={
@@ -127,6 +126,27 @@ class Settings:
         metadata={
             "help": "webhook attempts on the wire at once; the rest wait their turn, "
             "and the timeout starts when an attempt is sent"
+        },
+    )
+    max_tenants: int = field(
+        default=5000,
+        metadata={
+            "help": "most unregistered tenants kept in open mode; a new one past it "
+            "forgets the least recently used (0: no cap)"
+        },
+    )
+    tenant_idle_expiry: float = field(
+        default=3600.0,
+        metadata={
+            "help": "seconds of wall time without a request after which an unregistered "
+            "tenant is forgotten (0: never)"
+        },
+    )
+    autosave: float = field(
+        default=0.0,
+        metadata={
+            "help": "seconds of wall time between saves of --state-file, bounding what a "
+            "crash loses (0: save only at shutdown and on POST /_mock/snapshot)"
         },
     )
 
@@ -156,6 +176,14 @@ class Settings:
             problems.append("journal-credentials must be masked or shown")
         if self.admin_token is not None and not self.admin_token.strip():
             problems.append("admin-token must not be blank")
+        if self.max_tenants < 0:
+            problems.append(f"max-tenants must be 0 or more, not {self.max_tenants}")
+        if not self.tenant_idle_expiry >= 0:
+            problems.append(f"tenant-idle-expiry must be 0 or more, not {self.tenant_idle_expiry}")
+        if not self.autosave >= 0:
+            problems.append(f"autosave must be 0 or more, not {self.autosave}")
+        elif self.autosave and self.state_file is None:
+            problems.append("autosave needs a state-file to save to")
         if problems:
             raise ValueError("; ".join(problems))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import types
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -176,7 +177,7 @@ def test_serve_runs_uvicorn_with_the_settings(monkeypatch: pytest.MonkeyPatch) -
 
     import mockserver.app
 
-    app = object()
+    app = types.SimpleNamespace(state_lost=False)
     created: list[Settings] = []
     runs: list[tuple[object, dict[str, Any]]] = []
 

@@ -54,7 +54,7 @@ async def configure_clock(request: Request) -> Response:
     sandbox = sandbox_of(request)
     targets = [tenant] if tenant is not None else list(sandbox.tenants)
     for target in targets:
-        target.clock.configure(mode=body.get("mode"), speed=body.get("speed"))
+        target.configure_clock(mode=body.get("mode"), speed=body.get("speed"))
     if tenant is None:
         changes = {"clock_mode": body.get("mode"), "speed": body.get("speed")}
         sandbox.tenants.defaults = replace(

@@ -5,12 +5,14 @@ Each request runs these steps, in this order, as plain calls inside one ASGI app
 
 1. the vendor is named in the scope (journal and error renderer read it);
 2. the body is read whole, refused past the vendor's size limit (:func:`read_body`);
-3. the vendor's own rules resolve the credential to a tenant, whose due events fire;
+3. the vendor's own rules resolve the credential to a tenant, whose due events fire
+   (a tenant the request opens is kept only if the answer is a success, step 8);
 4. an injected fault that fires for the request is applied;
 5. a token of the tenant's rate limits is spent;
 6. the route is found and its handler answers;
 7. any refusal or surprise on the way becomes the vendor's own error answer;
-8. the answer is sent and the exchange journaled.
+8. the answer is sent, the tenant the request opened kept or forgotten, and the exchange
+   journaled.
 
 Steps are calls rather than nested ASGI middleware because every layer of ``send`` and
 ``receive`` wrapping costs each request a few microseconds: a handler's
@@ -51,6 +53,8 @@ from .vendor import Vendor
 
 log = logging.getLogger("mockserver")
 
+OPENED = "mockserver.opened"  # the scope key of a tenant the request opened
+
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -59,26 +63,56 @@ class VendorPipeline:
 
     def __init__(self, vendor: Vendor, tenants: Tenants, journal: Journal) -> None:
         self.vendor = vendor
-        self.lookup = tenants.lookup(vendor)
+        self.tenants = tenants
         self.journal = journal
         self.router = VendorRouter(vendor)
+        self.lookup = self._lookup  # bound once: the vendor's authenticate gets it each request
+        self._opened: Tenant | None = None
+        self._started = 0.0  # of the request being authenticated
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[VENDOR] = self.vendor
         at, started = wall_time(), monotonic()
         body = b""
+        status = 0
         try:
-            body = scope[BODY] = await read_body(scope, receive, self.vendor.max_body_bytes)
-            answer = await self._answer(scope, _replaying(body), send)
-        except Exception as exc:
-            answer = self._refusal(exc, scope)
-        sent = await _send_and_keep(answer, scope, receive, send)
+            try:
+                body = scope[BODY] = await read_body(scope, receive, self.vendor.max_body_bytes)
+                answer = await self._answer(scope, _replaying(body), send, started)
+            except Exception as exc:
+                answer = self._refusal(exc, scope)
+            sent = await _send_and_keep(answer, scope, receive, send)
+            status = sent[0]
+        finally:
+            opened: Tenant | None = scope.get(OPENED)
+            if opened is not None:
+                self.tenants.settle(opened, succeeded=0 < status < 400)
         if self.journal.enabled:
             _record(self.journal, scope, at, started, [body[:BODY_CAP]] if body else [], sent)
 
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> ASGIApp:
+    def _lookup(self, credential: str) -> Tenant | None:
+        """The credential resolver handed to the vendor's ``authenticate``.
+
+        A tenant it opens is remembered for the request: ``authenticate`` is synchronous,
+        so the request being authenticated is the only one that can be calling. The
+        vendor may look up, then still refuse (a wrong signature), so the pipeline, not
+        the vendor, settles the opened tenant once the answer is known.
+        """
+        tenant = self.tenants.open(self.vendor, credential, self._started)
+        if tenant is not None and tenant.opening:
+            if self._opened is not None:  # a second lookup in one request: one open each
+                self.tenants.settle(self._opened, succeeded=False)
+            self._opened = tenant
+        return tenant
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, started: float) -> ASGIApp:
         request = Request(scope, receive, send)  # one for the credentials and the handler
-        tenant = self.vendor.authenticate(request, self.lookup)
+        self._started = started
+        try:
+            tenant = self.vendor.authenticate(request, self.lookup)
+        finally:
+            if self._opened is not None:
+                scope[OPENED], self._opened = self._opened, None
         scope[TENANT] = tenant
         tenant.run_due()
         faults = sandbox_of(scope).faults

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .faults import Faults
 from .journal import Journal
 from .snapshot import Header, dump, load
-from .tenancy import Tenant, TenantDefaults, Tenants
+from .tenancy import Retention, Tenant, TenantDefaults, Tenants
 from .vendor import Vendor
 from .webhooks import Deliveries
 
@@ -39,11 +39,12 @@ class Sandbox:
         *,
         journal_size: int = 1000,
         deliveries: Deliveries | None = None,
+        retention: Retention | None = None,
     ) -> None:
         self.deliveries = deliveries or Deliveries()
         self.faults = self.deliveries.faults = Faults(defaults.seed)  # shared with deliveries
         self.journal = Journal(journal_size)
-        self.tenants = Tenants(vendors, defaults, self.deliveries)
+        self.tenants = Tenants(vendors, defaults, self.deliveries, retention)
         self.vendors = self.tenants.vendors
 
     async def advance(
@@ -70,9 +71,9 @@ class Sandbox:
 
     def tick(self) -> None:
         """Fires what has fallen due: on realtime clocks as time passes, and on manual
-        clocks what a request planned for the current instant (a webhook, say)."""
-        for tenant in self.tenants:
-            tenant.run_due()
+        clocks what a request planned for the current instant (a webhook, say). Only
+        tenants with something due are visited; idle ones past their expiry go."""
+        self.tenants.tick()
 
     async def run_ticker(self, interval: float = TICK_SECONDS) -> None:
         while True:

@@ -9,7 +9,7 @@ reproducible.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,13 +32,19 @@ class Event:
 
 
 class Scheduler:
-    """A min-heap of events keyed by ``(due, seq)``."""
+    """A min-heap of events keyed by ``(due, seq)``.
 
-    __slots__ = ("_heap", "_seq")
+    ``on_earlier`` is told whenever a newly planned event becomes the earliest one: the
+    sandbox's ticker keeps one entry per tenant for its next event, so it must hear when
+    that moves earlier (it finds out for itself when it moves later).
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_heap", "_on_earlier", "_seq")
+
+    def __init__(self, on_earlier: Callable[[], None] | None = None) -> None:
         self._heap: list[Event] = []
         self._seq = 0
+        self._on_earlier = on_earlier
 
     def __len__(self) -> int:
         return len(self._heap)
@@ -48,6 +54,8 @@ class Scheduler:
         self._seq += 1
         event = Event(due=due, seq=self._seq, target=target, action=action, data=data)
         heapq.heappush(self._heap, event)
+        if self._on_earlier is not None and self._heap[0] is event:
+            self._on_earlier()
         return event
 
     def next_due(self) -> float | None:

@@ -14,10 +14,18 @@ serves the same vendors. The request journal and fault rules are not part of the
 
 A pickle can run code when it is loaded: load only bytes this server wrote (its memory,
 its own state file), never bytes received over the network.
+
+Pickling recurses once per level of nesting, and Python's recursion limit (1,000) allows
+some 400 levels of documents inside a world. Every document a client sends is read
+through :func:`~.jsontext.loads`, which refuses more than 100 levels, so a world never
+gets that deep; should one still fail to be written, the save is refused as
+:class:`StateNotSaved`, and the state file on disk stays the previous one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import json
 import os
@@ -28,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .clock import isoformat, wall_time
+from .errors import MockError
 from .tenancy import Tenants
 from .vendor import Vendor
 from .webhooks import Deliveries
@@ -36,11 +45,18 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 FORMAT = "mockserver-state"
-VERSION = 2  # one more whenever the pickled classes change shape (2: cached renderings)
+VERSION = 3  # one more whenever the pickled classes change shape (3: the ticker's entries)
 
 
 class SnapshotError(ValueError):
     """Bytes that are not a snapshot this server can restore; nothing was changed."""
+
+
+class StateNotSaved(MockError):
+    """The state could not be written (answered by ``/_mock`` as JSON, status 500)."""
+
+    status = 500
+    message = "The state could not be saved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +120,10 @@ def dump(tenants: Tenants, deliveries: Deliveries) -> bytes:
     buffer = io.BytesIO()
     buffer.write(json.dumps(header.as_dict()).encode() + b"\n")
     payload = {"tenants": tenants.__getstate__(), "deliveries": deliveries.__getstate__()}
-    _Pickler(buffer, tenants, deliveries).dump(payload)
+    try:
+        _Pickler(buffer, tenants, deliveries).dump(payload)
+    except RecursionError:
+        raise StateNotSaved("the state nests too deeply to be saved") from None
     return buffer.getvalue()
 
 
@@ -176,19 +195,40 @@ def read_file(path: str) -> bytes:
 
 def write_file(path: str, data: bytes) -> None:
     """Writes ``data`` to a temporary file beside ``path``, then renames it over ``path``,
-    so a crash mid-write never leaves a truncated state file behind."""
+    so a crash or a full disk mid-write never leaves a truncated state file behind: the
+    previous file stays whole until the new one is."""
     target = Path(path)
-    with tempfile.NamedTemporaryFile(
-        dir=target.parent or ".", prefix=f".{target.name}.", delete=False
-    ) as temporary:
-        temporary.write(data)
-        temporary.flush()
-        os.fsync(temporary.fileno())
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
-        os.replace(temporary.name, target)
-    except OSError:
-        os.unlink(temporary.name)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
         raise
+
+
+def check_writable(path: str) -> None:
+    """Refuses a state file the server could not write, before it serves anything.
+
+    The directory is tried by creating (and removing) a temporary file in it, the way
+    :func:`write_file` will, rather than by reading permission bits, which say nothing
+    to a superuser or about a read-only mount. Raises :class:`SnapshotError`.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise SnapshotError(f"state file {path} cannot be written: it is a directory")
+    try:
+        with tempfile.TemporaryFile(dir=target.parent, prefix=f".{target.name}."):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SnapshotError(
+            f"state file {path} cannot be written: {target.parent}: {reason}"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,17 +259,22 @@ class Snapshots:
         self.sandbox = sandbox
         self.state_file = state_file
         self._stored: dict[str, Stored] = {}
+        self._writing = asyncio.Lock()  # saves land on disk in the order they were taken
 
     def listing(self) -> list[Stored]:
         return list(self._stored.values())
 
     async def take(self, name: str) -> Stored:
-        """Keeps the state under ``name`` (replacing one of that name) and in the state file."""
-        data = await self.sandbox.snapshot()
+        """Keeps the state under ``name`` (replacing one of that name) and in the state file.
+
+        Raises :class:`StateNotSaved`, keeping nothing, when the state file cannot be
+        written: a snapshot that answers success is on disk too.
+        """
+        async with self._writing:
+            data = await self.sandbox.snapshot()
+            await self._write(data)
         stored = Stored(name, data, read_header(data))
         self._stored[name] = stored
-        if self.state_file is not None:
-            write_file(self.state_file, data)
         return stored
 
     def restore(self, name: str) -> Stored | None:
@@ -245,5 +290,19 @@ class Snapshots:
         return self.sandbox.restore(read_file(self.state_file))
 
     async def save_state_file(self) -> None:
-        if self.state_file is not None:
-            write_file(self.state_file, await self.sandbox.snapshot())
+        """Writes the state file (when there is one); raises :class:`StateNotSaved`."""
+        async with self._writing:
+            await self._write(await self.sandbox.snapshot())
+
+    async def _write(self, data: bytes) -> None:
+        """Writes the state file off the event loop; the state was read on it (by
+        ``sandbox.snapshot``), where nothing changes it halfway."""
+        if self.state_file is None:
+            return
+        try:
+            await asyncio.to_thread(write_file, self.state_file, data)
+        except OSError as exc:
+            raise StateNotSaved(
+                f"state file {self.state_file} not saved ({exc.strerror or exc}); "
+                "the previous file is unchanged"
+            ) from None

@@ -13,8 +13,9 @@ from mockserver.core.context import SANDBOX, tenant_named
 from mockserver.core.errors import InvalidInput, NotFound, RateLimited
 from mockserver.core.ratelimit import Limits, Policy
 from mockserver.core.sandbox import Advanced, Sandbox
-from mockserver.core.tenancy import Tenant, TenantDefaults, Tenants, tenant_id
-from mockserver.core.vendor import Vendor
+from mockserver.core.scheduler import Event
+from mockserver.core.tenancy import Retention, Tenant, TenantDefaults, Tenants, tenant_id
+from mockserver.core.vendor import Vendor, WorldContext
 from mockserver.core.webhooks import Deliveries
 
 
@@ -51,10 +52,40 @@ def test_open_mode_opens_one_tenant_per_credential(tenants: Tenants, vendor: Ven
     assert not a.registered and not a.strict
 
 
-def test_lookup_resolves_through_the_registry(tenants: Tenants, vendor: Vendor) -> None:
-    lookup = tenants.lookup(vendor)
-    tenant = lookup("k")
-    assert tenant is tenants.get("fake:k")
+def test_a_tenant_a_request_opens_joins_the_registry_only_when_it_succeeds(
+    tenants: Tenants, vendor: Vendor
+) -> None:
+    refused = tenants.open(vendor, "refused", 0.0)
+    assert refused is not None and tenants.get("fake:refused") is None
+    tenants.settle(refused, succeeded=False)
+    assert tenants.get("fake:refused") is None and len(tenants) == 0
+
+    kept = tenants.open(vendor, "kept", 0.0)
+    assert kept is not None
+    tenants.settle(kept, succeeded=True)
+    assert tenants.get("fake:kept") is kept
+    assert tenants.open(vendor, "kept", 0.0) is kept and not kept.opening
+
+
+def test_concurrent_first_requests_share_the_opening_tenant(
+    tenants: Tenants, vendor: Vendor
+) -> None:
+    first, second, third = (tenants.open(vendor, "k", 0.0) for _ in range(3))
+    assert first is second is third and first is not None
+    tenants.settle(first, succeeded=False)
+    tenants.settle(second, succeeded=True)  # one success keeps it
+    tenants.settle(third, succeeded=False)  # a later failure does not undo that
+    assert tenants.get("fake:k") is first
+
+
+def test_a_registration_while_a_first_request_runs_is_not_overwritten_by_it(
+    tenants: Tenants, vendor: Vendor
+) -> None:
+    opening = tenants.open(vendor, "k", 0.0)
+    assert opening is not None
+    registered = tenants.register("fake", "k", setup={"lines": ["a"]})
+    tenants.settle(opening, succeeded=True)
+    assert tenants.get("fake:k") is registered
 
 
 def test_same_credential_in_two_vendors_is_two_tenants(
@@ -445,6 +476,167 @@ def test_sandbox_tick_fires_realtime_tenants_only(
     sandbox.tick()
     assert [h[0] for h in handled(fast)] == ["done"]
     assert handled(frozen) == []
+
+
+@pytest.fixture
+def wall(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """A monotonic clock the test moves by hand: ``wall[0] += seconds``."""
+    reading = [100.0]
+    monkeypatch.setattr(clock_module, "monotonic", lambda: reading[0])
+    return reading
+
+
+def visits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the tenants the ticker visits from now on, in order."""
+    seen: list[str] = []
+    run_due = Tenant.run_due
+
+    def counting(self: Tenant, until: float | None = None) -> int:
+        seen.append(self.id)
+        return run_due(self, until)
+
+    monkeypatch.setattr(Tenant, "run_due", counting)
+    return seen
+
+
+def test_the_ticker_visits_only_tenants_with_something_due(
+    vendor: Vendor, defaults: TenantDefaults, wall: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox = Sandbox([vendor], replace(defaults, clock_mode="realtime", speed=10.0))
+    for index in range(20_000):
+        sandbox.tenants.resolve(vendor, f"idle-{index}")
+    busy = sandbox.tenants.resolve(vendor, "busy")
+    assert busy is not None
+    world(busy).plan(50, "done")  # 5 s of wall time at speed 10
+    visited = visits(monkeypatch)
+    for _ in range(40):
+        wall[0] += 0.1
+        sandbox.tick()
+    assert visited == []
+    wall[0] += 1.5
+    sandbox.tick()
+    assert visited == ["fake:busy"]
+    assert [h[0] for h in handled(busy)] == ["done"]
+    wall[0] += 10.0
+    sandbox.tick()
+    assert visited == ["fake:busy"]  # nothing more was due
+
+
+def test_an_event_planned_earlier_than_the_next_one_still_fires_on_time(
+    vendor: Vendor, defaults: TenantDefaults, wall: list[float]
+) -> None:
+    sandbox = Sandbox([vendor], replace(defaults, clock_mode="realtime", speed=1.0))
+    tenant = sandbox.tenants.resolve(vendor, "k")
+    assert tenant is not None
+    world(tenant).plan(60, "late")
+    world(tenant).plan(2, "early")
+    wall[0] += 2.0
+    sandbox.tick()
+    assert [h[0] for h in handled(tenant)] == ["early"]
+    wall[0] += 58.0
+    sandbox.tick()
+    assert [h[0] for h in handled(tenant)] == ["early", "late"]
+
+
+def test_a_faster_clock_or_a_move_forward_brings_the_next_event_forward(
+    vendor: Vendor, defaults: TenantDefaults, wall: list[float]
+) -> None:
+    sandbox = Sandbox([vendor], replace(defaults, clock_mode="realtime", speed=1.0))
+    sped, moved = sandbox.tenants.resolve(vendor, "sped"), sandbox.tenants.resolve(vendor, "moved")
+    assert sped is not None and moved is not None
+    world(sped).plan(100, "done")
+    world(moved).plan(100, "done")
+    sped.configure_clock(speed=100.0)
+    moved.advance(99.0)
+    wall[0] += 1.0
+    sandbox.tick()
+    assert [h[0] for h in handled(sped)] == ["done"]
+    assert [h[0] for h in handled(moved)] == ["done"]
+
+
+def test_a_manual_clock_becoming_realtime_gets_its_events_fired(
+    vendor: Vendor, defaults: TenantDefaults, wall: list[float]
+) -> None:
+    sandbox = Sandbox([vendor], defaults)  # manual clocks
+    tenant = sandbox.tenants.resolve(vendor, "k")
+    assert tenant is not None
+    world(tenant).plan(5, "done")
+    wall[0] += 10.0
+    sandbox.tick()
+    assert handled(tenant) == []
+    tenant.configure_clock(mode="realtime")
+    wall[0] += 5.0
+    sandbox.tick()
+    assert [h[0] for h in handled(tenant)] == ["done"]
+
+
+class SavedWorld:
+    """A world pickle can find by name (every ``conftest`` module has the same one)."""
+
+    def __init__(self, context: WorldContext) -> None:
+        self.context = context
+        self.handled: list[tuple[str, dict[str, Any], float]] = []
+
+    def plan(self, delay: float, action: str) -> None:
+        self.context.scheduler.at(self.context.clock.now() + delay, "world", action)
+
+    def handle(self, event: Event) -> None:
+        self.handled.append((event.action, dict(event.data), self.context.clock.now()))
+
+    def summary(self) -> dict[str, Any]:
+        return {"handled": len(self.handled)}
+
+
+def test_a_restored_snapshot_has_its_pending_events_fired_by_the_ticker(
+    make_vendor: Any, defaults: TenantDefaults
+) -> None:
+    vendor = make_vendor("fake", new_world=SavedWorld)
+    sandbox = Sandbox([vendor], defaults)
+    tenant = sandbox.tenants.resolve(vendor, "k")
+    assert tenant is not None
+    world(tenant).plan(0, "now")  # due at the manual clock's instant: the next tick fires it
+    data = asyncio.run(sandbox.snapshot())
+    other = Sandbox([vendor], defaults)
+    other.restore(data)
+    restored = other.tenants.get("fake:k")
+    assert restored is not None
+    other.tick()
+    assert [h[0] for h in handled(restored)] == ["now"]
+
+
+def test_open_mode_forgets_the_least_recently_used_tenant_at_the_cap(
+    vendor: Vendor, defaults: TenantDefaults, wall: list[float]
+) -> None:
+    tenants = Tenants([vendor], defaults, Deliveries(), Retention(max_open=2))
+    registered = tenants.register("fake", "registered")
+    for key in ("a", "b"):
+        opened = tenants.open(vendor, key, wall[0])
+        assert opened is not None
+        tenants.settle(opened, succeeded=True)
+        wall[0] += 1.0
+    tenants.open(vendor, "a", wall[0])  # a is used again: b is now the least recently used
+    c = tenants.open(vendor, "c", wall[0])
+    assert c is not None
+    tenants.settle(c, succeeded=True)
+    assert sorted(t.id for t in tenants) == ["fake:a", "fake:c", "fake:registered"]
+    assert tenants.get("fake:registered") is registered
+
+
+def test_open_mode_forgets_unregistered_tenants_idle_past_the_expiry(
+    vendor: Vendor, defaults: TenantDefaults, wall: list[float]
+) -> None:
+    sandbox = Sandbox([vendor], defaults, retention=Retention(idle_expiry=60.0))
+    sandbox.tenants.register("fake", "registered")
+    for key in ("old", "recent"):
+        opened = sandbox.tenants.open(vendor, key, wall[0])
+        assert opened is not None
+        sandbox.tenants.settle(opened, succeeded=True)
+        wall[0] += 30.0
+    sandbox.tick()  # old: idle 60 s; recent: 30 s
+    assert sorted(t.id for t in sandbox.tenants) == ["fake:recent", "fake:registered"]
+    wall[0] += 1000.0
+    sandbox.tick()
+    assert [t.id for t in sandbox.tenants] == ["fake:registered"]
 
 
 def record(sandbox: Sandbox) -> None:

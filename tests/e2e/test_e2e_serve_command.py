@@ -48,9 +48,12 @@ def test_serve_starts_answers_health_and_stops() -> None:
         assert "cloudfactory" in health.json()["vendors"]
         unknown = httpx.get(f"http://127.0.0.1:{port}/cloudfactory/v1/tasks")
         assert unknown.status_code == 401
+        process.terminate()  # SIGTERM: a graceful stop, which the exit code says went well
+        assert process.wait(10) == 0, process.stderr.read() if process.stderr else ""
     finally:
-        process.terminate()
-        process.wait(10)
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()

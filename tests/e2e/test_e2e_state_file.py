@@ -2,8 +2,10 @@
 file, and the lifecycle goes on as if nothing happened.
 
 Each server is a real ``python -m mockserver serve`` process on a manual clock, stopped
-with SIGTERM (which writes the state file). What a client sees after the restart is
-compared with what one uninterrupted server produces from the same requests.
+with SIGTERM (which writes the state file, then exits 0). What a client sees after the
+restart is compared with what one uninterrupted server produces from the same requests.
+A state file that cannot be written refuses to start; one that cannot be written at
+shutdown makes the command fail; ``--autosave`` bounds what ``kill -9`` loses.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -42,14 +45,19 @@ def _free_port() -> int:
         return port
 
 
+def _argv(state_file: Path, *flags: str) -> list[str]:
+    argv = [sys.executable, "-m", "mockserver", "serve", *FLAGS, "--state-file", str(state_file)]
+    return [*argv, "--rate-limits", "off", "--log-level", "warning", *flags]
+
+
 @contextmanager
-def serving(state_file: Path, log: Path) -> Iterator[httpx.Client]:
-    """A ``mockserver serve`` process on the state file; stopped with SIGTERM on exit."""
+def running(state_file: Path, log: Path, *flags: str) -> Iterator[Server]:
+    """A ``mockserver serve`` process on the state file, ready; killed if still running."""
     port = _free_port()
-    argv = [sys.executable, "-m", "mockserver", "serve", "--port", str(port), *FLAGS]
-    argv += ["--state-file", str(state_file), "--rate-limits", "off", "--log-level", "warning"]
     with log.open("ab") as output:
-        process = subprocess.Popen(argv, stdout=output, stderr=output)
+        process = subprocess.Popen(
+            _argv(state_file, "--port", str(port), *flags), stdout=output, stderr=output
+        )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             pause = threading.Event()
@@ -60,14 +68,31 @@ def serving(state_file: Path, log: Path) -> Iterator[httpx.Client]:
                 except httpx.TransportError:
                     assert process.poll() is None, log.read_text()
                     pause.wait(0.025)
-            yield client
-        process.send_signal(signal.SIGTERM)
-        # uvicorn shuts down gracefully, then re-raises the signal it caught.
-        assert process.wait(15) in (0, -signal.SIGTERM), log.read_text()
+            yield Server(process, client)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(5)
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    client: httpx.Client
+
+    def stop(self) -> int:
+        """SIGTERM, then the exit code once the server has shut down."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(15)
+
+
+@contextmanager
+def serving(state_file: Path, log: Path) -> Iterator[httpx.Client]:
+    """A ``mockserver serve`` process on the state file; stopped with SIGTERM on exit,
+    which saves the state and exits 0."""
+    with running(state_file, log) as server:
+        yield server.client
+        assert server.stop() == 0, log.read_text()
 
 
 def _ok(response: httpx.Response) -> Any:
@@ -180,3 +205,53 @@ def test_a_restarted_server_continues_the_lifecycle_of_the_stopped_one(tmp_path:
     assert interrupted == uninterrupted
     assert interrupted_signals == uninterrupted_signals
     assert "job_complete" in interrupted_signals
+
+
+def test_a_state_file_that_cannot_be_written_refuses_to_start(tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    cases = {
+        tmp_path / "missing" / "state.bin": "No such file or directory",
+        a_file / "state.bin": "Not a directory",
+    }
+    for state_file, reason in cases.items():
+        done = subprocess.run(_argv(state_file), capture_output=True, timeout=60, check=False)
+        lines = done.stderr.decode().splitlines()
+        assert done.returncode == 2, done.stderr
+        assert len(lines) == 1 and lines[0].startswith("mockserver: error: state file ")
+        assert str(state_file) in lines[0] and reason in lines[0]
+
+
+def test_a_state_file_that_cannot_be_written_at_shutdown_fails_the_command(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "server.log"
+    directory = tmp_path / "state"
+    directory.mkdir()
+    with running(directory / "state.bin", log) as server:
+        _ok(server.client.post("/_mock/tenants", json={"vendor": "crowdflower", "credential": KEY}))
+        directory.rmdir()
+        assert server.stop() == 1
+    assert f"state file {directory / 'state.bin'} not saved" in log.read_text()
+
+
+def test_autosave_bounds_what_a_killed_server_loses(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    state_file = tmp_path / "state.bin"
+    with running(state_file, log, "--autosave", "0.2") as server:
+        _ok(server.client.post("/_mock/tenants", json={"vendor": "crowdflower", "credential": KEY}))
+        form = {"job[title]": "Rate the tweets"}
+        created = server.client.post("/crowdflower/v1/jobs.json", params={"key": KEY}, data=form)
+        job_id = _ok(created)["id"]
+        state_file.unlink(missing_ok=True)  # what was saved before the job does not count
+        pause = threading.Event()
+        for _ in range(600):
+            if state_file.exists():
+                break
+            pause.wait(0.025)
+        assert state_file.exists(), log.read_text()
+        server.process.kill()  # SIGKILL: no shutdown, no save
+        server.process.wait(5)
+    with serving(state_file, log) as restarted:
+        job = _ok(restarted.get(f"/crowdflower/v1/jobs/{job_id}.json", params={"key": KEY}))
+    assert job["title"] == "Rate the tweets"
