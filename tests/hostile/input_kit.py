@@ -125,6 +125,36 @@ def admin_refusal(response: httpx.Response) -> bool:
     return 400 <= response.status_code < 500 and isinstance(body.get("error"), str)
 
 
+TEMPLATE = b"""<task_template>
+  <code>hostile_tpl</code><name>Hostile descriptions</name>
+  <titles><en>Hotel description</en></titles>
+  <product>
+    <link href="/api/marketplace/v2/products/TextCreate" rel="product" type="application/xml"/>
+    <attributes><code>textcreate_language</code><value>en</value></attributes>
+    <attributes><code>textcreate_text_length</code><value>100#160</value></attributes>
+    <attributes><code>textcreate_proof_read</code><value>textcreate_proof_no</value></attributes>
+  </product>
+  <form>
+    <elements><type>url</type><code>link_to_hotel</code><titles><en>Link</en></titles>
+      <is_output>false</is_output><is_mandatory>true</is_mandatory></elements>
+    <elements><type>text_area</type><code>paragraph_bottom</code><titles><en>Text</en></titles>
+      <is_output>true</is_output><is_mandatory>true</is_mandatory></elements>
+  </form>
+</task_template>"""
+
+
+def clickworker_task(**changes: Any) -> dict[str, Any]:
+    """A task of the sandbox's template, as a JSON client sends it (fields changed as given)."""
+    task = {
+        "customer_ref": "ref-1",
+        "template": {"link": {"href": "/api/marketplace/v2/customer/task_templates/hostile_tpl",
+                              "rel": "task_template", "type": "application/json"}},
+        "input": {"items": [{"code": "link_to_hotel", "content": "http://hotel.example"}]},
+        **changes,
+    }  # fmt: skip
+    return {"task": task}
+
+
 # -- the sandbox -----------------------------------------------------------------------------
 
 
@@ -204,12 +234,18 @@ class Sandbox:
         )
 
     def _clickworker(self) -> Vendor:
+        c = self.client
         token = base64.b64encode(b"hostile:secret").decode()
         headers = {"Authorization": f"Basic {token}", "Accept": "application/json"}
+        xml = {**headers, "Content-Type": "application/xml"}
+        self._ok(c.post(f"{CLICKWORKER}/customer/task_templates", content=TEMPLATE, headers=xml))
+        task = self._ok(
+            c.post(f"{CLICKWORKER}/customer/tasks", json=clickworker_task(), headers=headers)
+        )
         return Vendor(
             "clickworker",
             headers,
-            {},
+            {"task_id": str(task["task_response"]["task"]["id"]), "code": "hostile_tpl"},
             "clickworker:hostile",
             [
                 f"{CLICKWORKER}/customer",
