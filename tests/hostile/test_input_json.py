@@ -9,6 +9,7 @@ shape of its form parameters anywhere).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -153,8 +154,6 @@ def test_any_document_is_taken_or_refused_never_a_server_error(
 ) -> None:
     """Any value Python can write as JSON (NaN, huge integers, surrogates included),
     nested at any depth, is a 2xx or a 4xx on CrowdFlower's job create."""
-    import json
-
     text = "[" * depth + json.dumps({"job": {"title": "A hostile job", "x": value}}) + "]" * depth
     target = box.vendors["crowdflower"]
     response = box.client.post(
