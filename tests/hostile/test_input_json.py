@@ -121,6 +121,29 @@ def test_a_document_at_the_limit_is_no_syntax_error(box: Sandbox, vendor: str) -
     assert "nested more than" not in response.text
 
 
+@pytest.mark.parametrize("score", ["NaN", "Infinity", "-Infinity"])
+def test_cloudfactory_refuses_a_review_score_that_is_no_number(box: Sandbox, score: str) -> None:
+    """JSON has no NaN or Infinity (RFC 8259 section 6): the review is refused, unstored."""
+    target = box.vendors["cloudfactory"]
+    before = box.everything()
+    review = (
+        '{"workstream_id": "ws-1", "use_case_id": "uc", "task_definition_id": "td",'
+        ' "worker_id": "w@example.com", "review_completed_at": "2024-05-01T09:30:00Z",'
+        f' "review_score": {score}}}'
+    )
+    response = box.client.post(
+        target.url("/v1/workstreams/{workstream_id}/task_reviewed"),
+        content=review.encode(),
+        headers={**target.headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400, response.text
+    assert (
+        response.json()["message"]
+        == f"Request body is not valid JSON: {score} is not a JSON number"
+    )
+    assert box.everything() == before
+
+
 # -- the reader itself -----------------------------------------------------------------------
 
 

@@ -269,3 +269,16 @@ def test_any_text_as_an_id_is_never_a_server_error(box: Sandbox, text: str) -> N
         assert response.status_code < 500, (path, response.text)
         if response.status_code >= 400:
             assert target.refusal(response), (path, response.text)
+
+
+@pytest.mark.xfail(
+    reason="crowdflower/backend/uploads.py still reads nb_judgments with str.isdigit()",
+    strict=True,
+)
+@pytest.mark.parametrize("value", [SUPERSCRIPT, LONG])
+def test_crowdflower_refuses_more_judgments_it_cannot_count(box: Sandbox, value: str) -> None:
+    target = box.vendors["crowdflower"]
+    url = target.url("/v1/jobs/{job_id}/units/{unit_id}/request_more_judgments.json")
+    response = box.client.post(f"{url}?nb_judgments={value}", headers=target.headers)
+    assert response.status_code == 422, response.text
+    assert target.refusal(response)
