@@ -48,6 +48,11 @@ NUMERIC_IDS = {
 }
 
 
+def short(value: str) -> str:
+    """A test id for ``value``: itself, or its length when it is a long number."""
+    return value if len(value) < 30 else f"{len(value)} digits"
+
+
 @pytest.fixture(scope="module")
 def box() -> Iterator[Sandbox]:
     yield from sandbox()
@@ -126,7 +131,7 @@ def test_mock_query_values_are_refused_as_json(box: Sandbox, name: str) -> None:
 # -- what each vendor answers ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", [SUPERSCRIPT, ARABIC, LONG, "0", "-1"])
+@pytest.mark.parametrize("value", [SUPERSCRIPT, ARABIC, LONG, "0", "-1"], ids=short)
 def test_crowdflower_defaults_a_page_it_cannot_read(box: Sandbox, value: str) -> None:
     """INFERRED (as before): CrowdFlower's paging defaults rather than refuses."""
     target = box.vendors["crowdflower"]
@@ -142,7 +147,7 @@ def test_crowdflower_defaults_a_page_it_cannot_read(box: Sandbox, value: str) ->
 
 
 @pytest.mark.parametrize("parameter", ["page", "per_page"])
-@pytest.mark.parametrize("value", [SUPERSCRIPT, ARABIC, LONG, PAST_64_BITS, "0"])
+@pytest.mark.parametrize("value", [SUPERSCRIPT, ARABIC, LONG, PAST_64_BITS, "0"], ids=short)
 def test_clickworker_refuses_a_page_it_cannot_read_naming_it(
     box: Sandbox, parameter: str, value: str
 ) -> None:
@@ -157,7 +162,7 @@ def test_clickworker_refuses_a_page_it_cannot_read_naming_it(
 
 
 @pytest.mark.parametrize("parameter", ["offset", "limit"])
-@pytest.mark.parametrize("value", [SUPERSCRIPT, LONG, PAST_64_BITS, "-1"])
+@pytest.mark.parametrize("value", [SUPERSCRIPT, LONG, PAST_64_BITS, "-1"], ids=short)
 def test_modelarts_refuses_paging_it_cannot_read_naming_it(
     box: Sandbox, parameter: str, value: str
 ) -> None:
@@ -170,7 +175,7 @@ def test_modelarts_refuses_paging_it_cannot_read_naming_it(
     assert response.json()["error_msg"].startswith(f"{parameter}:")
 
 
-@pytest.mark.parametrize("value", [SUPERSCRIPT, LONG, "1.5"])
+@pytest.mark.parametrize("value", [SUPERSCRIPT, LONG, "1.5"], ids=short)
 def test_modelarts_metrics_refuse_times_they_cannot_read(box: Sandbox, value: str) -> None:
     target = box.vendors["modelarts"]
     url = target.url("/v2/{project_id}/datasets/{dataset_id}/metrics")
@@ -201,7 +206,7 @@ def test_clickworker_refuses_a_radius_that_is_no_finite_number(box: Sandbox, r: 
 
 
 @pytest.mark.parametrize("parameter", ["limit", "status", "since"])
-@pytest.mark.parametrize("value", [SUPERSCRIPT, ARABIC, LONG])
+@pytest.mark.parametrize("value", [SUPERSCRIPT, ARABIC, LONG], ids=short)
 def test_the_journal_refuses_numbers_it_cannot_read_naming_them(
     box: Sandbox, parameter: str, value: str
 ) -> None:
@@ -275,7 +280,7 @@ def test_any_text_as_an_id_is_never_a_server_error(box: Sandbox, text: str) -> N
     reason="crowdflower/backend/uploads.py still reads nb_judgments with str.isdigit()",
     strict=True,
 )
-@pytest.mark.parametrize("value", [SUPERSCRIPT, LONG])
+@pytest.mark.parametrize("value", [SUPERSCRIPT, LONG], ids=short)
 def test_crowdflower_refuses_more_judgments_it_cannot_count(box: Sandbox, value: str) -> None:
     target = box.vendors["crowdflower"]
     url = target.url("/v1/jobs/{job_id}/units/{unit_id}/request_more_judgments.json")
