@@ -5,6 +5,8 @@
 * no ``BaseHTTPMiddleware`` anywhere: middleware is plain ASGI, so context variables and
   streamed bodies pass through untouched;
 * vendors start no threads or fire-and-forget tasks: work runs on the sim clock;
+* vendors and ``/_mock`` parse no JSON and decode no base64 themselves: client input
+  goes through the guarded readers of the core (``jsontext.loads``, ``decode``);
 * no module grows past 600 lines.
 """
 
@@ -23,6 +25,16 @@ MAX_LINES = 600
 HTTP_LIBRARIES = ("starlette", "httpx", "uvicorn", "requests", "aiohttp")
 BACKGROUND_WORK = ("threading.Thread", "asyncio.create_task", "asyncio.ensure_future")
 PLAIN_ASGI = "middleware must be plain ASGI"
+RAW_READERS = {
+    "json.loads": "core.jsontext.loads",
+    "json.load": "core.jsontext.loads",
+    "orjson.loads": "core.jsontext.loads",
+    "base64.b64decode": "core.decode.base64_bytes",
+    "base64.standard_b64decode": "core.decode.base64_bytes",
+    "base64.decodebytes": "core.decode.base64_bytes",
+    "binascii.a2b_base64": "core.decode.base64_bytes",
+}
+READ_BY_CORE = "read client input with"
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,12 @@ def check_module(module: Module, vendors: frozenset[str]) -> list[str]:
             if name in BACKGROUND_WORK:
                 found.setdefault((line, "work runs on the sim clock"), f"uses {name}")
 
+    if in_vendors or within(module.name, f"{PACKAGE}.admin"):
+        for line, name in qualified_references(module):
+            if name in RAW_READERS:
+                why = f"{READ_BY_CORE} {PACKAGE}.{RAW_READERS[name]}"
+                found.setdefault((line, why), f"calls {name}")
+
     problems = [
         f"{module.where}:{line}: {what} ({why})" for (line, why), what in sorted(found.items())
     ]
@@ -222,6 +240,13 @@ def _problems(name: str, source: str, *, is_package: bool = False) -> list[str]:
         (f"{CF}.backend", "from asyncio import create_task as spawn\nspawn(f())", False),
         ("mockserver.vendors.common", "import threading\nthreading.Thread()", False),
         ("mockserver.core.big", "x = 1\n" * (MAX_LINES + 1), False),
+        (f"{CF}.api", "import json\njson.loads(body)", False),
+        (f"{CF}.backend.store", "from json import loads\nloads(text)", False),
+        (f"{CF}.wire", "import orjson as fast\nfast.loads(body)", False),
+        (f"{CF}.auth", "import base64\nbase64.b64decode(header)", False),
+        (f"{CF}.auth", "from base64 import b64decode as unpack\nunpack(header)", False),
+        (f"{CF}.auth", "import binascii\nbinascii.a2b_base64(header)", False),
+        ("mockserver.admin.journal", "import json\njson.loads(text)", False),
     ],
 )
 def test_checker_reports(name: str, source: str, is_package: bool) -> None:
@@ -249,6 +274,11 @@ def test_checker_reports(name: str, source: str, is_package: bool) -> None:
         ("mockserver.core.pipeline", "from starlette.types import ASGIApp", False),
         (f"{CF}.api", "import asyncio\nasync def f():\n    await asyncio.sleep(0)", False),
         ("mockserver.core.big", "x = 1\n" * MAX_LINES, False),
+        (f"{CF}.api", "import json\njson.dumps(body)", False),
+        (f"{CF}.api", "from mockserver.core.jsontext import loads\nloads(body)", False),
+        (f"{CF}.api", "import base64\nbase64.b64encode(raw)", False),
+        ("mockserver.core.jsontext", "import json\njson.loads(text)", False),
+        ("mockserver.fixtures", "import json\njson.loads(text)", True),
     ],
 )
 def test_checker_allows(name: str, source: str, is_package: bool) -> None:

@@ -18,6 +18,7 @@ from ..core.contract import contract
 from ..core.errors import InvalidInput
 from ..core.journal import Entry, Journal
 from ..core.journal_match import RequestPattern, verify
+from ..core.numbers import natural
 from ..core.pathregex import compile_path
 from ..core.wire import JSONBody
 from .common import read_body, sandbox_of
@@ -28,9 +29,9 @@ def _pattern(source: dict[str, Any], journal: Journal) -> RequestPattern:
     path = compile_path(source["path"]) if source.get("path") else None
     status = source.get("status")
     if isinstance(status, str):
-        if not status.isdigit():
+        status = natural(status)
+        if status is None:
             raise InvalidInput.one("status", "must be a whole number")
-        status = int(status)
     method = source.get("method") or None
     return RequestPattern(
         vendor=source.get("vendor") or None,
@@ -50,8 +51,10 @@ def _horizon(since: Any, journal: Journal) -> int:
     """The id after which entries count: ``since`` is an entry id or an ISO 8601 instant."""
     if since is None or since == "":
         return 0
-    if isinstance(since, int) or (isinstance(since, str) and since.isdigit()):
-        return int(since)
+    if isinstance(since, int):
+        return since
+    if (entry_id := natural(since)) is not None:
+        return entry_id
     try:
         instant = parse_instant(str(since))
     except ValueError:
@@ -66,12 +69,13 @@ async def list_entries(request: Request) -> Response:
     journal = sandbox_of(request).journal
     query = request.query_params
     pattern = _pattern(dict(query), journal)
-    limit = query.get("limit")
-    if limit is not None and not limit.isdigit():
+    raw_limit = query.get("limit")
+    limit = None if raw_limit is None else natural(raw_limit)
+    if raw_limit is not None and limit is None:
         raise InvalidInput.one("limit", "must be a whole number")
     entries = pattern.select(journal)
     if limit is not None:
-        entries = entries[-int(limit) :] if int(limit) > 0 else []
+        entries = entries[-limit:] if limit > 0 else []
     shown = [_shown(request, entry.as_dict()) for entry in entries]
     return JSONBody({"size": journal.size, "entries": shown})
 

@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from . import credentials
+from .errors import MalformedBody
 from .journal import Entry
+from .jsontext import loads
 from .pathregex import PathPattern
 
 NEAR_MISSES = 5
@@ -134,8 +136,8 @@ def _said(key: str, value: str | None, shown: Shown) -> str:
 
 def _json_of(text: str) -> Any:
     try:
-        return json.loads(text)
-    except ValueError:
+        return loads(text)
+    except MalformedBody:  # a body journaled as sent, which no vendor took
         return None
 
 

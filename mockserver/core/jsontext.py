@@ -14,6 +14,11 @@ vendor answers as its own 400) when it is:
   64 bits (no answer could render it back; JSON parsers of the vendors' languages
   overflow or round there).
 
+A text that is no JSON at all (a syntax error, or bytes that are not UTF-8) is refused
+as :class:`NotJSON`, a kind of :class:`MalformedBody`: a reader that takes other
+formats too (JSON Lines, say) may then hand the text on, where a document refused for
+what it holds is refused for good.
+
 orjson reads nearly every document; it refuses the first two classes by itself. The
 standard library reads what orjson would round (integers of 19 digits or more are
 kept exact) and words the syntax errors with line and column.
@@ -34,6 +39,11 @@ MAX_DEPTH = 100
 
 INT_RANGE = range(-(2**63), 2**64)
 """Integers a document may hold: what a signed or unsigned 64-bit number holds."""
+
+
+class NotJSON(MalformedBody):
+    """The text is no JSON document: it does not parse, or is not UTF-8."""
+
 
 _LONG_DIGITS = re.compile(rb"\d{19}")
 _BOM = b"\xef\xbb\xbf"
@@ -65,7 +75,7 @@ def _exact(data: bytes, what: str) -> Any:
         if isinstance(exc, json.JSONDecodeError):
             _syntax(what, exc)
         if isinstance(exc, UnicodeDecodeError):
-            _refuse(f"{what} is not valid UTF-8")
+            _not_json(f"{what} is not valid UTF-8")
         _refuse(f"{what} is not valid JSON: {exc}")
     except RecursionError:
         _too_deep(what)
@@ -81,12 +91,12 @@ def _refuse_with_reason(data: bytes, exc: orjson.JSONDecodeError, what: str) -> 
     except json.JSONDecodeError as plain:
         _syntax(what, plain)
     except UnicodeDecodeError:
-        _refuse(f"{what} is not valid UTF-8")
+        _not_json(f"{what} is not valid UTF-8")
     except RecursionError:
         _too_deep(what)
     except ValueError as plain:  # NaN or Infinity
         _refuse(f"{what} is not valid JSON: {plain}")
-    _syntax(what, exc)
+    _refuse(_syntax_words(what, exc))  # what only orjson refuses is refused content
 
 
 def _check(document: Any, what: str, *, strings: bool) -> None:
@@ -127,7 +137,11 @@ def _no_constant(name: str) -> NoReturn:
 
 
 def _syntax(what: str, exc: json.JSONDecodeError) -> NoReturn:
-    _refuse(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    _not_json(_syntax_words(what, exc))
+
+
+def _syntax_words(what: str, exc: json.JSONDecodeError) -> str:
+    return f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
 
 
 def _too_deep(what: str) -> NoReturn:
@@ -136,3 +150,7 @@ def _too_deep(what: str) -> NoReturn:
 
 def _refuse(message: str) -> NoReturn:
     raise MalformedBody(message)
+
+
+def _not_json(message: str) -> NoReturn:
+    raise NotJSON(message)

@@ -5,6 +5,11 @@ send them every way Rails accepts: ``x[]=a&x[]=b``, indexed ``x[0]=a&x[1]=b``, t
 same key repeated (values accumulate), in the query string or the body, or as a
 JSON body of the same shape. :func:`merged_params` folds all of that into one
 nested dict, the body winning over the query on a conflict.
+
+A key nests at most :data:`~.jsontext.MAX_DEPTH` levels (``a[b]`` is two), as deep as
+a JSON body may: Rack, which Rails-era APIs run on, refuses deeper parameters too
+(Rack 2's ``param_depth_limit`` is 100), and past it the dicts would be as hard to
+store and render as JSON nested that deep. A deeper key is :class:`MalformedBody`.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import unquote
+
+from .errors import MalformedBody
+from .jsontext import MAX_DEPTH
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
@@ -66,6 +74,10 @@ def _nested(paths: Iterable[tuple[Sequence[str], str]]) -> Params:
     root: Params = {}
     indexed = False
     for path, value in paths:
+        if len(path) > MAX_DEPTH:
+            raise MalformedBody(
+                f"The parameter {path[0]!r} is nested more than {MAX_DEPTH} levels deep"
+            )
         _insert(root, path, value)
         indexed = indexed or any(map(str.isdigit, path))
     if not indexed:  # no object is keyed by an index, so none becomes a list

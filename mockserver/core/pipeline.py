@@ -161,7 +161,7 @@ async def read_body(scope: Scope, receive: Receive, max_bytes: int) -> bytes:
     framed = False
     for name, value in scope["headers"]:
         if name == b"content-length":
-            if value.isdigit() and int(value) > max_bytes:
+            if value.isdigit() and (len(value) > 19 or int(value) > max_bytes):
                 raise PayloadTooLarge(max_bytes)
             framed = framed or value.strip(b" 0") != b""
         elif name == b"transfer-encoding":

@@ -5,7 +5,9 @@ malformed document is refused with ElementTree's words; a DTD is refused at its 
 token, as defusedxml refuses it, and with it every entity declaration, external
 entity and entity expansion, which only a DTD can bring. Elements become dict keys,
 repeated elements lists and attributes plain keys, in the shape xmltodict gives, so a
-vendor validates and reads XML and JSON requests alike. Rendering is the reverse:
+vendor validates and reads XML and JSON requests alike; elements nest at most as deep
+as a JSON document may (:data:`~.jsontext.MAX_DEPTH`), which keeps the dicts as
+storable, renderable and snapshottable as JSON's. Rendering is the reverse:
 lists become repeated elements named after their key, and the keys a vendor marks as
 attribute carriers (a ``link``'s ``href``, ``rel``, ``type``) become attributes.
 """
@@ -21,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import DefusedXmlException, DTDForbidden
 
 from .errors import MalformedBody
+from .jsontext import MAX_DEPTH
 
 XML_TYPES = ("application/xml", "text/xml")
 LINKS = frozenset({"link"})  # the attribute carriers unless a vendor names others
@@ -65,6 +68,8 @@ def _read(body: bytes, lists: frozenset[str]) -> tuple[dict[str, Any], bool]:
     def start(name: str, attributes: list[str]) -> None:
         nonlocal item, data, namespaced
         stack.append((item, data))
+        if len(stack) > MAX_DEPTH:
+            raise MalformedBody(f"Malformed XML: elements nest more than {MAX_DEPTH} levels deep")
         data = []
         if attributes:
             names = attributes[::2]

@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from mockserver.core.errors import MalformedBody
+from mockserver.core.jsontext import MAX_DEPTH
 from mockserver.core.params import merged_params, nest, parse_query, split_key
 
 
@@ -99,3 +101,20 @@ def test_a_query_is_read_as_parse_qsl_reads_it(text: str) -> None:
 def test_top_level_names_that_are_numbers_stay_names() -> None:
     assert parse_query("0=a&1=b") == {"0": "a", "1": "b"}
     assert parse_query("0[1]=a&0[0]=b") == {"0": ["b", "a"]}
+
+
+def test_keys_nest_as_deep_as_json_may() -> None:
+    deepest = "a" + "[b]" * (MAX_DEPTH - 1)
+    params = parse_query(f"{deepest}=1")
+    for _ in range(MAX_DEPTH - 1):
+        params = params["a" if "a" in params else "b"]
+    assert params == {"b": "1"}
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH, 100_000])
+def test_a_deeper_key_is_a_malformed_body(levels: int) -> None:
+    key = "unit" + "[data]" * levels
+    with pytest.raises(MalformedBody, match=f"'unit' is nested more than {MAX_DEPTH} levels"):
+        parse_query(f"{key}=1")
+    with pytest.raises(MalformedBody):
+        nest([(key, "1")])

@@ -8,13 +8,13 @@ its setup, which is then checked.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from functools import lru_cache
 
 from starlette.requests import Request
 
 from mockserver.core.context import raw_header
+from mockserver.core.decode import basic_credentials
+from mockserver.core.errors import Unauthenticated
 from mockserver.core.tenancy import Tenant
 from mockserver.core.vendor import Lookup
 
@@ -29,18 +29,10 @@ def credentials(request: Request) -> tuple[str, str]:
 def decoded(authorization: bytes) -> tuple[str, str]:
     """The username and password of an ``Authorization`` header, decoded once for each
     header: a client sends the same one with every request."""
-    scheme, _, encoded = authorization.decode("latin-1").partition(" ")
-    if scheme.lower() != "basic" or not encoded:
-        raise BadCredentials("Basic authentication is required")
     try:
-        username, separator, password = (
-            base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
-        )
-    except (binascii.Error, UnicodeDecodeError):
-        raise BadCredentials("Malformed Basic credentials") from None
-    if not separator or not username:
-        raise BadCredentials("Malformed Basic credentials")
-    return username, password
+        return basic_credentials(authorization)
+    except Unauthenticated as refused:
+        raise BadCredentials(refused.detail) from None
 
 
 def authenticate(request: Request, lookup: Lookup) -> Tenant:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -25,6 +24,7 @@ from starlette.types import Scope
 
 from mockserver.core.context import TENANT, body_of, raw_header
 from mockserver.core.errors import InvalidInput, MalformedBody, MockError, UnsupportedMediaType
+from mockserver.core.jsontext import loads
 from mockserver.core.wire import Body, dumps, media_type
 from mockserver.core.xmlwire import Fragment, parse_xml, render_fragment, render_xml
 
@@ -67,11 +67,7 @@ def read_entity(request: Request, entity: str) -> dict[str, Any]:
 
 
 def _json(body: bytes) -> Any:
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedBody(f"Malformed JSON: {exc}") from None
-    return _listify(document)
+    return _listify(loads(body))
 
 
 def _listify(value: Any, key: str = "") -> Any:

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from mockserver.core.numbers import positive, real
+
 # Kind -> the tags that are its options; kinds absent here take free text.
 OPTION_TAGS: dict[str, frozenset[str]] = {
     "radios": frozenset({"cml:radio"}),
@@ -161,9 +163,10 @@ def _split_aggregation(aggregation: str) -> tuple[str, float | None] | None:
     if text in PLAIN_AGGREGATIONS:
         return text, None
     match = THRESHOLD_AGGREGATION.fullmatch(text)
-    if match is None:
+    threshold = None if match is None else real(match.group(2))
+    if match is None or threshold is None:
         return None
-    return f"{match.group(1)}_x", float(match.group(2))
+    return f"{match.group(1)}_x", threshold
 
 
 def _flag(attributes: dict[str, str], key: str) -> bool:
@@ -296,8 +299,9 @@ class _Reader(HTMLParser):
         written = attributes.get("points", "").strip()
         if not written:
             return DEFAULT_POINTS
-        if written.isdecimal() and 1 <= int(written) <= MAX_POINTS:
-            return int(written)
+        points = positive(written, most=MAX_POINTS)
+        if points is not None:
+            return points
         self.problems.append(
             f"{name!r}: points={written!r} is not 1..{MAX_POINTS}, using {DEFAULT_POINTS}"
         )

@@ -9,11 +9,10 @@ parsed once per request. Raw uploads (CSV, JSON Lines) are data, not parameters.
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 
 from mockserver.core.context import body_of
+from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.params import Params, merged_params, parse_query
 from mockserver.core.wire import media_type
 
@@ -39,8 +38,8 @@ def _body_params(request: Request) -> Params:
         return parse_query(body.decode("utf-8", errors="replace"))
     if kind in ("application/json", "text/json", ""):
         try:
-            document = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            document = loads(body)
+        except NotJSON:
             return {}  # JSON Lines or broken JSON: an upload handler reads the raw body
         return document if isinstance(document, dict) else {}
     return {}

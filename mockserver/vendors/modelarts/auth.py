@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -24,6 +23,7 @@ from starlette.requests import Request
 from mockserver.core.clock import wall_time
 from mockserver.core.context import body_of, route_path
 from mockserver.core.errors import InvalidInput
+from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.tenancy import Tenant
 from mockserver.core.vendor import Lookup
 
@@ -144,9 +144,9 @@ def _signed_at(date: str) -> float | None:
 def _token_scope(request: Request, lookup: Lookup) -> Tenant:
     """The project a token is asked for: ``scope.project.id``, or one named by its name."""
     try:
-        document = json.loads(body_of(request.scope) or b"{}")
+        document = loads(body_of(request.scope) or b"{}")
         project = document["auth"]["scope"]["project"]
-    except (ValueError, KeyError, TypeError):
+    except (NotJSON, KeyError, TypeError):
         raise InvalidInput.one("auth.scope.project", "a project scope is required") from None
     if not isinstance(project, dict) or not (project.get("id") or project.get("name")):
         raise InvalidInput.one("auth.scope.project", "needs an id or a name")

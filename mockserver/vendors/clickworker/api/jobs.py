@@ -24,6 +24,7 @@ from starlette.types import Scope
 from mockserver.core.clock import iso_seconds
 from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
+from mockserver.core.numbers import natural
 from mockserver.core.validation import validate
 
 from ..backend.buyoff import form
@@ -36,9 +37,10 @@ from .tasks import items_of, items_view
 
 def job_id_of(request: Request) -> int:
     raw = request.path_params["job_id"]
-    if not raw.isdigit():
+    job_id = natural(raw)
+    if job_id is None:
         raise JobNotFound(f"No job {raw}")
-    return int(raw)
+    return job_id
 
 
 def element_view(element: FormElement) -> dict[str, Any]:
@@ -87,9 +89,10 @@ async def list_jobs(request: Request) -> Response:
     about(request, "jobs")
     tasks = world_of(request).tasks
     raw = request.query_params.get("task_id")
-    if raw is not None and not raw.strip().isdigit():
+    task_id = None if raw is None else natural(raw.strip())
+    if raw is not None and task_id is None:
         raise InvalidInput.one("task_id", "must be a task id")
-    found = tasks.open_jobs(None if raw is None else int(raw))
+    found = tasks.open_jobs(task_id)
     entries = [entry_view(request.scope, tasks, j) for j in found]
     return envelope(request.scope, "jobs", {"jobs": entries})
 

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from mockserver.core.contract import contract
 from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.numbers import real
 
 from ..backend.crowdmap import count_in_radius
 from ..backend.pricing import quote
@@ -58,12 +59,11 @@ async def price(request: Request) -> Response:
 def _number(name: str, raw: str | None) -> tuple[float | None, FieldError | None]:
     if raw is None or not raw.strip():
         return None, FieldError(name, "is required")
-    try:
-        value = float(raw)
-    except ValueError:
+    value = real(raw.strip())
+    if value is None:
         return None, FieldError(name, "must be a number")
     low, high, open_low = BOUNDS[name]
-    if not math.isfinite(value) or value < low or value > high or (open_low and value == low):
+    if value < low or value > high or (open_low and value == low):
         if math.isinf(high):
             return None, FieldError(name, "must be a positive number")
         return None, FieldError(name, f"must be between {low:g} and {high:g}")

@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.numbers import natural
+
 from ..backend.tasks import NotificationNotFound
 from ..envelope import CONTEXT, about, envelope, respond, site
 from ..webhook import document
@@ -32,9 +34,10 @@ async def list_notifications(request: Request) -> Response:
 async def show_notification(request: Request) -> Response:
     about(request, "notification")
     raw = request.path_params["notification_id"]
-    if not raw.isdigit():
+    notification_id = natural(raw)
+    if notification_id is None:
         raise NotificationNotFound(f"No notification {raw}")
-    record = world_of(request).tasks.notification(task_id_of(request), int(raw))
+    record = world_of(request).tasks.notification(task_id_of(request), notification_id)
     return respond(request.scope, "notification", document(record.payload(), site(request.scope)))
 
 

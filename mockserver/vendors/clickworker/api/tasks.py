@@ -31,6 +31,7 @@ from starlette.types import Scope
 from mockserver.core.clock import iso_seconds
 from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
+from mockserver.core.numbers import MAX_NATURAL, natural, positive
 from mockserver.core.validation import validate
 
 from ..backend.ordering import Item, Order, Subscription
@@ -96,9 +97,10 @@ def items_view(items: Iterable[Item]) -> list[dict[str, str]]:
 
 def task_id_of(request: Request) -> int:
     raw = request.path_params["task_id"]
-    if not raw.isdigit():
+    task_id = natural(raw)
+    if task_id is None:
         raise TaskNotFound(f"No task {raw}")
-    return int(raw)
+    return task_id
 
 
 @lru_cache(maxsize=ANSWERS_KEPT)
@@ -305,10 +307,11 @@ def _day(value: str | None, name: str) -> float | None:
 
 
 def _positive(value: str, name: str, most: int | None) -> int:
-    if not value.strip().isdigit() or int(value) < 1 or (most is not None and int(value) > most):
+    number = positive(value.strip(), most=MAX_NATURAL if most is None else most)
+    if number is None:
         limit = f" up to {most}" if most is not None else ""
         raise InvalidInput.one(name, f"must be a whole number from 1{limit}")
-    return int(value)
+    return number
 
 
 routes = [

@@ -15,13 +15,16 @@ import hashlib
 import math
 
 MIN_RADIUS_KM = 10.0
+MAX_RADIUS_KM = 20_038.0  # half the equator: a circle this wide covers the globe
 CROWD_SIZE = 2_500_000  # INFERRED: the order of magnitude clickworker advertises
 EMPTY_SHARE = 0.25
 MAX_DENSITY = 1.5  # clickworkers per km² in the busiest cells
 
 
 def radius(r: float) -> float:
-    return max(MIN_RADIUS_KM, r)
+    """``r`` raised to the minimum, and held to a circle covering the globe, past which a
+    wider one holds no more (and its area would overflow)."""
+    return min(max(MIN_RADIUS_KM, r), MAX_RADIUS_KM)
 
 
 def density(seed: str, latitude: float, longitude: float) -> float:

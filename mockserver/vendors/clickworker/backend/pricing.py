@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from mockserver.core.numbers import natural
+
 TAX_RATE = Decimal("0.19")
 PER_WORD = Decimal("0.012")
 PER_WORD_PROOF_READ = Decimal("0.016")
@@ -40,9 +42,9 @@ def quote(product: str, attributes: Mapping[str, str], currency: str = "EUR") ->
 def _words(attributes: Mapping[str, str]) -> int:
     for code, value in attributes.items():
         if code.endswith("_text_length") and "#" in value:
-            upper = value.split("#", 1)[1]
-            if upper.isdigit():
-                return int(upper)
+            upper = natural(value.split("#", 1)[1])
+            if upper is not None:
+                return upper
     return 0
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from mockserver.core.numbers import natural
 
 from .catalog import Catalog
 
@@ -191,8 +192,9 @@ def _length_errors(element: FormElement, where: str) -> list[FieldError]:
     for option in element.options:
         code, value = option.get("code", ""), option.get("value", "")
         if code in LENGTH_OPTIONS:
-            if value.strip().isdigit():
-                lengths[code] = int(value)
+            length = natural(value.strip())
+            if length is not None:
+                lengths[code] = length
             else:
                 errors.append(FieldError(f"{where}.options.{code}", "must be a whole number"))
     if lengths.get("min_length", 0) > lengths.get("max_length", lengths.get("min_length", 0)):

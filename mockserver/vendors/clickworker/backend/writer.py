@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from mockserver.core.numbers import natural
 from mockserver.core.rng import Rng
 
 from .templates import FormElement, Template
@@ -41,9 +42,10 @@ def ordered_length(template: Template) -> tuple[int, int]:
     """The ``min#max`` word range of the template's ``*_text_length`` attribute."""
     for code, value in template.attributes.items():
         if code.endswith("_text_length"):
-            low, _, high = str(value).partition("#")
-            if low.strip().isdigit() and high.strip().isdigit():
-                return int(low), max(int(low), int(high))
+            low_text, _, high_text = str(value).partition("#")
+            low, high = natural(low_text.strip()), natural(high_text.strip())
+            if low is not None and high is not None:
+                return low, max(low, high)
     return DEFAULT_LENGTH
 
 
@@ -183,8 +185,8 @@ def _keywords(
 
 
 def _count(text: str | None, default: int) -> int:
-    value = (text or "").strip()
-    return min(int(value), MAX_OCCURRENCES) if value.isdigit() else default
+    value = natural((text or "").strip())
+    return default if value is None else min(value, MAX_OCCURRENCES)
 
 
 def _word_range(element: FormElement, low: int, high: int) -> tuple[int, int]:
@@ -196,8 +198,10 @@ def _word_range(element: FormElement, low: int, high: int) -> tuple[int, int]:
 
 def _option(element: FormElement, code: str) -> int | None:
     for option in element.options:
-        if option.get("code") == code and str(option.get("value", "")).strip().isdigit():
-            return int(str(option["value"]).strip())
+        if option.get("code") == code:
+            value = natural(str(option.get("value", "")).strip())
+            if value is not None:
+                return value
     return None
 
 

@@ -10,11 +10,13 @@ from starlette.types import Scope
 
 from mockserver.core.context import tenant_of
 from mockserver.core.errors import MockError
+from mockserver.core.numbers import positive
 from mockserver.core.wire import JSONBody
 
 from ..backend import CrowdFlowerWorld
 from ..backend.jobs import Job, Outcome
 from ..errors import StateConflict, error_body
+from ..wire import params_of
 
 
 def world_of(request: Request) -> CrowdFlowerWorld:
@@ -23,6 +25,15 @@ def world_of(request: Request) -> CrowdFlowerWorld:
 
 def job_of(request: Request) -> Job:
     return world_of(request).jobs.get(request.path_params["job_id"])
+
+
+LAST_PAGE = 2**32
+"""Past every page a job could fill: a later page is as empty, and taken as this one."""
+
+
+def page_of(request: Request) -> int:
+    """The ``page`` parameter; INFERRED: one that is no positive number is the first."""
+    return min(positive(params_of(request).get("page")) or 1, LAST_PAGE)
 
 
 def answer(body: Any, status: int = 200) -> Response:

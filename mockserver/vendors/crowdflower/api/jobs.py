@@ -19,7 +19,7 @@ from mockserver.core.params import flag, text_list
 from .. import cml, views
 from ..errors import NothingFound
 from ..wire import params_of
-from .common import answer, job_of, outcome, world_of
+from .common import answer, job_of, outcome, page_of, world_of
 
 
 def _job_params(request: Request) -> dict[str, Any]:
@@ -29,17 +29,12 @@ def _job_params(request: Request) -> dict[str, Any]:
     return given
 
 
-def _page(request: Request) -> int:
-    raw = params_of(request).get("page", "1")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and int(raw) > 0 else 1
-
-
 async def list_jobs(request: Request) -> Response:
     """FOUND: ten jobs a page, newest first, ``[]`` past the end; Appen's filters."""
     params = params_of(request)
     state = params.get("state") if isinstance(params.get("state"), str) else None
     jobs = world_of(request).jobs.page(
-        _page(request), state=state, tags=text_list(params.get("tags"))
+        page_of(request), state=state, tags=text_list(params.get("tags"))
     )
     return answer([views.job_view(j) for j in jobs])
 

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.numbers import natural
 from mockserver.core.params import text_list
 
 from .. import results
@@ -22,7 +23,7 @@ from ..backend.orders import Order
 from ..errors import MissingParameters, NothingFound
 from ..views import timestamp
 from ..wire import params_of
-from .common import answer, job_of, world_of
+from .common import answer, job_of, page_of, world_of
 
 JUDGMENTS_PAGE = 100  # FOUND: units per page of the judgments listing
 
@@ -61,16 +62,11 @@ async def show_order(request: Request) -> Response:
     return answer(order_view(found, world_of(request).account.id))
 
 
-def _page(request: Request) -> int:
-    raw = params_of(request).get("page", "1")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and int(raw) > 0 else 1
-
-
 async def list_judgments(request: Request) -> Response:
     """FOUND: an object keyed by unit id, 100 units a page, ``{}`` past the end."""
     job = job_of(request)
     world = world_of(request)
-    start = (_page(request) - 1) * JUDGMENTS_PAGE
+    start = (page_of(request) - 1) * JUDGMENTS_PAGE
     page: dict[str, Any] = {}
     for unit_id in islice(job.judgments.by_unit, start, start + JUDGMENTS_PAGE):
         unit = job.units.get(unit_id)
@@ -80,7 +76,8 @@ async def list_judgments(request: Request) -> Response:
 
 
 def _judgment(job: Job, judgment_id: str) -> Any:
-    found = job.judgments.by_id.get(int(judgment_id)) if judgment_id.isdigit() else None
+    number = natural(judgment_id)
+    found = None if number is None else job.judgments.by_id.get(number)
     if found is None:
         raise NothingFound()
     return found
@@ -103,13 +100,14 @@ async def create_judgment(request: Request) -> Response:
     """Legacy: ``judgment[unit_id]`` and ``judgment[data][field]=...`` on a unit of the job."""
     job = job_of(request)
     given = _judgment_params(request)
-    unit_id = str(given.get("unit_id", ""))
-    unit = job.units.get(int(unit_id)) if unit_id.isdigit() else None
+    unit_id = natural(str(given.get("unit_id", "")))
+    unit = None if unit_id is None else job.units.get(unit_id)
     if unit is None:
         raise NothingFound()
     world = world_of(request)
-    worker = str(given.get("worker_id", ""))
-    worker_id = int(worker) if worker.isdigit() else world.account.id
+    worker_id = natural(str(given.get("worker_id", "")))
+    if worker_id is None:
+        worker_id = world.account.id
     judgment = world.orders.add_judgment(job, unit, given["data"], worker_id)
     return answer(results.judgment_view(judgment, unit))
 

@@ -12,7 +12,6 @@ as an object keyed by unit id, 1000 a page, ``{}`` past the end.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +21,8 @@ from starlette.routing import Route
 
 from mockserver.core.context import body_of, tenant_of
 from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.jsontext import NotJSON, loads
+from mockserver.core.numbers import natural, positive
 from mockserver.core.params import Params, flag, merged_params, nest, parse_query
 
 from .. import results, views
@@ -31,18 +32,14 @@ from ..backend.uploads import Upload, build_units
 from ..errors import MissingParameters, NothingFound
 from ..rows import TooManyRows, read_upload
 from ..wire import params_of
-from .common import answer, job_of, outcome, world_of
+from .common import answer, job_of, outcome, page_of, world_of
 
 # -- reading requests ----------------------------------------------------------------------------
 
 
-def _positive(raw: Any, default: int) -> int:
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and int(raw) > 0 else default
-
-
 def _unit_of(request: Request, job: Job) -> Unit:
-    raw = request.path_params["unit_id"]
-    unit = job.units.get(int(raw)) if raw.isdigit() else None
+    unit_id = natural(request.path_params["unit_id"])
+    unit = None if unit_id is None else job.units.get(unit_id)
     if unit is None:
         raise NothingFound()
     return unit
@@ -70,8 +67,8 @@ def _data(request: Request, given: dict[str, Any]) -> dict[str, Any] | None:
         if world_of(request).strict_unit_data:
             raise MissingParameters()
         try:
-            data = json.loads(data)
-        except ValueError:
+            data = loads(data, what="unit[data]")
+        except NotJSON:
             raise MissingParameters() from None
     if not isinstance(data, dict):
         raise MissingParameters()
@@ -149,9 +146,8 @@ async def upload_to_job(request: Request) -> Response:
 async def list_units(request: Request) -> Response:
     """U1: ``{unit id: source row}``; INFERRED: a ``limit`` past 1000 is taken as 1000."""
     job = job_of(request)
-    params = params_of(request)
-    limit = min(_positive(params.get("limit"), PAGE_LIMIT), PAGE_LIMIT)
-    return answer(views.units_page_view(job.units.page(_positive(params.get("page"), 1), limit)))
+    limit = positive(params_of(request).get("limit"), most=PAGE_LIMIT) or PAGE_LIMIT
+    return answer(views.units_page_view(job.units.page(page_of(request), limit)))
 
 
 async def create_unit(request: Request) -> Response:

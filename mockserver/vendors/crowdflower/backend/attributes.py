@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.core.errors import FieldError
+from mockserver.core.numbers import integer, real
 from mockserver.core.params import FALSE, TRUE, flag, text_list
 
 DEFAULT_OPTIONS = {
@@ -56,13 +57,19 @@ def _integer(value: Any) -> int | None:
         return None
     if isinstance(value, bool):
         raise ValueError
-    return int(str(value).strip())
+    number = integer(str(value).strip())
+    if number is None:
+        raise ValueError
+    return number
 
 
 def _number(value: Any) -> float | None:
     if value is None or value == "":
         return None
-    return float(str(value).strip())
+    number = real(str(value).strip())
+    if number is None:
+        raise ValueError
+    return number
 
 
 def _text(value: Any) -> str | None:
@@ -107,10 +114,10 @@ def _scalar(value: Any) -> Any:
     lowered = value.strip().lower()
     if lowered in ("true", "false"):
         return lowered == "true"
-    if re.fullmatch(r"-?\d+", lowered):
-        return int(lowered)
-    if re.fullmatch(r"-?\d*\.\d+", lowered):
-        return float(lowered)
+    if (number := integer(lowered)) is not None:
+        return number
+    if re.fullmatch(r"-?[0-9]*\.[0-9]+", lowered) and (fraction := real(lowered)) is not None:
+        return fraction
     return value
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import InvalidInput
+from mockserver.core.numbers import natural
 from mockserver.core.rng import Rng
 
 from ..errors import NothingFound
@@ -85,7 +86,8 @@ class Jobs:
     def get(self, ref: str | int) -> Job:
         """A job by id or alias (FOUND: an alias may stand in for the id)."""
         text = str(ref)
-        if text.isdigit() and (job := self._by_id.get(int(text))) is not None:
+        number = natural(text)
+        if number is not None and (job := self._by_id.get(number)) is not None:
             return job
         found = next((j for j in self._by_id.values() if j["alias"] == text), None)
         if found is None:

@@ -23,6 +23,7 @@ from typing import Any
 from mockserver.core.clock import Clock
 from mockserver.core.crowd import Crowd, Worker
 from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.numbers import positive
 from mockserver.core.rng import Rng
 from mockserver.core.scheduler import Event, Scheduler
 
@@ -67,7 +68,8 @@ class Orders:
     def place(self, job: Job, account: Account, raw_count: Any, channels: list[str]) -> Order:
         if raw_count is None or raw_count == "":
             raise MissingParameters()  # FOUND: debit[units_count] is required
-        if not str(raw_count).strip().isdigit() or int(str(raw_count)) < 1:
+        count = positive(str(raw_count).strip())
+        if count is None:
             raise InvalidInput(
                 [FieldError("units_count", "Units count must be a positive integer")]
             )
@@ -75,7 +77,7 @@ class Orders:
         if problems:
             raise InvalidInput(problems)
         waiting = [u for u in job.units if u.state == "new"]
-        chosen = waiting[: int(str(raw_count))]
+        chosen = waiting[:count]
         if not chosen:
             raise InvalidInput([FieldError("units_count", "There are no new units to order")])
         cost = self.price(job, len(chosen))

@@ -17,6 +17,7 @@ from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.numbers import positive
 
 from ..errors import ColumnMismatch, MissingParameters, StateConflict, UnitLimitReached
 from .jobs import Job, Outcome
@@ -202,14 +203,14 @@ class UnitActions:
         """
         if count is None or count == "":
             raise MissingParameters()
-        text = str(count).strip()
-        if not text.isdigit() or int(text) < 1:
+        more = positive(str(count).strip())
+        if more is None:
             raise InvalidInput(
                 [FieldError("nb_judgments", "Nb judgments must be a positive integer")]
             )
         if unit.state == "canceled" or unit.state in GOLD_STATES:
             raise StateConflict(f"Unit {unit.id} is {unit.state}; it takes no more judgments.")
-        unit.extra_judgments += int(text)
+        unit.extra_judgments += more
         unit.updated_at = self._clock.now()
         return unit
 

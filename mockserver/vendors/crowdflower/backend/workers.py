@@ -25,6 +25,7 @@ from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.numbers import natural, positive
 
 from ..errors import MissingParameters, NothingFound, PaymentRequired
 from .account import Account
@@ -96,10 +97,10 @@ class Workers:
 
     def known(self, job: Job, ref: str) -> int:
         """The id of a worker who judged a unit of the job; anyone else is not found."""
-        text = ref.strip()
-        if not text.isdigit() or int(text) not in job.judgments.workers:
+        worker_id = natural(ref.strip())
+        if worker_id is None or worker_id not in job.judgments.workers:
             raise NothingFound()
-        return int(text)
+        return worker_id
 
     def of_job(self, job: Job) -> dict[int, Contributor]:
         return self._by_job.get(job.id, {})
@@ -184,11 +185,12 @@ def _cents(amount: Any) -> int:
     text = text_of(amount)
     if text is None:
         raise MissingParameters()
-    if not text.isdigit() or int(text) < 1:
+    cents = positive(text)
+    if cents is None:
         raise InvalidInput(
             [FieldError("amount", "Amount must be a positive whole number of cents")]
         )
-    return int(text)
+    return cents
 
 
 def _counted(judgment: Judgment) -> bool:

@@ -13,6 +13,7 @@ from starlette.types import Scope
 
 from mockserver.core.context import TENANT, tenant_of
 from mockserver.core.errors import InvalidInput, MockError, RateLimited
+from mockserver.core.numbers import natural
 from mockserver.core.wire import Body, JSONBody
 
 from ..backend import ModelArtsWorld
@@ -58,9 +59,8 @@ def whole_number(
     """A query parameter that must be a whole number in ``[least, most]`` (400 naming it)."""
     if value is None or value == "":
         return default
-    text = value.strip()
-    number = int(text) if text.isascii() and text.isdigit() else -1
-    if number < least or (most is not None and number > most):
+    number = natural(value.strip())
+    if number is None or number < least or (most is not None and number > most):
         bound = f" to {most}" if most is not None else " or more"
         raise InvalidInput.one(name, f"must be a whole number from {least}{bound}")
     return number

@@ -18,7 +18,6 @@ other documented query parameters are accepted and change nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +27,8 @@ from starlette.routing import Route
 
 from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
+from mockserver.core.jsontext import NotJSON, loads
+from mockserver.core.numbers import real
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
@@ -169,11 +170,8 @@ async def describe_auto_annotation_sample(request: Request) -> Response:
 def _score(value: str | None, name: str, default: float) -> float:
     if value is None or value == "":
         return default
-    try:
-        score = float(value)
-    except ValueError:
-        score = -1.0
-    if not 0.0 <= score <= 1.0:
+    score = real(value.strip())
+    if score is None or not 0.0 <= score <= 1.0:
         raise InvalidInput.one(name, "must be a number from 0 to 1")
     return score
 
@@ -201,8 +199,8 @@ def _matcher(conditions: str | None) -> Match | None:
     tests: list[Match] = []
     if conditions is not None:
         try:
-            parsed = json.loads(conditions)
-        except ValueError:
+            parsed = loads(conditions, what="search_conditions")
+        except NotJSON:
             raise InvalidInput.one("search_conditions", "must be a JSON array") from None
         if isinstance(parsed, dict):
             parsed = [parsed]

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mockserver.core.errors import InvalidInput
+from mockserver.core.numbers import natural
 
 from ..backend.team_tasks import SYNC_MISSING
 from .common import answer, world_of
@@ -30,10 +31,10 @@ from .common import answer, world_of
 def _millis(value: str | None, name: str) -> int:
     if value is None or value == "":
         raise InvalidInput.one(name, "is required")
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()):
+    millis = natural(value.strip())
+    if millis is None:
         raise InvalidInput.one(name, "must be a time in epoch milliseconds")
-    return int(text)
+    return millis
 
 
 async def sync_data_source(request: Request) -> Response:

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
+from mockserver.core.numbers import natural
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
@@ -73,8 +74,9 @@ async def list_versions(request: Request) -> Response:
     version_format = None
     given = query.get("version_format", "")
     if given != "":
-        if given.isdigit() and int(given) < len(VERSION_FORMATS):
-            version_format = VERSION_FORMATS[int(given)]
+        index = natural(given, most=len(VERSION_FORMATS) - 1)
+        if index is not None:
+            version_format = VERSION_FORMATS[index]
         elif given in VERSION_FORMATS:
             version_format = given
         else:

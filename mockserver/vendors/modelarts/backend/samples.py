@@ -18,14 +18,14 @@ labels; ``delete_source`` changes nothing (OBS is not emulated).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.clock import Clock
+from mockserver.core.decode import base64_bytes
+from mockserver.core.errors import MalformedBody
 from mockserver.core.rng import Rng
 
 from ..errors import ModelArtsError, SampleExists, SampleMissing, SampleUploadFailed
@@ -195,8 +195,8 @@ class Samples:
         for index, item in enumerate(items):
             where = f"samples.{index}"
             try:
-                size = len(base64.b64decode(str(item["data"]), validate=True))
-            except (binascii.Error, ValueError):
+                size = len(base64_bytes(str(item["data"])))
+            except MalformedBody:
                 outcomes.append(SampleUploadFailed(f"{where}.data: is not base64-encoded"))
                 continue
             sample_id = self._new_id(held)

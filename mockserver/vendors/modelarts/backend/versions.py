@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mockserver.core.clock import Clock
+from mockserver.core.numbers import real
 from mockserver.core.rng import Rng
 from mockserver.core.scheduler import Event, Scheduler
 
@@ -68,11 +69,8 @@ class DatasetVersion:
 
 
 def check_ratio(ratio: str) -> None:
-    try:
-        value = float(ratio)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
+    value = real(ratio.strip())
+    if value is None or not 0.0 <= value <= 1.0:
         raise ParameterInvalid("train_evaluate_sample_ratio: must be a number from 0 to 1")
 
 

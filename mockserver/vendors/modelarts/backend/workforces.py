@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mockserver.core.clock import Clock
+from mockserver.core.numbers import natural
 from mockserver.core.rng import Rng
 
 from ..errors import (
@@ -135,15 +136,14 @@ def check_email(email: str) -> str:
 
 def role_of(value: Any, field_name: str, allowed: tuple[int, ...]) -> int:
     """An integer or a numeric string (the doc example sends ``"2"``) among ``allowed``."""
+    number: int | None
     if isinstance(value, bool):
-        number = -1
+        number = None
     elif isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = int(value.strip())
     else:
-        number = -1
-    if number not in allowed:
+        number = natural(value.strip() if isinstance(value, str) else None)
+    if number is None or number not in allowed:
         raise ParameterInvalid(
             f"{field_name}: must be one of " + ", ".join(str(role) for role in allowed)
         )
