@@ -22,6 +22,7 @@ from clickworker_kit import (
 from starlette.testclient import TestClient
 
 from mockserver.vendors.clickworker.backend.templates import FormElement
+from mockserver.vendors.clickworker.backend.writer import MAX_WORDS
 
 
 @pytest.fixture
@@ -405,3 +406,23 @@ def test_amounts_follow_the_templates_length_and_proof_reading(client: TestClien
     task = cw.create("long")
     assert Decimal(task["net_amount"]) == Decimal("2.56")  # 160 words at 0.016
     assert Decimal(task["amount"]) == Decimal(task["net_amount"]) + Decimal(task["tax_amount"])
+
+
+def test_a_text_ordered_longer_than_any_writer_writes_stops_at_the_longest(
+    client: TestClient,
+) -> None:
+    cw = Customer(client, "JSON")
+    huge = str(10**18)
+    template = hotel_template(
+        "endless",
+        elements=[
+            FormElement("link_to_hotel", "url", False, True),
+            FormElement("paragraph_bottom", "text_area", True, True,
+                        options=[{"code": "min_length", "value": huge},
+                                 {"code": "max_length", "value": huge}]),
+        ],
+    )  # fmt: skip
+    cw.add_template(template)
+    task_id = cw.create("endless")["id"]
+    to_feedback(cw, task_id)
+    assert len(outputs(cw, task_id)["paragraph_bottom"].split()) == MAX_WORDS

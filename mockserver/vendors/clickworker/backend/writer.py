@@ -30,6 +30,10 @@ LOCALES = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "pl": "pl
 DEFAULT_LENGTH = (50, 110)  # INFERRED: words, when the template orders no length
 KEYWORD_INPUT = re.compile(r"^keyword(_[a-z0-9]+)?$")
 MAX_OCCURRENCES = 10
+MAX_WORDS = 10_000
+"""INFERRED: the longest text a simulated worker writes. A template may order any
+length (nothing documented bounds it), but writing 10^18 words would hold the server;
+past this the text stops, as a human writer would stop long before."""
 SHORTEST_SENTENCE = 5
 
 
@@ -192,8 +196,8 @@ def _count(text: str | None, default: int) -> int:
 def _word_range(element: FormElement, low: int, high: int) -> tuple[int, int]:
     least, most = _option(element, "min_length"), _option(element, "max_length")
     if least and most and least <= most:
-        return least, most
-    return low, high
+        low, high = least, most
+    return min(low, MAX_WORDS), min(high, MAX_WORDS)
 
 
 def _option(element: FormElement, code: str) -> int | None:
