@@ -127,10 +127,10 @@ def _crowdflower(base: str, http: requests.Session) -> list[Target]:
 def _clickworker(base: str, http: requests.Session) -> list[Target]:
     """clickworker answers in the media type asked for, so it is run once per type."""
     token = base64.b64encode(b"contract:secret").decode()
+    headers = {"Authorization": f"Basic {token}"}
+    _expect(http.get(f"{base}/api/marketplace/v2/customer", headers=headers), 200)  # the account
     return [
-        Target(
-            f"clickworker ({answers})", base, {"Authorization": f"Basic {token}", "Accept": answers}
-        )
+        Target(f"clickworker ({answers})", base, {**headers, "Accept": answers})
         for answers in ("application/json", "application/xml")
     ]
 
