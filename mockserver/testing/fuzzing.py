@@ -136,7 +136,7 @@ def _clickworker(base: str, http: requests.Session) -> list[Target]:
 
 
 def _modelarts(base: str, http: requests.Session) -> list[Target]:
-    body = {"auth": {
+    body: dict[str, Any] = {"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": "owner", "password": "pw", "domain": {"name": "acme"}}}},
         "scope": {"project": {"id": PROJECT}},
@@ -243,15 +243,16 @@ def _record(event: events.ScenarioFinished, tally: Tally) -> None:
             if str(response.status_code) not in operation.definition.raw.get("responses", {}):
                 tally.findings.append(_finding("server error", operation.label, interaction))
     for case_id, checks in recorder.checks.items():
+        sent = recorder.interactions.get(case_id)
+        if sent is None:
+            continue
+        if sent.response is not None and sent.response.status_code >= 500:
+            continue  # counted above, as a server error or a documented refusal
         for check in checks:
-            interaction = recorder.interactions.get(case_id)
-            if check.failure_info is None or interaction is None:
-                continue
-            if interaction.response is not None and interaction.response.status_code >= 500:
-                continue  # counted above, as a server error or a documented refusal
-            operation = recorder.cases[case_id].value.operation
-            kind = f"{check.name}: {check.failure_info.failure.title}"
-            tally.findings.append(_finding(kind, operation.label, interaction))
+            if check.failure_info is not None:
+                operation = recorder.cases[case_id].value.operation
+                kind = f"{check.name}: {check.failure_info.failure.title}"
+                tally.findings.append(_finding(kind, operation.label, sent))
 
 
 def _finding(kind: str, operation: str, interaction: Any) -> Finding:
