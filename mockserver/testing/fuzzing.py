@@ -32,6 +32,7 @@ __all__ = ["CHECKS", "PHASES", "Finding", "Tally", "Target", "run", "targets"]
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 CHECKS = ("status_code_conformance", "content_type_conformance", "response_schema_conformance")
 """Server errors are counted from the answers (a documented 5xx is a refusal, not one)."""
+STATEFUL_SCALE = 4
 PROJECT = "0123456789abcdef0123456789abcdef"
 EXCERPT = 300
 
@@ -216,6 +217,11 @@ def run(
             "phases": {
                 **{phase: {"enabled": phase in phases} for phase in PHASES},
                 "examples": {"enabled": "examples" in phases, "fill-missing": True},
+                # a scenario there is a chain of calls along the links: cheap, and deep
+                "stateful": {
+                    "enabled": "stateful" in phases,
+                    "generation": {"max-examples": STATEFUL_SCALE * max_examples},
+                },
             },
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
         }
