@@ -154,7 +154,7 @@ def _operation(
                 {"name": name, "in": "path", "required": True, "schema": schema}
                 for name, schema in item.params.items()
             ),
-            *_query_parameters(promised.query, set(item.params), ref, schemas),
+            *_query_parameters(promised.query, set(item.params), schemas),
         ],
         "responses": {
             "2XX": _response(
@@ -198,19 +198,13 @@ def _request_body(
 
 
 def _query_parameters(
-    names: tuple[str, ...],
-    taken: set[str],
-    ref: Callable[[str], dict[str, Any]],
-    schemas: SchemaLookup,
+    names: tuple[str, ...], taken: set[str], schemas: SchemaLookup
 ) -> Iterator[dict[str, Any]]:
-    """A parameter per Rails-style key of each named schema, in the schema's order.
-
-    The schema also becomes a component, so that ``$ref`` s in its properties resolve.
-    """
+    """A parameter per Rails-style key of each named schema, in the schema's order; the
+    schema's own ``$ref`` s are inlined, as a parameter's schema stands alone."""
     for name in names:
-        ref(name)
-        schema = _embedded(schemas(name), COMPONENTS + name)
-        fields, _ = _rails_fields(_resolved(schema, schemas(name)), "", required=False)
+        schema = schemas(name)
+        fields, _ = _rails_fields(_resolved(schema, schema), "", required=False)
         for key, (field_schema, required) in fields.items():
             if key not in taken:
                 taken.add(key)
