@@ -213,13 +213,14 @@ def _query_parameters(
 
 def _form_schema(promised: Contract, schema: dict[str, Any]) -> dict[str, Any]:
     """The body schema as a form: one property per Rails-style key (``job[title]``)."""
+    schema = _resolved(schema, schema)
     if promised.wrap is not None:
         schema = {
             "type": "object",
             "required": [promised.wrap],
             "properties": {promised.wrap: schema},
         }
-    fields, patterns = _rails_fields(_resolved(schema, schema), "", required=True)
+    fields, patterns = _rails_fields(schema, "", required=True)
     form: dict[str, Any] = {
         "type": "object",
         "properties": {key: field for key, (field, _) in fields.items()},
