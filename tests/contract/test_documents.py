@@ -7,9 +7,14 @@ from typing import Any
 
 import pytest
 import schemathesis
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app, vendor_names
+from mockserver.core.contract import ApiContract, contract
+from mockserver.core.openapi import document
 from mockserver.settings import Settings
 
 
@@ -112,3 +117,47 @@ def test_a_create_links_to_the_reads_and_updates_of_what_it_made() -> None:
     }
     job_links = document["paths"]["/v1/jobs"]["post"]["responses"]["2XX"]["links"]
     assert {"show_job_job_id", "update_job_job_id", "create_unit_job_id"} <= set(job_links)
+
+
+def test_forms_and_query_parameters_follow_the_schema_files_own_references() -> None:
+    schemas = {
+        "thing": {
+            "type": "object",
+            "required": ["size"],
+            "properties": {"size": {"$ref": "#/$defs/size"}, "tags": {"$ref": "#/$defs/tags"}},
+            "$defs": {
+                "size": {"type": "integer", "minimum": 1},
+                "tags": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "filters": {
+            "type": "object",
+            "properties": {
+                "range": {"type": "object", "properties": {"low": {"$ref": "#/$defs/n"}}}
+            },
+            "$defs": {"n": {"type": "integer"}},
+        },
+    }
+
+    @contract(body="thing", wrap="thing", query=("filters",))
+    async def make(request: Request) -> Response:
+        return Response()
+
+    api = ApiContract(title="things", form_bodies=True)
+    found = document(
+        [Route("/things", make, methods=["POST"])], schemas.__getitem__, api, version="1"
+    )
+    operation = found["paths"]["/things"]["post"]
+    form = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert form["properties"] == {
+        "thing[size]": {"type": "integer", "minimum": 1},
+        "thing[tags][]": {"type": "array", "items": {"type": "string"}},
+    }
+    assert form["required"] == ["thing[size]"]
+    (low,) = operation["parameters"]
+    assert low == {
+        "name": "range[low]",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer"},
+    }
