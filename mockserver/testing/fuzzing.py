@@ -92,10 +92,12 @@ class Tally:
         self.errors.extend(other.errors)
 
 
-Prepare = Callable[[str, requests.Session], list[Target]]
+Prepared = tuple[dict[str, str], dict[str, Any]]
+"""A vendor's credential headers and the ids of the resources made for the run."""
+Prepare = Callable[[str, requests.Session], Prepared]
 
 
-def _cloudfactory(base: str, http: requests.Session) -> list[Target]:
+def _cloudfactory(base: str, http: requests.Session) -> Prepared:
     headers = {"x-api-key": "contract-key"}
     media = http.post(f"{base}/v1/media", json={"configuration_id": "cfg-1"}, headers=headers)
     _expect(media, 200)
@@ -107,10 +109,10 @@ def _cloudfactory(base: str, http: requests.Session) -> list[Target]:
     )
     _expect(task, 200)
     ids = {"workstream_id": "ws-1", "task_id": task.json()["task_id"]}
-    return [Target("cloudfactory", base, headers, ids)]
+    return headers, ids
 
 
-def _crowdflower(base: str, http: requests.Session) -> list[Target]:
+def _crowdflower(base: str, http: requests.Session) -> Prepared:
     headers = {"Authorization": 'Token token="contract-key"'}
     job = http.post(f"{base}/v1/jobs.json", json={"job": {"title": "contract"}}, headers=headers)
     _expect(job, 200)
@@ -122,21 +124,17 @@ def _crowdflower(base: str, http: requests.Session) -> list[Target]:
     )
     _expect(unit, 200)
     ids = {"job_id": str(job_id), "unit_id": str(unit.json()["id"])}
-    return [Target("crowdflower", base, headers, ids)]
+    return headers, ids
 
 
-def _clickworker(base: str, http: requests.Session) -> list[Target]:
-    """clickworker answers in the media type asked for, so it is run once per type."""
+def _clickworker(base: str, http: requests.Session) -> Prepared:
     token = base64.b64encode(b"contract:secret").decode()
     headers = {"Authorization": f"Basic {token}"}
     _expect(http.get(f"{base}/api/marketplace/v2/customer", headers=headers), 200)  # the account
-    return [
-        Target(f"clickworker ({answers})", base, {**headers, "Accept": answers})
-        for answers in ("application/json", "application/xml")
-    ]
+    return headers, {}
 
 
-def _modelarts(base: str, http: requests.Session) -> list[Target]:
+def _modelarts(base: str, http: requests.Session) -> Prepared:
     body: dict[str, Any] = {"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": "owner", "password": "pw", "domain": {"name": "acme"}}}},
@@ -157,7 +155,7 @@ def _modelarts(base: str, http: requests.Session) -> list[Target]:
     )
     _expect(dataset, 201)
     ids = {"project_id": PROJECT, "dataset_id": dataset.json()["dataset_id"]}
-    return [Target("modelarts", base, headers, ids)]
+    return headers, ids
 
 
 PREPARE: dict[str, Prepare] = {
@@ -179,7 +177,9 @@ def _expect(response: requests.Response, status: int) -> None:
 def targets(server_url: str, http: requests.Session, only: Iterable[str] = ()) -> list[Target]:
     """Every registered vendor (or those in ``only``), prepared on the server at ``server_url``.
 
-    A vendor without a preparation here is an error, not a vendor left out.
+    A vendor that answers in several media types (clickworker: XML and JSON) is a
+    target per type, asked for in ``Accept``. A vendor without a preparation here is an
+    error, not a vendor left out.
     """
     wanted = set(only)
     found: list[Target] = []
@@ -188,7 +188,16 @@ def targets(server_url: str, http: requests.Session, only: Iterable[str] = ()) -
             continue
         if ref.name not in PREPARE:
             raise LookupError(f"no contract preparation for the vendor {ref.name!r}")
-        found.extend(PREPARE[ref.name](f"{server_url}/{ref.name}", http))
+        base = f"{server_url}/{ref.name}"
+        headers, ids = PREPARE[ref.name](base, http)
+        answers = ref.load().api.media_types
+        if len(answers) == 1:
+            found.append(Target(ref.name, base, headers, ids))
+        else:
+            found.extend(
+                Target(f"{ref.name} ({media})", base, {**headers, "Accept": media}, ids)
+                for media in sorted(answers)
+            )
     return found
 
 
