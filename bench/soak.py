@@ -1,9 +1,12 @@
 """The soak: minutes of mixed load on one ``mockserver serve``, with thousands of one-off keys.
 
 A fixed number of workers (``connections``) each send one request after another, so
-the load is bounded however slow the server gets: the bench's GET and POST of every
-vendor on its prepared tenants, and, spread evenly over the run, requests under keys
-used once and never again (each opens a tenant, as a CI job with a fresh key does).
+the load is bounded however slow the server gets: the bench's GET of every vendor on
+its prepared tenants. Beside them, at a steady pace, the bench's POSTs (each stores a
+record, which is memory the server must keep, so they are paced to keep that small
+next to a leak: 20 a second, about 10 MB in ten minutes) and, spread evenly over the
+run, requests under keys used once and never again (each opens a tenant, as a CI job
+with a fresh key does).
 Beside them a probe asks ``/_mock/health`` every 100 ms: its slowest answer bounds
 the longest time the event loop was blocked.
 
@@ -30,6 +33,7 @@ from .load import RequestSpec
 PROBE_EVERY = 0.1
 IDLE_MEASURE = 10.0
 KEYS_PER_SECOND = 10_000 / 600  # 10,000 one-off keys in a ten-minute soak
+WRITES_PER_SECOND = 20
 
 
 @dataclass
@@ -82,13 +86,11 @@ def soak(
     mock = servers.mock_server()
     with servers.running(mock), httpx.Client(base_url=mock.url, timeout=60) as client:
         scenarios.raise_rate_limits(client)
-        specs = [
-            spec
-            for vendor in vendors
-            for spec in scenarios.BENCHES[vendor].prepare(client).values()
-        ]
+        prepared = [scenarios.BENCHES[vendor].prepare(client) for vendor in vendors]
+        reads = [specs["get"] for specs in prepared]
+        writes = [specs["post"] for specs in prepared]
         wanted = round(KEYS_PER_SECOND * seconds) if keys is None else keys
-        found = asyncio.run(_load(mock, specs, seconds, connections, wanted))
+        found = asyncio.run(_load(mock, reads, writes, seconds, connections, wanted))
         time.sleep(idle / 2)
         cpu_before = mock.cpu_seconds()
         time.sleep(idle)
@@ -128,7 +130,12 @@ def _ms(value: float | None) -> str:
 
 
 async def _load(
-    mock: servers.Server, specs: list[RequestSpec], seconds: float, connections: int, keys: int
+    mock: servers.Server,
+    reads: list[RequestSpec],
+    writes: list[RequestSpec],
+    seconds: float,
+    connections: int,
+    keys: int,
 ) -> dict[str, Any]:
     """The workers, the one-off keys and the probe, for ``seconds``; windows of a minute
     (a quarter of the run when it is shorter than four minutes)."""
@@ -139,7 +146,6 @@ async def _load(
     windows: list[Window] = []
     rss_first: list[float] = []
     stalls: list[float] = []
-    sent_keys = 0
 
     def window() -> Window:
         index = min(int((time.perf_counter() - started) // window_s), last_window)
@@ -163,16 +169,18 @@ async def _load(
     async def worker(http: httpx.AsyncClient, offset: int) -> None:
         turn = offset
         while time.perf_counter() < deadline:
-            await send(http, specs[turn % len(specs)])
+            await send(http, reads[turn % len(reads)])
             turn += 1
 
-    async def one_off_keys(http: httpx.AsyncClient) -> None:
-        nonlocal sent_keys
-        while sent_keys < keys and time.perf_counter() < deadline:
-            due = started + sent_keys * seconds / max(keys, 1)
+    async def paced(http: httpx.AsyncClient, count: int, spec: Callable[[int], RequestSpec]) -> int:
+        """``count`` requests spread evenly over the run; answers how many were sent."""
+        sent = 0
+        while sent < count and time.perf_counter() < deadline:
+            due = started + sent * seconds / count
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            await send(http, one_off(sent_keys))
-            sent_keys += 1
+            await send(http, spec(sent))
+            sent += 1
+        return sent
 
     async def probe(http: httpx.AsyncClient) -> None:
         while time.perf_counter() < deadline:
@@ -183,14 +191,19 @@ async def _load(
 
     limits = httpx.Limits(max_connections=connections + 2)
     async with httpx.AsyncClient(base_url=mock.url, timeout=60, limits=limits) as http:
-        await asyncio.gather(
-            *(worker(http, n) for n in range(connections)), one_off_keys(http), probe(http)
+        writing = round(WRITES_PER_SECOND * seconds)
+        *_, sent_keys, sent_writes, _ = await asyncio.gather(
+            *(worker(http, n) for n in range(connections)),
+            paced(http, keys, one_off),
+            paced(http, writing, lambda n: writes[n % len(writes)]),
+            probe(http),
         )
     return {
         "seconds": seconds,
         "connections": connections,
         "window_s": window_s,
         "one_off_keys": sent_keys,
+        "writes": sent_writes,
         "requests": sum(w.requests for w in windows),
         "server_errors": sum(w.server_errors for w in windows),
         "rss_first_window_mb": rss_first[0] if rss_first else mock.rss_bytes() / report.MB,

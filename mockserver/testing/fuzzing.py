@@ -219,6 +219,7 @@ def run(
             "seed": seed,
             "workers": workers,
             "continue-on-failure": True,
+            "cache": {"enabled": False},  # a repeatable run, and no files left behind
             "suppress-health-check": ["all"],
             "parameters": {f"path.{k}": v for k, v in target.path_parameters.items()},
             "generation": {"max-examples": max_examples},
