@@ -24,6 +24,13 @@ TARGETS: dict[str, tuple[str, str, float, str]] = {
     "flatness": ("latency max/min across sizes", "<=", 1.15, "x"),
     "csv_upload": ("CSV upload", ">=", 100_000.0, "rows/s"),
     "webhooks": ("webhook deliveries", ">=", 2_000.0, "/s"),
+    "fuzz_requests": ("generated requests", ">=", 50_000.0, ""),
+    "server_errors": ("server errors", "<=", 0.0, ""),
+    "schema_violations": ("answers the documents do not allow", "<=", 0.0, ""),
+    "rss_growth": ("RSS growth after the first window", "<=", 50.0, "MB"),
+    "idle_cpu": ("idle CPU after the load", "<=", 2.0, "%"),
+    "p99_drift": ("p99 drift, last window to first", "<=", 20.0, "%"),
+    "stall": ("longest health-probe wait", "<=", 100.0, "ms"),
 }
 
 
@@ -51,8 +58,9 @@ def collect_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
     for name in ("startup", "idle_rss", "csv_upload", "webhooks"):
         if name in results and "check" in results[name]:
             checks.append({"name": name, **results[name]["check"]})
-    for name, check in results.get("storage", {}).get("checks", {}).items():
-        checks.append({"name": name, **check})
+    for section in ("storage", "fuzz", "soak"):
+        for name, check in results.get(section, {}).get("checks", {}).items():
+            checks.append({"name": name, **check})
     return checks
 
 
@@ -126,6 +134,7 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {name} | {row['items']:,} | {row['bytes_per_item']:,.0f} | {gets} | "
                 f"{pages} | {row['get_flatness']:.2f} | {row['list_page_flatness']:.2f} |"
             )
+    out += _fuzz_markdown(results.get("fuzz")) + _soak_markdown(results.get("soak"))
     if results.get("peers"):
         peers = results["peers"]
         out += [
@@ -157,6 +166,58 @@ def markdown(results: dict[str, Any]) -> str:
     if results.get("errors"):
         out += ["", "## Errors", ""] + [f"- {e}" for e in results["errors"]]
     return "\n".join(out) + "\n"
+
+
+def _fuzz_markdown(fuzz: dict[str, Any] | None) -> list[str]:
+    if not fuzz:
+        return []
+    phases = ", ".join(f"{phase} {count:,}" for phase, count in fuzz["by_phase"].items())
+    statuses = ", ".join(f"{kind} {count:,}" for kind, count in sorted(fuzz["by_status"].items()))
+    out = [
+        "",
+        "## Deep fuzz (schemathesis, every phase, every vendor)",
+        "",
+        f"{fuzz['requests']:,} requests in {fuzz['seconds']:.0f} s over seeds "
+        f"{', '.join(map(str, fuzz['seeds']))}, {fuzz['examples']} examples per operation "
+        f"({phases}; {statuses}): {fuzz['server_errors']} server errors, "
+        f"{fuzz['schema_violations']} answers the documents do not allow, "
+        f"{len(fuzz['tracebacks'])} distinct tracebacks in the server log.",
+    ]
+    if fuzz["distinct"]:
+        out += [
+            "",
+            "| kind | operation | status | count | example |",
+            "| --- | --- | ---: | ---: | --- |",
+        ]
+        for row in fuzz["distinct"]:
+            example = row["example"].replace("|", "%7C")[:160]
+            out.append(
+                f"| {row['kind']} | {row['operation']} | {row['status']} | {row['count']} | "
+                f"`{example}` |"
+            )
+    return out
+
+
+def _soak_markdown(soak: dict[str, Any] | None) -> list[str]:
+    if not soak:
+        return []
+    windows = ", ".join(_num(p99, 2) for p99 in soak["p99_by_window_ms"])
+    return [
+        "",
+        "## Soak (mixed load, one-off keys)",
+        "",
+        f"{soak['seconds']:.0f} s, {soak['connections']} workers, {soak['requests']:,} requests, "
+        f"{soak['one_off_keys']:,} one-off keys ({soak['tenants']:,} tenants at the end), "
+        f"{soak['probes']:,} health probes. p99 ms by {soak['window_s']:.0f} s window: {windows}.",
+        "",
+        "| server errors | RSS first window / end MB | idle CPU % | p99 first / last ms | "
+        "drift % | longest stall ms |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {soak['server_errors']} | {soak['rss_first_window_mb']:.1f} / "
+        f"{soak['rss_end_mb']:.1f} | {soak['idle_cpu_percent']:.1f} | "
+        f"{_num(soak['p99_first_window_ms'], 2)} / {_num(soak['p99_last_window_ms'], 2)} | "
+        f"{_num(soak['p99_drift_percent'], 1)} | {soak['longest_stall_ms']:.0f} |",
+    ]
 
 
 def write(results: dict[str, Any], directory: Path) -> tuple[Path, Path]:

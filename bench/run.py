@@ -33,9 +33,11 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable as a
 import httpx
 
 import mockserver
-from bench import load, memory, peers, report, scenarios, servers
+from bench import fuzz, load, memory, peers, report, scenarios, servers, soak
 
-SECTIONS = ("get", "post", "lifecycle", "startup", "webhooks", "storage")
+SECTIONS = ("get", "post", "lifecycle", "startup", "webhooks", "storage", "fuzz", "soak")
+DEFAULT_SECTIONS = SECTIONS[:6]
+"""The deep fuzz and the soak take minutes each: they run when ``--only`` names them."""
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 Log = Callable[[str], None]
 
@@ -69,13 +71,37 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        default=",".join(SECTIONS),
-        help=f"comma-separated sections among {', '.join(SECTIONS)}",
+        default=",".join(DEFAULT_SECTIONS),
+        help=f"comma-separated sections among {', '.join(SECTIONS)} "
+        f"(default: all but fuzz and soak)",
+    )
+    parser.add_argument(
+        "--fuzz-seeds",
+        default="1,2,3,4",
+        help="comma-separated seeds of the deep fuzz, one schemathesis run each (--quick: 1)",
+    )
+    parser.add_argument(
+        "--fuzz-examples",
+        type=int,
+        default=None,
+        help="examples per operation and phase in the deep fuzz (default 30, --quick 1)",
+    )
+    parser.add_argument(
+        "--soak-seconds",
+        type=float,
+        default=None,
+        help="length of the soak (default 600, --quick 4)",
+    )
+    parser.add_argument(
+        "--soak-keys",
+        type=int,
+        default=None,
+        help="one-off keys in the soak (default 10,000 per 600 s of it)",
     )
     parser.add_argument(
         "--vendor",
         default=",".join(scenarios.VENDORS),
-        help="comma-separated vendors for get, post and lifecycle",
+        help="comma-separated vendors for get, post, lifecycle, fuzz and the soak's steady load",
     )
     parser.add_argument(
         "--peers",
@@ -98,6 +124,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args.duration = args.duration or (0.5 if args.quick else 3.0)
     args.rounds = args.rounds or (1 if args.quick else 5)
     args.only = _choices(args.only, SECTIONS, "--only")
+    seeds = [int(seed) for seed in args.fuzz_seeds.split(",") if seed.strip()]
+    args.fuzz_seeds = seeds[:1] if args.quick else seeds
+    args.fuzz_examples = args.fuzz_examples or (1 if args.quick else 30)
+    args.soak_seconds = args.soak_seconds or (4.0 if args.quick else 600.0)
     args.vendor = _choices(args.vendor, scenarios.VENDORS, "--vendor")
     return args
 
@@ -301,6 +331,31 @@ def webhooks(args: argparse.Namespace, results: dict[str, Any]) -> None:
     )
 
 
+def fuzz_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    found = fuzz.deep_fuzz(args.fuzz_seeds, args.fuzz_examples, args.vendor, log)
+    found["checks"] = {
+        "fuzz requests": report.verdict("fuzz_requests", found["requests"]),
+        "fuzz server errors": report.verdict("server_errors", found["server_errors"]),
+        "fuzz schema violations": report.verdict("schema_violations", found["schema_violations"]),
+    }
+    results["fuzz"] = found
+    for row in found["distinct"]:
+        log(f"    {row['count']:>5} x {row['kind']} in {row['operation']} ({row['status']})")
+    for row in found["tracebacks"]:
+        log(f"    {row['count']:>5} x {row['error']}")
+
+
+def soak_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    results["soak"] = soak.soak(
+        args.soak_seconds,
+        args.connections,
+        args.soak_keys,
+        args.vendor,
+        log,
+        idle=1.0 if args.quick else soak.IDLE_MEASURE,
+    )
+
+
 def peer_section(args: argparse.Namespace, generator: str, results: dict[str, Any]) -> None:
     ready, skipped = peers.peer_servers()
     for name, reason in skipped.items():
@@ -379,6 +434,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps.append(("webhooks", lambda: webhooks(args, results)))
     if "storage" in args.only:  # after the others: the machine takes a while to settle
         steps.append(("storage", lambda: storage(args, results)))  # from its gigabytes
+    if "fuzz" in args.only:
+        steps.append(("fuzz", lambda: fuzz_section(args, results)))
+    if "soak" in args.only:
+        steps.append(("soak", lambda: soak_section(args, results)))
     if args.peers:
         steps.append(("peers", lambda: peer_section(args, generator, results)))
     for name, step in steps:

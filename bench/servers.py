@@ -123,6 +123,20 @@ class Server:
                 return int(line.split()[1]) * 1024
         raise RuntimeError("no VmRSS line")
 
+    def log_text(self) -> str:
+        """What the server has written to stderr so far (its tracebacks, say)."""
+        assert self.log is not None
+        self.log.flush()
+        self.log.seek(0)
+        text = self.log.read().decode("utf-8", "replace")
+        self.log.seek(0, 2)
+        return text
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the process has used, from /proc (Linux only)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         """SIGTERM to the server's process group, then SIGKILL if it lingers."""
         process, self.process = self.process, None

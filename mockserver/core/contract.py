@@ -19,6 +19,7 @@ Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 ATTRIBUTE = "__mockserver_contract__"
 JSON = "application/json"
 XML = "application/xml"
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,8 @@ class Contract:
     pointer, in the answer, of the value to use for it in later calls.
     ``server_errors`` are 5xx statuses the real API documents for a refusal
     (answered with the error body), which a sandbox must therefore reproduce.
+    ``query`` names schemas whose properties are the query parameters the
+    endpoint reads (an object property stands for Rails-style ``a[b]`` keys).
     """
 
     body: str | None = None
@@ -42,6 +45,7 @@ class Contract:
     anonymous: bool = False
     yields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     server_errors: tuple[int, ...] = ()
+    query: tuple[str, ...] = ()
 
 
 NONE = Contract()
@@ -55,6 +59,8 @@ class ApiContract:
     ``error_schema`` names the schema of every refusal's body, ``answer_schema``
     that of every success an endpoint does not describe itself. ``media_types``
     are what the API reads and writes unless an endpoint says otherwise.
+    ``form_bodies`` says every body may also come as a form of Rails-style keys
+    (``job[title]=...``), as Rails-era APIs take them.
     """
 
     title: str = ""
@@ -62,6 +68,7 @@ class ApiContract:
     error_schema: str | None = None
     answer_schema: str | None = None
     media_types: tuple[str, ...] = (JSON,)
+    form_bodies: bool = False
 
 
 def contract(
@@ -73,6 +80,7 @@ def contract(
     anonymous: bool = False,
     yields: Mapping[str, str] | None = None,
     server_errors: tuple[int, ...] = (),
+    query: tuple[str, ...] = (),
 ) -> Callable[[Endpoint], Endpoint]:
     """Records a :class:`Contract` on the decorated endpoint and returns it unchanged."""
     promised = Contract(
@@ -83,6 +91,7 @@ def contract(
         anonymous=anonymous,
         yields=MappingProxyType(dict(yields or {})),
         server_errors=server_errors,
+        query=query,
     )
 
     def mark(endpoint: Endpoint) -> Endpoint:

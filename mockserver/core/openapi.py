@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from starlette.convertors import FloatConvertor, IntegerConvertor, PathConvertor
 from starlette.routing import BaseRoute, Mount, Route
 
-from .contract import XML, ApiContract, Contract, contract_of
+from .contract import FORM, XML, ApiContract, Contract, contract_of
 from .validation import load_schema
 from .vendor import Vendor
 
@@ -85,7 +86,7 @@ def document(
 
     paths: dict[str, dict[str, Any]] = {}
     for item, operation_id in zip(found, names, strict=True):
-        operation = _operation(item, operation_id, api, ref)
+        operation = _operation(item, operation_id, api, ref, schemas)
         operation_links = _links(item, found, names)
         if operation_links:
             operation["responses"]["2XX"]["links"] = operation_links
@@ -136,7 +137,11 @@ def _operation_ids(found: list[Endpoint]) -> list[str]:
 
 
 def _operation(
-    item: Endpoint, operation_id: str, api: ApiContract, ref: Callable[[str], dict[str, Any]]
+    item: Endpoint,
+    operation_id: str,
+    api: ApiContract,
+    ref: Callable[[str], dict[str, Any]],
+    schemas: SchemaLookup,
 ) -> dict[str, Any]:
     promised = item.contract
     summary, _, description = (inspect.getdoc(item.endpoint) or operation_id).partition("\n")
@@ -145,8 +150,11 @@ def _operation(
         "summary": summary.strip(),
         "tags": [item.endpoint.__module__.rsplit(".", 1)[-1]],
         "parameters": [
-            {"name": name, "in": "path", "required": True, "schema": schema}
-            for name, schema in item.params.items()
+            *(
+                {"name": name, "in": "path", "required": True, "schema": schema}
+                for name, schema in item.params.items()
+            ),
+            *_query_parameters(promised.query, set(item.params), schemas),
         ],
         "responses": {
             "2XX": _response(
@@ -166,6 +174,9 @@ def _operation(
         operation["description"] = description.strip()
     if promised.body is not None and item.method in BODY_METHODS:
         operation["requestBody"] = _request_body(promised, api.media_types, ref(promised.body))
+        if api.form_bodies:
+            form = _form_schema(promised, schemas(promised.body))
+            operation["requestBody"]["content"][FORM] = {"schema": form}
     if promised.anonymous:
         operation["security"] = []
     return operation
@@ -186,6 +197,85 @@ def _request_body(
     return {"required": True, "content": content}
 
 
+def _query_parameters(
+    names: tuple[str, ...], taken: set[str], schemas: SchemaLookup
+) -> Iterator[dict[str, Any]]:
+    """A parameter per Rails-style key of each named schema, in the schema's order; the
+    schema's own ``$ref`` s are inlined, as a parameter's schema stands alone."""
+    for name in names:
+        schema = schemas(name)
+        fields, _ = _rails_fields(_resolved(schema, schema), "", required=False)
+        for key, (field_schema, required) in fields.items():
+            if key not in taken:
+                taken.add(key)
+                yield {"name": key, "in": "query", "required": required, "schema": field_schema}
+
+
+def _form_schema(promised: Contract, schema: dict[str, Any]) -> dict[str, Any]:
+    """The body schema as a form: one property per Rails-style key (``job[title]``)."""
+    schema = _resolved(schema, schema)
+    if promised.wrap is not None:
+        schema = {
+            "type": "object",
+            "required": [promised.wrap],
+            "properties": {promised.wrap: schema},
+        }
+    fields, patterns = _rails_fields(schema, "", required=True)
+    form: dict[str, Any] = {
+        "type": "object",
+        "properties": {key: field for key, (field, _) in fields.items()},
+        "required": [key for key, (_, required) in fields.items() if required],
+    }
+    if patterns:
+        form["patternProperties"] = patterns
+    return form
+
+
+def _rails_fields(
+    schema: dict[str, Any], prefix: str, *, required: bool
+) -> tuple[dict[str, tuple[dict[str, Any], bool]], dict[str, Any]]:
+    """Leaf keys of an object schema, ``a[b][c]`` style, with their schemas and whether
+    each is required; and key patterns for objects whose keys are free (``unit[data][*]``).
+
+    A list of scalars is the repeated key ``a[]``; a list of objects has no form shape
+    Rails agrees on, so it is left to the JSON body.
+    """
+    fields: dict[str, tuple[dict[str, Any], bool]] = {}
+    patterns: dict[str, Any] = {}
+    needed = set(schema.get("required", ()))
+    for name, child in schema.get("properties", {}).items():
+        key = f"{prefix}[{name}]" if prefix else name
+        wanted = required and name in needed
+        if "properties" in child or isinstance(child.get("additionalProperties"), dict):
+            inner, inner_patterns = _rails_fields(child, key, required=wanted)
+            fields.update(inner)
+            patterns.update(inner_patterns)
+        elif child.get("type") == "array":
+            if child.get("items", {}).get("type") not in ("object", "array"):
+                fields[key + "[]"] = (child, wanted)
+        else:
+            fields[key] = (child, wanted)
+    free = schema.get("additionalProperties")
+    if prefix and isinstance(free, dict) and "properties" not in schema:
+        patterns[f"^{re.escape(prefix)}\\[[A-Za-z0-9_]+\\]$"] = free
+    return fields, patterns
+
+
+def _resolved(node: Any, root: dict[str, Any]) -> Any:
+    """``node`` with the local ``$ref`` s of its file replaced by what they point at."""
+    if isinstance(node, dict):
+        target = node.get("$ref")
+        if isinstance(target, str) and target.startswith("#/"):
+            found: Any = root
+            for part in target[2:].split("/"):
+                found = found[part]
+            return _resolved(found, root)
+        return {key: _resolved(value, root) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolved(value, root) for value in node]
+    return node
+
+
 def _response(
     description: str,
     media_types: tuple[str, ...],
@@ -197,14 +287,22 @@ def _response(
 
 
 def _links(item: Endpoint, found: list[Endpoint], names: list[str]) -> dict[str, Any]:
-    """OpenAPI links from an answer's ids to every operation whose path takes them."""
+    """OpenAPI links from an answer's ids to every operation whose path takes them.
+
+    The target's other path parameters that this operation's path names too (the
+    job of a new unit) are carried over from the request, so the link lands on the
+    resource just made.
+    """
     links: dict[str, Any] = {}
     for param, pointer in item.contract.yields.items():
         for target, target_id in zip(found, names, strict=True):
-            if param in target.params and target is not item:
+            if param in target.params and target is not item and param not in item.params:
+                parameters = {f"path.{param}": f"$response.body#{pointer}"}
+                for shared in item.params.keys() & target.params.keys():
+                    parameters[f"path.{shared}"] = f"$request.path.{shared}"
                 links[f"{target_id}_{param}"] = {
                     "operationId": target_id,
-                    "parameters": {f"path.{param}": f"$response.body#{pointer}"},
+                    "parameters": parameters,
                 }
     return links
 

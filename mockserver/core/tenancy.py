@@ -204,6 +204,24 @@ class Tenant:
         self.has_traces = True
         self._register_upload(token, self)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The tenant as a snapshot keeps it: everything but the registry's bookkeeping
+        (requests in flight, the monotonic instant of the last one, the ticker's entry),
+        which describes this process, not the tenant's world."""
+        return {name: getattr(self, name) for name in self.__slots__ if name not in _BOOKKEEPING}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A restored tenant counts as used now, with nothing in flight and its next
+        event still to be planned by the registry."""
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.opening = 0
+        self.seen = clocks.monotonic()
+        self.wake_at = None
+
+
+_BOOKKEEPING = frozenset({"opening", "seen", "wake_at"})
+
 
 def tenant_id(vendor: str, credential: str) -> str:
     return f"{vendor}:{credential}"
@@ -482,8 +500,8 @@ class Tenants:
         return {"tenants": dict(self._tenants), "uploads": dict(self._uploads)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Takes a snapshot's tenants; each counts as used now (a monotonic instant of
-        another process means nothing here) and has its next event planned afresh."""
+        """Takes a snapshot's tenants, each counting as used now (see
+        :meth:`Tenant.__setstate__`), and plans their next events afresh."""
         self._tenants = dict(state["tenants"])
         self._uploads = dict(state["uploads"])
         self._unregistered = OrderedDict()
@@ -492,7 +510,4 @@ class Tenants:
         for tenant in self._tenants.values():
             if not tenant.registered:
                 self._unregistered[tenant.id] = tenant
-            tenant.opening = 0
-            tenant.seen = clocks.monotonic()
-            tenant.wake_at = None
             tenant.wake()

@@ -102,3 +102,29 @@ def test_a_quick_run_without_output_goes_to_a_temporary_directory() -> None:
     assert args.output is None and args.duration == 0.5 and args.rounds == 1
     with pytest.raises(SystemExit):
         run.parse_args(["--only", "nothing"])
+
+
+def test_the_deep_fuzz_and_the_soak_run_when_asked(tmp_path: Path) -> None:
+    code = run.main(["--quick", "--only", "fuzz,soak", "--vendor", "cloudfactory",
+                     "--soak-seconds", "2", "--connections", "2",
+                     "--output", str(tmp_path)])  # fmt: skip
+    results = _results(tmp_path)
+    assert code == 0, results["errors"]
+    fuzz = results["fuzz"]
+    assert fuzz["vendors"] == ["cloudfactory"] and fuzz["seeds"] == [1]
+    assert set(fuzz["by_phase"]) == {"examples", "coverage", "fuzzing", "stateful"}
+    assert fuzz["requests"] == sum(fuzz["by_phase"].values()) > 0
+    soak = results["soak"]
+    assert soak["one_off_keys"] > 0 and soak["requests"] > soak["one_off_keys"]
+    assert soak["tenants"] >= soak["one_off_keys"]  # each one-off key opened a tenant
+    assert soak["probes"] > 0 and len(soak["p99_by_window_ms"]) == 4
+    names = {check["name"] for check in results["checks"]}
+    assert {"fuzz requests", "fuzz server errors", "soak longest stall", "soak p99 drift"} <= names
+    table = (tmp_path / "latest.md").read_text()
+    assert "## Deep fuzz" in table and "## Soak" in table
+
+
+def test_the_deep_fuzz_and_the_soak_are_left_out_unless_asked() -> None:
+    assert {"fuzz", "soak"}.isdisjoint(run.parse_args([]).only)
+    quick = run.parse_args(["--quick", "--only", "fuzz"])
+    assert quick.fuzz_seeds == [1] and quick.fuzz_examples == 1 and quick.soak_seconds == 4.0

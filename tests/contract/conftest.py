@@ -1,20 +1,21 @@
 """The sandbox on a real loopback port for the contract run, and a tally of requests.
 
-The number of generated requests sent to each vendor, and the seconds its run
-took, are printed at the end of the pytest run.
+The number of generated requests sent to each vendor, by phase and status class, is
+printed at the end of the pytest run.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
 import requests
-from contract_kit import PREPARE, SECONDS, SENT, STATUSES, Target
 
 from mockserver.settings import Settings
 from mockserver.testing import ServerThread
+from mockserver.testing.fuzzing import Tally
+
+TALLIES: dict[str, Tally] = {}
 
 
 @pytest.fixture(scope="session")
@@ -33,28 +34,13 @@ def session() -> Iterator[requests.Session]:
         yield opened
 
 
-@pytest.fixture
-def target(
-    request: pytest.FixtureRequest, server: ServerThread, session: requests.Session
-) -> Iterator[Target]:
-    name: str = request.param
-    vendor = name.split()[0]
-    started = time.perf_counter()
-    yield PREPARE[name](f"{server.url}/{vendor}", session)
-    SECONDS[name] = SECONDS.get(name, 0.0) + time.perf_counter() - started
-
-
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not SENT:
+    if not TALLIES:
         return
     terminalreporter.section("contract run")
-    for name, count in sorted(SENT.items()):
-        classes = ", ".join(
-            f"{kind} {STATUSES[name, kind]}"
-            for kind in ("2xx", "4xx", "5xx")
-            if STATUSES[name, kind]
-        )
-        seconds = SECONDS.get(name, 0.0)
-        terminalreporter.write_line(
-            f"{name}: {count} generated requests ({classes}) in {seconds:.1f} s"
-        )
+    for name, tally in sorted(TALLIES.items()):
+        phases = ", ".join(f"{phase} {count}" for phase, count in sorted(tally.requests.items()))
+        statuses = ", ".join(f"{kind} {count}" for kind, count in sorted(tally.statuses.items()))
+        terminalreporter.write_line(f"{name}: {tally.sent} requests ({phases}; {statuses})")
+    total = sum(tally.sent for tally in TALLIES.values())
+    terminalreporter.write_line(f"in all: {total} requests")

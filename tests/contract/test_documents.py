@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 import schemathesis
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app, vendor_names
+from mockserver.core.contract import ApiContract, contract
+from mockserver.core.openapi import document
 from mockserver.settings import Settings
 
 
@@ -63,3 +71,93 @@ def test_the_control_api_documents_whatever_it_routes() -> None:
     }
     assert "/_mock/openapi.json" in document["paths"]
     assert "/_mock/cloudfactory/tasks" in document["paths"]
+
+
+def _parameters(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+
+
+def test_query_parameters_are_declared_with_their_rails_style_keys() -> None:
+    with TestClient(create_app()) as client:
+        crowdflower = client.get("/crowdflower/openapi.json").json()
+        modelarts = client.get("/modelarts/openapi.json").json()
+    jobs = _parameters(crowdflower["paths"]["/v1/jobs"]["get"])
+    assert set(jobs) == {"page", "state", "tags[]"}
+    assert jobs["tags[]"]["schema"]["type"] == "array"
+    datasets = _parameters(modelarts["paths"]["/v2/{project_id}/datasets"]["get"])
+    assert {"offset", "limit", "sort_by", "order", "search_content"} <= set(datasets)
+    assert datasets["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
+    # the key rides in the query as a security scheme, on every operation
+    assert crowdflower["components"]["securitySchemes"]["key"]["in"] == "query"
+
+
+def test_crowdflower_takes_every_body_as_a_form_of_rails_style_keys() -> None:
+    with TestClient(create_app()) as client:
+        document = client.get("/crowdflower/openapi.json").json()
+    content = document["paths"]["/v1/jobs/{job_id}/units"]["post"]["requestBody"]["content"]
+    form = content["application/x-www-form-urlencoded"]["schema"]
+    assert "unit[golden]" in form["properties"]
+    (column,) = form["patternProperties"]
+    assert re.fullmatch(column, "unit[data][text]") and not re.fullmatch(column, "unit[data]")
+    order = document["paths"]["/v1/jobs/{job_id}/orders"]["post"]["requestBody"]["content"]
+    fields = order["application/x-www-form-urlencoded"]["schema"]["properties"]
+    assert set(fields) == {"debit[units_count]", "channels[]"}
+    assert content["application/json"]["schema"]["required"] == ["unit"]
+
+
+def test_a_create_links_to_the_reads_and_updates_of_what_it_made() -> None:
+    with TestClient(create_app()) as client:
+        document = client.get("/crowdflower/openapi.json").json()
+    create = document["paths"]["/v1/jobs/{job_id}/units"]["post"]
+    links = create["responses"]["2XX"]["links"]
+    assert {"show_unit_unit_id", "update_unit_unit_id", "delete_unit_unit_id"} <= set(links)
+    assert links["show_unit_unit_id"]["parameters"] == {
+        "path.unit_id": "$response.body#/id",
+        "path.job_id": "$request.path.job_id",  # the new unit is in the job it was made in
+    }
+    job_links = document["paths"]["/v1/jobs"]["post"]["responses"]["2XX"]["links"]
+    assert {"show_job_job_id", "update_job_job_id", "create_unit_job_id"} <= set(job_links)
+
+
+def test_forms_and_query_parameters_follow_the_schema_files_own_references() -> None:
+    schemas = {
+        "thing": {
+            "type": "object",
+            "required": ["size"],
+            "properties": {"size": {"$ref": "#/$defs/size"}, "tags": {"$ref": "#/$defs/tags"}},
+            "$defs": {
+                "size": {"type": "integer", "minimum": 1},
+                "tags": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "filters": {
+            "type": "object",
+            "properties": {
+                "range": {"type": "object", "properties": {"low": {"$ref": "#/$defs/n"}}}
+            },
+            "$defs": {"n": {"type": "integer"}},
+        },
+    }
+
+    @contract(body="thing", wrap="thing", query=("filters",))
+    async def make(request: Request) -> Response:
+        return Response()
+
+    api = ApiContract(title="things", form_bodies=True)
+    found = document(
+        [Route("/things", make, methods=["POST"])], schemas.__getitem__, api, version="1"
+    )
+    operation = found["paths"]["/things"]["post"]
+    form = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert form["properties"] == {
+        "thing[size]": {"type": "integer", "minimum": 1},
+        "thing[tags][]": {"type": "array", "items": {"type": "string"}},
+    }
+    assert form["required"] == ["thing[size]"]
+    (low,) = operation["parameters"]
+    assert low == {
+        "name": "range[low]",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer"},
+    }

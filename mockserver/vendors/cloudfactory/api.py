@@ -69,7 +69,7 @@ async def task_completed(request: Request) -> Response:
     return await _report(request, "throughput", "task_completed")
 
 
-@contract(body="upload_url", response="upload_ticket")
+@contract(body="upload_url", response="upload_ticket", query=("upload_url",))
 async def upload_url(request: Request) -> Response:
     """Secure Upload (INFERRED): a pre-signed URL that takes one performance CSV.
 

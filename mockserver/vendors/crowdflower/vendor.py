@@ -40,5 +40,6 @@ VENDOR = Vendor(
             },
         },
         error_schema="error",
+        form_bodies=True,
     ),
 )

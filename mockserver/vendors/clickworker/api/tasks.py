@@ -234,6 +234,7 @@ async def create_task(request: Request) -> Response:
     return answer(request.scope, task)
 
 
+@contract(query=("task_filters",))
 async def list_tasks(request: Request) -> Response:
     about(request, "tasks")
     query = request.query_params
@@ -256,6 +257,7 @@ async def list_tasks(request: Request) -> Response:
     return envelope(request.scope, "tasks", {"tasks": entries})
 
 
+@contract(query=("clones",))
 async def show_task(request: Request) -> Response:
     about(request, "task")
     tasks = world_of(request).tasks

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.params import flag
 
 from .. import results
@@ -46,6 +47,7 @@ def _converted(request: Request, job: Job, message: str) -> Response:
     )
 
 
+@contract(body="gold")
 async def convert(request: Request) -> Response:
     """J23: ``reset=true`` wins; then ``check`` (with ``with``); else ``_golden`` rows.
 

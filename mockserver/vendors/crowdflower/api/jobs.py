@@ -29,6 +29,7 @@ def _job_params(request: Request) -> dict[str, Any]:
     return given
 
 
+@contract(query=("job_page",))
 async def list_jobs(request: Request) -> Response:
     """FOUND: ten jobs a page, newest first, ``[]`` past the end; Appen's filters."""
     params = params_of(request)
@@ -39,7 +40,7 @@ async def list_jobs(request: Request) -> Response:
     return answer([views.job_view(j) for j in jobs])
 
 
-@contract(yields={"job_id": "/id"})
+@contract(body="job", wrap="job", yields={"job_id": "/id"})
 async def create_job(request: Request) -> Response:
     """FOUND: 200 (not 201) with the new job, ``unordered``."""
     job = world_of(request).jobs.create(_job_params(request))
@@ -50,6 +51,7 @@ async def show_job(request: Request) -> Response:
     return answer(views.job_view(job_of(request)))
 
 
+@contract(body="job", wrap="job")
 async def update_job(request: Request) -> Response:
     job = world_of(request).jobs.update(job_of(request), _job_params(request))
     return answer(views.job_view(job))
@@ -66,6 +68,7 @@ async def delete_job(request: Request) -> Response:
     return answer({"message": {"success": f"Job {job.id} has been deleted."}})  # FOUND
 
 
+@contract(query=("job_copy",))
 async def copy_job(request: Request) -> Response:
     """FOUND: GET or POST; ``all_units`` copies every row, ``gold`` only test questions."""
     source = job_of(request)
@@ -103,6 +106,7 @@ async def channels(request: Request) -> Response:
     return answer(views.channels_view(job_of(request)))
 
 
+@contract(body="channels")
 async def enable_channels(request: Request) -> Response:
     job = job_of(request)
     names = text_list(params_of(request).get("channels"))
@@ -114,6 +118,7 @@ async def enable_channels(request: Request) -> Response:
     return answer(views.channels_view(job))
 
 
+@contract(body="channel")
 async def disable_channel(request: Request) -> Response:
     job = job_of(request)
     name = params_of(request).get("channel_name")
@@ -123,6 +128,7 @@ async def disable_channel(request: Request) -> Response:
     return answer(views.channels_view(job))
 
 
+@contract(body="tags", query=("tags",))
 async def tags(request: Request) -> Response:
     """GET lists; POST adds; PUT replaces; DELETE removes (``tags=a,b`` or ``tags[]``).
 

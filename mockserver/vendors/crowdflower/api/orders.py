@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.numbers import natural
 from mockserver.core.params import text_list
 
@@ -45,6 +46,7 @@ def order_view(order: Order, user_id: int) -> dict[str, Any]:
     }
 
 
+@contract(body="order", yields={"order_id": "/id"})
 async def place_order(request: Request) -> Response:
     params = params_of(request)
     debit = params.get("debit")
@@ -62,6 +64,7 @@ async def show_order(request: Request) -> Response:
     return answer(order_view(found, world_of(request).account.id))
 
 
+@contract(query=("page",))
 async def list_judgments(request: Request) -> Response:
     """FOUND: an object keyed by unit id, 100 units a page, ``{}`` past the end."""
     job = job_of(request)
@@ -96,6 +99,7 @@ def _judgment_params(request: Request) -> dict[str, Any]:
     return given
 
 
+@contract(body="judgment", wrap="judgment", yields={"judgment_id": "/id"})
 async def create_judgment(request: Request) -> Response:
     """Legacy: ``judgment[unit_id]`` and ``judgment[data][field]=...`` on a unit of the job."""
     job = job_of(request)
@@ -112,6 +116,7 @@ async def create_judgment(request: Request) -> Response:
     return answer(results.judgment_view(judgment, unit))
 
 
+@contract(body="judgment", wrap="judgment")
 async def update_judgment(request: Request) -> Response:
     job = job_of(request)
     judgment = _judgment(job, request.path_params["judgment_id"])

@@ -34,7 +34,7 @@ def _kind(request: Request) -> str:
     return str(kind)
 
 
-@contract(produces=("application/zip", "application/json"))
+@contract(produces=("application/zip", "application/json"), query=("report",))
 async def download(request: Request) -> Response:
     job = job_of(request)
     kind = _kind(request)

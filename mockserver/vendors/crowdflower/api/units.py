@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mockserver.core.context import body_of, tenant_of
+from mockserver.core.contract import contract
 from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.numbers import natural, positive
@@ -143,6 +144,7 @@ async def upload_to_job(request: Request) -> Response:
 # -- the job's units ---------------------------------------------------------------------------
 
 
+@contract(query=("unit_page",))
 async def list_units(request: Request) -> Response:
     """U1: ``{unit id: source row}``; INFERRED: a ``limit`` past 1000 is taken as 1000."""
     job = job_of(request)
@@ -150,6 +152,7 @@ async def list_units(request: Request) -> Response:
     return answer(views.units_page_view(job.units.page(page_of(request), limit)))
 
 
+@contract(body="unit", wrap="unit", yields={"unit_id": "/id"})
 async def create_unit(request: Request) -> Response:
     """U2: one unit; gold through ``unit[golden]``, ``unit[state]`` or ``_golden``."""
     job = job_of(request)
@@ -167,6 +170,7 @@ async def ping_units(request: Request) -> Response:
     return answer(views.units_ping_view(job_of(request)))
 
 
+@contract(query=("split",))
 async def split_units(request: Request) -> Response:
     """U8: ``on=<column>`` split on ``with`` (default a space); INFERRED: answers the job."""
     job = job_of(request)
@@ -193,6 +197,7 @@ async def show_unit(request: Request) -> Response:
     return answer(_unit_view(request, job, _unit_of(request, job)))
 
 
+@contract(body="unit", wrap="unit")
 async def update_unit(request: Request) -> Response:
     """U4: ``unit[state]``, ``unit[golden]`` and ``unit[data][...]`` (merged)."""
     job = job_of(request)
@@ -219,6 +224,7 @@ async def cancel_unit(request: Request) -> Response:
     return outcome(request, world_of(request).units.cancel(job, _unit_of(request, job)))
 
 
+@contract(query=("unit_copy",))
 async def copy_unit(request: Request) -> Response:
     """U9: into ``unit[job_id]`` (a job of the same account) or the same job.
 
@@ -236,6 +242,7 @@ async def copy_unit(request: Request) -> Response:
     return answer(_unit_view(request, target, copy))
 
 
+@contract(body="more_judgments")
 async def request_more_judgments(request: Request) -> Response:
     """U10: ``nb_judgments`` more for this unit; INFERRED: answers the unit."""
     job = job_of(request)

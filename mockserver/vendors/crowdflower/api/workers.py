@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.params import flag
 
@@ -38,6 +39,7 @@ def _said(message: str) -> Response:
     return answer({"success": {"message": message}})
 
 
+@contract(body="bonus")
 async def bonus(request: Request) -> Response:
     """W1: the amount is debited from the account's balance (402 when it falls short)."""
     job, worker_id = _worker(request)
@@ -48,6 +50,7 @@ async def bonus(request: Request) -> Response:
     return _said(f"Bonus of ${paid.cents / 100:.2f} paid to contributor {worker_id}.")
 
 
+@contract(body="notify")
 async def notify(request: Request) -> Response:
     """W2: ``message`` (required); a ``subject`` is kept when given."""
     job, worker_id = _worker(request)
@@ -56,6 +59,7 @@ async def notify(request: Request) -> Response:
     return _said(f"Notification sent to contributor {worker_id}.")
 
 
+@contract(body="flag")
 async def flag_or_unflag(request: Request) -> Response:
     """W3: ``flag=<reason>`` (``persist=true`` across jobs) or ``unflag=<reason>``.
 
@@ -76,6 +80,7 @@ async def flag_or_unflag(request: Request) -> Response:
     return _said(f"Contributor {worker_id} has been unflagged.")
 
 
+@contract(body="flag")
 async def legacy_flag(request: Request) -> Response:
     """W5: ``flag`` with an optional ``reason`` and ``persist``."""
     job, worker_id = _worker(request)
@@ -93,6 +98,7 @@ async def legacy_deflag(request: Request) -> Response:
     return _said(f"Contributor {worker_id} has been unflagged.")
 
 
+@contract(body="reject")
 async def reject(request: Request) -> Response:
     """W4: the worker's judgments in the job are tainted and their units judged again."""
     job, worker_id = _worker(request)

@@ -63,6 +63,7 @@ async def create_task(request: Request) -> Response:
     return answer(request, {"task_id": task.id})
 
 
+@contract(query=("paging",))
 async def list_tasks(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)

@@ -99,6 +99,7 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
     return view
 
 
+@contract(query=("paging", "dataset_filters"))
 async def list_datasets(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)

@@ -58,6 +58,7 @@ async def create_export(request: Request) -> Response:
     return answer(request, {"task_id": task.id})
 
 
+@contract(query=("paging",))
 async def list_exports(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)

@@ -72,6 +72,7 @@ async def create_import(request: Request) -> Response:
     return answer(request, {"task_id": task.id})
 
 
+@contract(query=("paging",))
 async def list_imports(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)

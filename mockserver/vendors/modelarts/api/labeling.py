@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
@@ -98,6 +99,7 @@ async def start_workforce_task(request: Request) -> Response:
     return answer(request, {})
 
 
+@contract(query=("paging",))
 async def list_worker_tasks(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)

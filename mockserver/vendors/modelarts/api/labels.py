@@ -52,6 +52,7 @@ from .datasets import VENDOR
 LIMIT_MOST = 100000
 
 
+@contract(query=("paging",))
 async def list_labels(request: Request) -> Response:
     query = request.query_params
     datasets = world_of(request).datasets

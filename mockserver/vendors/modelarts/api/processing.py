@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
@@ -98,12 +99,14 @@ def _order(request: Request) -> bool:
     return order == "desc"
 
 
+@contract(query=("paging",))
 async def task_items(request: Request) -> Response:
     offset, limit = _page(request, default=1000, most=1000)
     items = [{"id": key, "name": name} for key, name in TEMPLATES.items()]
     return answer(request, {"total": len(items), "items": items[offset : offset + limit]})
 
 
+@contract(query=("paging",))
 async def list_tasks(request: Request) -> Response:
     offset, limit = _page(request, default=10, most=100)
     query = request.query_params
@@ -172,6 +175,7 @@ async def delete_task(request: Request) -> Response:
     return answer(request, {})
 
 
+@contract(query=("paging",))
 async def list_versions(request: Request) -> Response:
     offset, limit = _page(request, default=100, most=100)
     task = world_of(request).processing.get(request.path_params["task_id"])
@@ -212,6 +216,7 @@ async def stop_version(request: Request) -> Response:
     return answer(request, version_view(version, _now(request)))
 
 
+@contract(query=("paging",))
 async def list_results(request: Request) -> Response:
     offset, limit = _page(request, default=10, most=100)
     version = _version(request)

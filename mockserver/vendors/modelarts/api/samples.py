@@ -97,6 +97,7 @@ async def upload_samples(request: Request) -> Response:
     return answer(request, _batch(results))
 
 
+@contract(query=("paging",))
 async def list_samples(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)
@@ -124,6 +125,7 @@ async def describe_sample(request: Request) -> Response:
     return answer(request, sample_view(sample))
 
 
+@contract(query=("paging",))
 async def list_auto_annotation_samples(request: Request) -> Response:
     """The samples auto-labeling proposed and nobody has confirmed (``__AUTO_ANNOTATION__``).
 

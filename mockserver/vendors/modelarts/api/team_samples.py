@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.contract import contract
 from mockserver.core.wire import read_json_object
 
 from ..errors import ParameterInvalid, SampleMissing
@@ -75,6 +76,7 @@ async def workforce_task_metrics(request: Request) -> Response:
     return answer(request, {"sample_stats": stats})
 
 
+@contract(query=("paging",))
 async def list_workforce_task_samples(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)

@@ -62,6 +62,7 @@ def version_view(version: DatasetVersion, manifest_dir: str, current: str) -> di
     }
 
 
+@contract(query=("paging",))
 async def list_versions(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)

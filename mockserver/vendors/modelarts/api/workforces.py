@@ -120,6 +120,7 @@ def _no_content(request: Request) -> Response:
     return Response(status_code=204, headers={"X-Request-Id": request_id(request.scope)})
 
 
+@contract(query=("paging",))
 async def list_workforces(request: Request) -> Response:
     offset, limit, order = _paging(request)
     query = request.query_params
@@ -182,10 +183,12 @@ async def _list_workers(request: Request, workforce_id: str | None) -> Response:
     return answer(request, {"total_number": total, "workers": [worker_view(w) for w in page]})
 
 
+@contract(query=("paging",))
 async def list_all_workers(request: Request) -> Response:
     return await _list_workers(request, None)
 
 
+@contract(query=("paging",))
 async def list_workers(request: Request) -> Response:
     return await _list_workers(request, request.path_params["workforce_id"])
 
@@ -323,6 +326,7 @@ async def create_workforce_task(request: Request) -> Response:
     return answer(request, {"task_id": task.id})
 
 
+@contract(query=("paging",))
 async def list_workforce_tasks(request: Request) -> Response:
     query = request.query_params
     offset = whole_number(query.get("offset"), "offset", default=0, least=0)

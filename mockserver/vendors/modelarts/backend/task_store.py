@@ -45,11 +45,13 @@ class DatasetTasks(Generic[T]):
         return int(self._clock.now() * 1000)
 
     def _held(self, dataset: Dataset) -> dict[str, T]:
-        return self._sets.setdefault(dataset.id, {})
+        """The dataset's tasks, to read: a dataset without any gains no entry here, so a
+        refused or missed request leaves the store as it was."""
+        return self._sets.get(dataset.id, {})
 
     def _queue(self, dataset: Dataset, task: T) -> T:
         """Keeps a new task and plans its start once it has queued."""
-        self._held(dataset)[task.id] = task
+        self._sets.setdefault(dataset.id, {})[task.id] = task
         self._scheduler.at(
             self._clock.now() + self.queue_seconds,
             "world",

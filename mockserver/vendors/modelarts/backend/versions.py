@@ -88,7 +88,9 @@ class Versions:
         return int(self._clock.now() * 1000)
 
     def _held(self, dataset: Dataset) -> dict[str, DatasetVersion]:
-        return self._sets.setdefault(dataset.id, {})
+        """The dataset's versions, to read: a dataset without any gains no entry here, so
+        a refused or missed request leaves the store as it was."""
+        return self._sets.get(dataset.id, {})
 
     def _new_id(self, held: dict[str, DatasetVersion]) -> str:
         while True:
@@ -146,7 +148,7 @@ class Versions:
             update_time=stamp,
             created_at=now,
         )
-        held[version.id] = version
+        self._sets.setdefault(dataset.id, held)[version.id] = version
         dataset.next_version_num += 1
         dataset.dataset_version_count += 1
         self._scheduler.at(
