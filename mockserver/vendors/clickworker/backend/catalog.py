@@ -324,21 +324,23 @@ def _custom_solution() -> Product:
     )
 
 
-def standard_products() -> tuple[Product, ...]:
-    return (
-        _text_create(),
-        _text_create_with_keywords(),
-        _external_form(),
-        _address_research(),
-        _custom_solution(),
-    )
+STANDARD_PRODUCTS: tuple[Product, ...] = (
+    _text_create(),
+    _text_create_with_keywords(),
+    _external_form(),
+    _address_research(),
+    _custom_solution(),
+)
+"""The catalog every customer sees. Products are frozen values, so every tenant's
+catalog holds these same objects: built per tenant, they were most of an idle
+tenant's memory (about 25 KB and 150 objects the garbage collector walks)."""
 
 
 class Catalog:
     """The products one customer sees, by code, in a stable order."""
 
     def __init__(self, products: tuple[Product, ...] | None = None) -> None:
-        self._by_code = {p.code: p for p in (products or standard_products())}
+        self._by_code = {p.code: p for p in (products or STANDARD_PRODUCTS)}
 
     def __iter__(self) -> Iterator[Product]:
         return iter(self._by_code.values())
