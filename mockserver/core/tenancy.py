@@ -283,7 +283,7 @@ class Tenants:
         """The credential's tenant; in open mode an unknown credential adds a new one."""
         tenant = self._tenants.get(tenant_id(vendor.name, credential))
         if tenant is None and not self.defaults.strict_auth:
-            tenant = self._add(vendor, credential)
+            tenant = self._keep(self._new(vendor, credential))
         return tenant
 
     def open(self, vendor: Vendor, credential: str, now: float) -> Tenant | None:
@@ -343,7 +343,9 @@ class Tenants:
         if vendor.setup_schema is not None:
             validate(vendor.name, vendor.setup_schema, dict(setup or {}))
         self.reset(tenant_id(vendor_name, credential))
-        return self._add(vendor, credential, setup=setup, strict=strict, registered=True)
+        return self._keep(
+            self._new(vendor, credential, setup=setup, strict=strict, registered=True)
+        )
 
     def reset(self, tid: str | None = None) -> None:
         """Without an id: forget every tenant. With one: rebuild that tenant, empty.
@@ -364,8 +366,10 @@ class Tenants:
             self._clear_traces(opening)
         old = self._forget(tid)
         if old is not None and old.registered:
-            self._add(
-                old.vendor, old.credential, setup=old.setup, strict=old.strict, registered=True
+            self._keep(
+                self._new(
+                    old.vendor, old.credential, setup=old.setup, strict=old.strict, registered=True
+                )
             )
 
     def tick(self) -> None:
@@ -427,20 +431,7 @@ class Tenants:
             registered=registered,
         )
 
-    def _add(
-        self,
-        vendor: Vendor,
-        credential: str,
-        *,
-        setup: Mapping[str, Any] | None = None,
-        strict: bool = False,
-        registered: bool = False,
-    ) -> Tenant:
-        tenant = self._new(vendor, credential, setup=setup, strict=strict, registered=registered)
-        self._keep(tenant)
-        return tenant
-
-    def _keep(self, tenant: Tenant) -> None:
+    def _keep(self, tenant: Tenant) -> Tenant:
         """Adds a tenant to the registry, making room under the cap first."""
         if not tenant.registered:
             cap = self.retention.max_open
@@ -451,6 +442,7 @@ class Tenants:
         self._tenants[tenant.id] = tenant
         tenant.wake_at = None  # whatever was pushed while it was opening was skipped
         tenant.wake()
+        return tenant
 
     def _forget(self, tid: str) -> Tenant | None:
         tenant = self._tenants.pop(tid, None)

@@ -27,6 +27,22 @@ CLICKWORKER = "/clickworker/api/marketplace/v2"
 HOOK = "https://receiver.example/hooks"
 METHODS = ("get", "post", "put", "patch", "delete")
 BODY_METHODS = ("POST", "PUT", "PATCH")
+CLOUDFACTORY_REPORT = "/cloudfactory/v1/workstreams/ws-1/task_completed"
+THROUGHPUT = {
+    "worker_id": "w@example.com",
+    "use_case_id": "uc",
+    "task_definition_id": "td",
+    "task_started_at": "2024-05-01T09:00:00Z",
+    "task_completed_at": "2024-05-01T09:30:00Z",
+}
+"""A CloudFactory Throughput report: the simplest request that opens a tenant."""
+
+
+def report(client: TestClient, key: str) -> None:
+    """Reports a completed task to CloudFactory under the API key ``key``."""
+    response = client.post(CLOUDFACTORY_REPORT, json=THROUGHPUT, headers={"x-api-key": key})
+    assert response.status_code == 202, response.text
+
 
 Document = Any
 

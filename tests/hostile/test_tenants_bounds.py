@@ -10,31 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from input_kit import report
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
 from mockserver.core import clock as clock_module
 from mockserver.settings import Settings
 
-REPORT = "/cloudfactory/v1/workstreams/ws-1/task_completed"
-THROUGHPUT = {
-    "worker_id": "w@example.com",
-    "use_case_id": "uc",
-    "task_definition_id": "td",
-    "task_started_at": "2024-05-01T09:00:00Z",
-    "task_completed_at": "2024-05-01T09:30:00Z",
-}
-
 
 def _client(**changes: Any) -> tuple[Any, TestClient]:
     """The app and a client without its lifespan: no background ticker, the test ticks."""
     app = create_app(Settings(clock="manual", rate_limits=False, **changes))
     return app, TestClient(app)
-
-
-def report(client: TestClient, key: str) -> None:
-    response = client.post(REPORT, json=THROUGHPUT, headers={"x-api-key": key})
-    assert response.status_code == 202, response.text
 
 
 def tenant_ids(client: TestClient) -> list[str]:

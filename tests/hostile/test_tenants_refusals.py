@@ -19,6 +19,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from input_kit import CLOUDFACTORY_REPORT, PROJECT, THROUGHPUT, report
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -26,15 +27,6 @@ from mockserver.core.clock import wall_time
 from mockserver.settings import Settings
 
 EPOCH = "2024-05-01T10:00:00Z"
-PROJECT = "0123456789abcdef0123456789abcdef"
-THROUGHPUT = {
-    "worker_id": "w@example.com",
-    "use_case_id": "uc",
-    "task_definition_id": "td",
-    "task_started_at": "2024-05-01T09:00:00Z",
-    "task_completed_at": "2024-05-01T09:30:00Z",
-}
-CF_REPORT = "/cloudfactory/v1/workstreams/ws-1/task_completed"
 
 
 def _app(**changes: Any) -> Any:
@@ -73,7 +65,7 @@ Refusal = Callable[[TestClient], httpx.Response]
 REFUSED_FIRST_REQUESTS: dict[str, tuple[str, Refusal]] = {
     "cloudfactory, invalid body": (
         "cloudfactory:new",
-        lambda c: c.post(CF_REPORT, json={"worker_id": 5}, headers={"x-api-key": "new"}),
+        lambda c: c.post(CLOUDFACTORY_REPORT, json={"worker_id": 5}, headers={"x-api-key": "new"}),
     ),
     "cloudfactory, unknown task": (
         "cloudfactory:new",
@@ -122,7 +114,7 @@ def test_a_refused_first_request_leaves_no_tenant(client: TestClient, case: str)
 def test_the_first_good_request_keeps_its_tenant_and_a_refusal_later_does_not_drop_it(
     client: TestClient,
 ) -> None:
-    assert client.post(CF_REPORT, json=THROUGHPUT, headers={"x-api-key": "k"}).status_code == 202
+    report(client, "k")
     assert tenant_ids(client) == ["cloudfactory:k"]
     assert client.get("/cloudfactory/v1/tasks/nope", headers={"x-api-key": "k"}).status_code == 404
     assert tenant_ids(client) == ["cloudfactory:k"]
@@ -145,7 +137,7 @@ def test_a_tenant_refused_first_starts_empty_when_it_is_finally_used(client: Tes
 def test_a_faulted_first_request_leaves_no_tenant(client: TestClient, rule: dict[str, Any]) -> None:
     added = client.post("/_mock/faults", json={"vendor": "cloudfactory", **rule})
     assert added.status_code == 201, added.text
-    client.post(CF_REPORT, json=THROUGHPUT, headers={"x-api-key": "faulted"})
+    client.post(CLOUDFACTORY_REPORT, json=THROUGHPUT, headers={"x-api-key": "faulted"})
     assert tenant_ids(client) == []
 
 
