@@ -27,7 +27,13 @@ def test_each_vendor_serves_its_document_without_a_credential(vendor: str) -> No
     assert document["servers"] == [{"url": f"/{vendor}"}]
     assert document["components"]["securitySchemes"]
     schema = schemathesis.openapi.from_dict(document)
-    assert all(result.ok() for result in schema.get_all_operations())
+    operations = [result.ok() for result in schema.get_all_operations()]  # ok() raises if not
+    declared = sum(
+        method in ("get", "put", "post", "delete", "patch")
+        for methods in document["paths"].values()
+        for method in methods
+    )
+    assert len(operations) == declared > 0
 
 
 def test_single_vendor_mode_and_the_vendors_host_serve_it_at_the_root() -> None:

@@ -159,4 +159,5 @@ def test_a_ring_of_entries_with_huge_headers_holds_only_the_caps() -> None:
     finally:
         tracemalloc.stop()
     assert held < 100 * 4 * HEADERS_CAP
+    assert len(journal) == 100
     assert all(len(e.request_headers["x-big"]) == HEADERS_CAP - 5 for e in journal)

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
+import pytest
 
 from mockserver.core.snapshot import VERSION
 from mockserver.testing import Receiver
@@ -68,6 +69,8 @@ def running(state_file: Path, log: Path, *flags: str) -> Iterator[Server]:
                 except httpx.TransportError:
                     assert process.poll() is None, log.read_text()
                     pause.wait(0.025)
+            else:
+                pytest.fail(f"the server did not answer in time:\n{log.read_text()}")
             yield Server(process, client)
     finally:
         if process.poll() is None:
