@@ -9,11 +9,17 @@ reproducible.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Target = Literal["world", "webhook"]
+
+
+class Wakeable(Protocol):
+    """What a scheduler tells when its earliest event moves earlier."""
+
+    def wake(self) -> None: ...
 
 
 @dataclass(order=True, slots=True)
@@ -34,17 +40,19 @@ class Event:
 class Scheduler:
     """A min-heap of events keyed by ``(due, seq)``.
 
-    ``on_earlier`` is told whenever a newly planned event becomes the earliest one: the
+    ``owner`` is woken whenever a newly planned event becomes the earliest one: the
     sandbox's ticker keeps one entry per tenant for its next event, so it must hear when
-    that moves earlier (it finds out for itself when it moves later).
+    that moves earlier (it finds out for itself when it moves later). The owner itself
+    is held, not a bound method of it, which would be one more object per tenant for
+    every garbage collection to walk.
     """
 
-    __slots__ = ("_heap", "_on_earlier", "_seq")
+    __slots__ = ("_heap", "_owner", "_seq")
 
-    def __init__(self, on_earlier: Callable[[], None] | None = None) -> None:
+    def __init__(self, owner: Wakeable | None = None) -> None:
         self._heap: list[Event] = []
         self._seq = 0
-        self._on_earlier = on_earlier
+        self._owner = owner
 
     def __len__(self) -> int:
         return len(self._heap)
@@ -54,8 +62,8 @@ class Scheduler:
         self._seq += 1
         event = Event(due=due, seq=self._seq, target=target, action=action, data=data)
         heapq.heappush(self._heap, event)
-        if self._on_earlier is not None and self._heap[0] is event:
-            self._on_earlier()
+        if self._owner is not None and self._heap[0] is event:
+            self._owner.wake()
         return event
 
     def next_due(self) -> float | None:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from . import clock as clocks
 from .clock import Clock, ClockMode, parse_instant
@@ -58,13 +58,25 @@ class Retention:
     idle_expiry: float = 0.0
 
 
+class Registry(Protocol):
+    """What a tenant tells the registry it belongs to (:class:`Tenants`)."""
+
+    def plan(self, tenant: Tenant) -> None: ...
+
+    def remember_upload(self, token: str, tenant: Tenant) -> None: ...
+
+
 class Tenant:
-    """One (vendor, credential) world and the machinery that moves it."""
+    """One (vendor, credential) world and the machinery that moves it.
+
+    A shared server in open mode keeps thousands of these, and CPython's full garbage
+    collection walks every object of each: so a tenant holds its registry and its
+    scheduler holds the tenant, rather than bound methods of either (one object each).
+    """
 
     __slots__ = (
         "_deliveries",
-        "_register_upload",
-        "_wake",
+        "_registry",
         "clock",
         "credential",
         "has_traces",
@@ -90,8 +102,7 @@ class Tenant:
         defaults: TenantDefaults,
         limits: Limits,
         deliveries: Deliveries,
-        register_upload: Callable[[str, Tenant], None],
-        wake: Callable[[Tenant], None],
+        registry: Registry,
         setup: Mapping[str, Any] | None = None,
         strict: bool = False,
         registered: bool = False,
@@ -103,8 +114,7 @@ class Tenant:
         self.strict = strict
         self.registered = registered
         self._deliveries = deliveries
-        self._register_upload = register_upload
-        self._wake = wake
+        self._registry = registry
         # Bookkeeping of the registry (see Tenants): requests in flight on a tenant no
         # request has succeeded on yet, the monotonic instant of the latest request, the
         # ticker's entry for the next event, and whether the tenant has upload URLs or
@@ -117,7 +127,7 @@ class Tenant:
         self.clock = Clock(mode=defaults.clock_mode, speed=defaults.speed, start=start)
         self.limiter = RateLimiter(limits)
         self.rng = Rng(f"{defaults.seed}:{self.id}")
-        self.scheduler = Scheduler(self.wake)
+        self.scheduler = Scheduler(self)
         self.world: World = self._new_world()
 
     def _new_world(self) -> World:
@@ -142,7 +152,7 @@ class Tenant:
     def wake(self) -> None:
         """Tells the ticker when this tenant's next event falls due (its sim clock moved,
         changed pace, or an earlier event was planned)."""
-        self._wake(self)
+        self._registry.plan(self)
 
     def due_in_wall_time(self) -> float | None:
         """The monotonic instant the next event falls due at; ``None`` if time must be
@@ -202,7 +212,7 @@ class Tenant:
     def _register_own_upload(self, token: str) -> None:
         """The world's ``register_upload``: a bound method, not a closure, so it pickles."""
         self.has_traces = True
-        self._register_upload(token, self)
+        self._registry.remember_upload(token, self)
 
     def __getstate__(self) -> dict[str, Any]:
         """The tenant as a snapshot keeps it: everything but the registry's bookkeeping
@@ -424,8 +434,7 @@ class Tenants:
             defaults=self.defaults,
             limits=self.vendor_limits(vendor.name),
             deliveries=self.deliveries,
-            register_upload=self._remember_upload,
-            wake=self._wake,
+            registry=self,
             setup=setup,
             strict=strict or self.defaults.strict_auth,
             registered=registered,
@@ -466,7 +475,7 @@ class Tenants:
                 return
             self._forget(oldest.id)
 
-    def _wake(self, tenant: Tenant) -> None:
+    def plan(self, tenant: Tenant) -> None:
         """Pushes the tenant's next due instant when it is earlier than its entry.
 
         Only registry members get entries: an opening tenant gets its first when it is
@@ -480,7 +489,8 @@ class Tenants:
             self._pushes += 1
             heapq.heappush(self._due, (at, self._pushes, tenant.id))
 
-    def _remember_upload(self, token: str, tenant: Tenant) -> None:
+    def remember_upload(self, token: str, tenant: Tenant) -> None:
+        """Notes whose world handed out the upload URL ``token`` (:meth:`upload_owner`)."""
         self._uploads[token] = tenant.id
 
     def __getstate__(self) -> dict[str, Any]:

@@ -92,7 +92,17 @@ def test_child_streams_differ_by_label_and_from_the_parent() -> None:
     assert Rng(10).child("crowd").uuid4() != parent.uuid4()
 
 
-def test_drawing_a_child_advances_the_parent() -> None:
+def test_a_child_and_its_draws_leave_the_parent_stream_as_it_was() -> None:
     plain, forked = Rng(11), Rng(11)
-    forked.child("x")
-    assert plain.uuid4() != forked.uuid4()
+    child = forked.child("x")
+    draws(child)
+    assert draws(plain) == draws(forked)
+
+
+def test_a_generator_is_made_only_by_a_first_draw() -> None:
+    """An idle tenant (and its crowd) must not carry a Mersenne Twister's 2.5 KB."""
+    rng = Rng(12)
+    child = rng.child("crowd")
+    assert (rng._random, child._random) == (None, None)
+    child.hex(8)
+    assert rng._random is None and child._random is not None

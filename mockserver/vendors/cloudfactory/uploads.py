@@ -2,14 +2,16 @@
 
 They stand in for object-store URLs (not api.cloudfactory.app): no ``x-api-key``,
 success is 200 with an empty body and an ``ETag``, refusals are S3-style XML
-(INFERRED, as S3 answers). A performance CSV is parsed as soon as it lands and its
-rows become records; the outcome, with every bad row by line, is readable under
+(INFERRED, as S3 answers). A performance CSV is parsed as soon as it lands (in a
+worker thread) and its rows become records, a batch at a time between other
+requests; the outcome, with every bad row by line, is readable under
 ``/_mock/cloudfactory/uploads``. (INFERRED: real processing is asynchronous and
 unobservable through the API.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from typing import cast
 from xml.sax.saxutils import escape
@@ -61,7 +63,11 @@ async def accept_upload(request: Request, tenant: Tenant, token: str) -> Respons
             if refusal is not None:
                 world.performance.reject(upload, refusal, len(data))
             else:
-                world.performance.ingest(upload, parsed.kind, parsed.rows, parsed.errors, len(data))
+                rows = world.performance.ingesting(
+                    upload, parsed.kind, parsed.rows, parsed.errors, len(data)
+                )
+                for _ in rows:
+                    await asyncio.sleep(0)  # other requests are served between batches
     except MockError as exc:
         return s3_error(exc)
     return Response(b"", status_code=200, headers={"ETag": etag})

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from mockserver.core.errors import InvalidInput
-from mockserver.vendors.cloudfactory.errors import WorkstreamForbidden
+from mockserver.vendors.cloudfactory.backend.performance import INGEST_BATCH
+from mockserver.vendors.cloudfactory.errors import UploadAlreadyUsed, WorkstreamForbidden
 
 WS = "ws-1"
 
@@ -36,6 +37,27 @@ def fields_of(error: InvalidInput) -> list[str]:
 
 
 # -- WorkStream Performance -------------------------------------------------------------------
+
+
+def test_a_large_upload_is_ingested_a_batch_at_a_time_and_cannot_be_sent_twice_meanwhile(
+    make_world: MakeWorld,
+) -> None:
+    """Between batches the server answers others; the upload is ``processing`` until
+    its last row is in, and a second PUT to its URL is refused then as after."""
+    h = make_world()
+    performance = h.world.performance
+    upload = performance.new_upload(WS, file_name="big.csv", kind="throughput")
+    rows = [
+        (line, {**THROUGHPUT, "unique_id": f"u-{line}"}) for line in range(2, 2 * INGEST_BATCH + 7)
+    ]
+    batches = performance.ingesting(upload, "throughput", rows, [], 1234)
+    next(batches)
+    assert (upload.state, upload.accepted) == ("processing", INGEST_BATCH)
+    with pytest.raises(UploadAlreadyUsed):
+        performance.claim_upload(upload.token)
+    assert sum(1 for _ in batches) == 1  # the second full batch; the rest ends the ingest
+    assert (upload.state, upload.accepted, upload.rows) == ("processed", len(rows), len(rows))
+    assert len(performance.workstreams[WS].records) == len(rows)
 
 
 def test_quality_record_is_stored_as_sent_from_the_api(make_world: MakeWorld) -> None:
