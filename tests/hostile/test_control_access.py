@@ -124,3 +124,31 @@ def test_the_handle_of_a_server_with_a_token_calls_it() -> None:
             assert handle.journal() == []
         finally:
             handle.close()
+
+
+def test_the_control_document_declares_the_token_where_the_server_asks_for_it(
+    client: TestClient,
+) -> None:
+    """A generated client or a fuzzer reading the document sends the token exactly where
+    a request without it is refused."""
+    document = client.get("/_mock/openapi.json", headers=BEARER).json()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["adminBearer"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["adminHeader"] == {"type": "apiKey", "in": "header", "name": "X-Admin-Token"}
+    operations = [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert len(operations) > 20
+    for method, path, operation in operations:
+        url = path.replace("{", "").replace("}", "")  # every path parameter as its own name
+        refused = client.request(method, url).status_code == 401
+        assert refused == (operation.get("security") != []), (method, path)
+
+
+def test_without_a_token_the_control_document_declares_none() -> None:
+    with TestClient(create_app(Settings(clock="manual"))) as open_server:
+        document = open_server.get("/_mock/openapi.json").json()
+    assert "securitySchemes" not in document["components"]
+    assert "security" not in document
