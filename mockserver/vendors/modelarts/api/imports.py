@@ -5,6 +5,9 @@ pages with ``offset``/``limit`` (1–100, default 10) and answers
 ``{"total_count", "import_tasks"}``; DescImportTask (GET, 200) answers the task
 with its ``status`` and counts; ``import_type`` is an Integer in a task's view.
 
+FOUND: ``import_path`` may be ``s3://bucket/dir/`` and ``included_labels`` label
+names, as the reference's two examples send them.
+
 INFERRED: ``offset`` counts records; lists show the newest task first; the view
 carries ``task_id``, ``dataset_id``, ``import_path``, ``import_type``,
 ``import_origin``, ``status``, the file and sample counts, ``create_time``,
