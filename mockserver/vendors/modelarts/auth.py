@@ -21,7 +21,7 @@ from typing import Any, cast
 from starlette.requests import Request
 
 from mockserver.core.clock import wall_time
-from mockserver.core.context import body_of, route_path
+from mockserver.core.context import body_of, route_path, sandbox_of
 from mockserver.core.errors import InvalidInput
 from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.tenancy import Tenant
@@ -41,6 +41,8 @@ from .errors import (
 
 PROJECT_PATH = re.compile(r"^/v2/([^/]+)(?:/|$)")
 TOKENS_PATH = "/v3/auth/tokens"
+PROJECT_LISTS = ("/v3/projects", "/v3/auth/projects")
+VENDOR = "modelarts"
 DATE_SKEW = 15 * 60.0
 
 
@@ -57,7 +59,26 @@ def authenticate(request: Request, lookup: Lookup) -> Tenant:
     authorization = headers.get(b"authorization")
     if not authorization:
         raise NoAuthHeader()
+    if not project and path.rstrip("/") in PROJECT_LISTS:
+        project = _project_of_key(request, _text(authorization))
     return _by_signature(request, headers, _text(authorization), project, lookup)
+
+
+def _project_of_key(request: Request, authorization: str) -> str:
+    """The project a signed IAM project list is asked for, which names none.
+
+    FOUND: huaweicloudsdkcore, given a region and no project id, signs
+    ``GET /v3/projects?name=<region>`` with neither a project in the path nor an
+    ``X-Project-Id``. INFERRED: the project is the one the access key was registered
+    for (``/_mock/modelarts/credentials``), else the project named like the region.
+    """
+    signed = signing.parse_authorization(authorization)
+    if signed is not None:
+        for tenant in sandbox_of(request.scope).tenants:
+            if tenant.vendor.name == VENDOR and signed.access_key in world(tenant).access.keys:
+                return tenant.credential
+    name = request.query_params.get("name")
+    return project_id_of_name(name) if name else ""
 
 
 def _first_values(request: Request) -> dict[bytes, bytes]:
@@ -142,21 +163,47 @@ def _signed_at(date: str) -> float | None:
 
 
 def _token_scope(request: Request, lookup: Lookup) -> Tenant:
-    """The project a token is asked for: ``scope.project.id``, or one named by its name."""
+    """The project a token is asked for: ``scope.project.id``, or one named by its name.
+
+    FOUND (IAM "Obtaining a User Token"): the scope is a project or a domain, each by
+    id or name. INFERRED: a domain-scoped token, or an unscoped one (Keystone's answer
+    to no scope), belongs to a project named after that domain, or the user's domain.
+    """
     try:
         document = loads(body_of(request.scope) or b"{}")
-        project = document["auth"]["scope"]["project"]
-    except (NotJSON, KeyError, TypeError):
-        raise InvalidInput.one("auth.scope.project", "a project scope is required") from None
-    if not isinstance(project, dict) or not (project.get("id") or project.get("name")):
-        raise InvalidInput.one("auth.scope.project", "needs an id or a name")
-    project_id = str(project.get("id") or project_id_of_name(str(project["name"])))
+        scope = document["auth"].get("scope") or {}
+    except (NotJSON, KeyError, TypeError, AttributeError):
+        raise InvalidInput.one("auth", "an auth object is required") from None
+    if not isinstance(scope, dict):
+        raise InvalidInput.one("auth.scope", "must be an object")
+    project_id = _scoped_project(scope)
+    if project_id is None:
+        domain = scope.get("domain") or _member(
+            document, "auth", "identity", "password", "user", "domain"
+        )
+        project_id = project_id_of_name("domain:" + _id_or_name(domain))
     tenant = lookup(project_id)
     if tenant is None:
         raise TokenInvalid("The project is unknown.")
     if tenant.strict:
         _check_identity(document, tenant)
     return tenant
+
+
+def _scoped_project(scope: dict[str, Any]) -> str | None:
+    """The project id a project scope names (None for a domain scope, or none)."""
+    if "project" not in scope:
+        return None
+    project = scope["project"]
+    if not isinstance(project, dict) or not (project.get("id") or project.get("name")):
+        raise InvalidInput.one("auth.scope.project", "needs an id or a name")
+    return str(project.get("id") or project_id_of_name(str(project["name"])))
+
+
+def _id_or_name(reference: Any) -> str:
+    if isinstance(reference, dict):
+        return str(reference.get("id") or reference.get("name") or "")
+    return ""
 
 
 def _check_identity(document: Any, tenant: Tenant) -> None:
