@@ -12,7 +12,9 @@ INFERRED: ``offset`` counts records; lists show the newest task first; the view
 carries ``task_id``, ``dataset_id``, ``import_path``, ``import_type``,
 ``import_origin``, ``status``, the file and sample counts, ``create_time``,
 ``update_ms`` and ``elapsed_time`` (seconds since the task started running, up to
-its end); options that shape annotations are accepted and change nothing.
+its end), and the sub-sample counts of the reference's example (``0``: imported
+files hold no sub-samples here); options that shape annotations are accepted and
+change nothing.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def task_view(task: ImportTask, now: int) -> dict[str, Any]:
         "annotated_sample_count": 0,
         "total_file_size": task.total_file_size,
         "finished_file_size": task.total_file_size if done else 0,
+        "total_sub_sample_count": 0,
+        "imported_sub_sample_count": 0,
     }
 
 

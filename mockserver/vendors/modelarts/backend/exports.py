@@ -21,7 +21,7 @@ export to OBS: no dataset is made. An export of a deleted dataset ends with it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.scheduler import Event
@@ -64,6 +64,9 @@ class ExportTask:
     finished_time: int = 0
     total_sample: int = 0
     finished_sample: int = 0
+    export_params: dict[str, Any] = field(default_factory=dict)
+    version_format: str = "Default"
+    version_id: str | None = None
 
 
 def _choice(body: Mapping[str, Any], name: str, allowed: tuple[Any, ...], default: Any) -> Any:
@@ -111,6 +114,9 @@ class Exports(DatasetTasks[ExportTask]):
             annotation_format=annotation,
             create_time=now,
             update_time=now,
+            export_params=dict(body.get("export_params") or {}),
+            version_format=str(body.get("version_format") or "Default"),
+            version_id=body.get("version_id"),
         )
         return self._queue(dataset, task)
 
