@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions.exceptions import SdkException
 from huaweicloudsdkcore.region.region import Region
 from huaweicloudsdkcore.sdk_response import SdkResponse
 from huaweicloudsdkmodelarts.v1 import ModelArtsClient
@@ -225,7 +226,5 @@ def test_the_sdk_runs_the_whole_team_labeling_flow(server: ServerThread, how: st
 
 def test_a_region_only_client_of_an_unknown_key_cannot_be_built(server: ServerThread) -> None:
     """Strict mode knows no project for an unregistered key: IAM refuses the lookup."""
-    from huaweicloudsdkcore.exceptions.exceptions import SdkException
-
     with pytest.raises(SdkException, match="Failed to get project id"):
         build(server, "UNKNOWN" + uuid.uuid4().hex[:8].upper(), "region")
