@@ -57,7 +57,7 @@ def authenticate(request: Request, lookup: Lookup) -> Tenant:
     if token:
         return _by_token(_text(token), project, lookup)
     authorization = headers.get(b"authorization")
-    if not authorization:
+    if not authorization:  # FOUND: 401 ModelArts.0205 (error-code appendix)
         raise NoAuthHeader()
     if not project and path.rstrip("/") in PROJECT_LISTS:
         project = _project_of_key(request, _text(authorization))
@@ -99,11 +99,11 @@ def _by_token(value: str, project: str, lookup: Lookup) -> Tenant:
     owner = project_of_token(value)
     tenant = lookup(owner) if owner else None
     token = world(tenant).access.token(value) if tenant is not None else None
-    if tenant is None or token is None:
+    if tenant is None or token is None:  # FOUND: 401 ModelArts.0203 Invalid token (appendix)
         raise TokenInvalid()
-    if world(tenant).access.expired(token):
+    if world(tenant).access.expired(token):  # FOUND: 24 h validity; 401 ModelArts.0202
         raise TokenExpired()
-    if project and project != owner:
+    if project and project != owner:  # FOUND: 403 ModelArts.0210, URL project != token's
         raise ProjectMismatch()
     return tenant
 
@@ -112,19 +112,21 @@ def _by_signature(
     request: Request, headers: dict[bytes, bytes], authorization: str, project: str, lookup: Lookup
 ) -> Tenant:
     signed = signing.parse_authorization(authorization)
+    # FOUND: 401 ModelArts.0206 incorrect header format (appendix); the SDK always signs host
     if signed is None or "host" not in signed.signed_headers:
         raise BadAuthHeader()
     date = _text(headers.get(b"x-sdk-date", b""))
+    # INFERRED: the gateway's replay window (15 min); the SDK signs its current time
     if "x-sdk-date" not in signed.signed_headers or not _fresh(date):
         raise SignatureRefused("The X-Sdk-Date header is missing, malformed or stale.")
     tenant = lookup(project) if project else None
-    if tenant is None:
+    if tenant is None:  # FOUND: 403 ModelArts.0206 Invalid AK/SK (appendix)
         raise SignatureRefused()
     secret = world(tenant).access.secret_of(signed.access_key, strict=tenant.strict)
     if secret is None or not signing.verify(signed, secret, date, _canonical(request, signed)):
-        raise SignatureRefused()
+        raise SignatureRefused()  # FOUND: 403 ModelArts.0206 Invalid AK/SK (appendix)
     header_project = _text(headers.get(b"x-project-id", b""))
-    if header_project and header_project != project:
+    if header_project and header_project != project:  # FOUND: 403 ModelArts.0210
         raise ProjectMismatch()
     return tenant
 
@@ -172,9 +174,9 @@ def _token_scope(request: Request, lookup: Lookup) -> Tenant:
     try:
         document = loads(body_of(request.scope) or b"{}")
         scope = document["auth"].get("scope") or {}
-    except (NotJSON, KeyError, TypeError, AttributeError):
+    except (NotJSON, KeyError, TypeError, AttributeError):  # FOUND: the body is {"auth": ...}
         raise InvalidInput.one("auth", "an auth object is required") from None
-    if not isinstance(scope, dict):
+    if not isinstance(scope, dict):  # FOUND: scope is an object (project or domain)
         raise InvalidInput.one("auth.scope", "must be an object")
     project_id = _scoped_project(scope)
     if project_id is None:
@@ -183,7 +185,7 @@ def _token_scope(request: Request, lookup: Lookup) -> Tenant:
         )
         project_id = project_id_of_name("domain:" + _id_or_name(domain))
     tenant = lookup(project_id)
-    if tenant is None:
+    if tenant is None:  # INFERRED: strict mode knows only registered projects; 401 as Keystone
         raise TokenInvalid("The project is unknown.")
     if tenant.strict:
         _check_identity(document, tenant)
@@ -195,6 +197,7 @@ def _scoped_project(scope: dict[str, Any]) -> str | None:
     if "project" not in scope:
         return None
     project = scope["project"]
+    # FOUND (IAM "Obtaining a User Token"): a project scope names its id or its name
     if not isinstance(project, dict) or not (project.get("id") or project.get("name")):
         raise InvalidInput.one("auth.scope.project", "needs an id or a name")
     return str(project.get("id") or project_id_of_name(str(project["name"])))
