@@ -44,6 +44,14 @@ def test_version_discovery_needs_no_credential_and_links_back_to_v3(
     assert version["media-types"][0]["type"] == "application/vnd.openstack.identity-v3+json"
 
 
+@pytest.mark.parametrize("path", ["", "/"])
+def test_the_identity_root_lists_its_versions(client: TestClient, path: str) -> None:
+    response = client.get(ROOT + path)
+    assert response.status_code == 300, response.text
+    (version,) = response.json()["versions"]["values"]
+    assert version["links"][0]["href"] == f"http://testserver{ROOT}/v3/"
+
+
 def test_version_discovery_at_the_root_in_single_vendor_mode() -> None:
     settings = Settings(clock="manual", vendor="modelarts", strict_auth=True)
     with TestClient(create_app(settings)) as client:

@@ -7,7 +7,8 @@ only in the ``X-Subject-Token`` header; the body's ``token`` holds ``expires_at`
 scope) or ``domain`` (a domain scope), ``user`` and ``roles``; ``nocatalog=true``
 drops the catalog. FOUND [KeystoneShowVersion]: ``GET /v3`` needs no credential and
 answers 200 ``{"version": {"id", "status", "updated", "links", "media-types"}}``,
-its ``self`` link being the ``/v3/`` URL the client called. FOUND [KeystoneListProjects,
+its ``self`` link being the ``/v3/`` URL the client called; ``GET /`` answers 300
+``{"versions": {"values": [...]}}`` [KeystoneListVersions]. FOUND [KeystoneListProjects,
 KeystoneListAuthProjects]: 200 ``{"links": {"self", "previous", "next"}, "projects":
 [{"id", "name", "domain_id", "parent_id", "enabled", "is_domain", "description",
 "links"}]}``, ``name`` filtering; huaweicloudsdkcore's ``BasicCredentials`` built with
@@ -82,20 +83,28 @@ async def issue_token(request: Request) -> Response:
     return answer(request, document, 201, **{"X-Subject-Token": token.value})
 
 
+def _version(request: Request) -> dict[str, Any]:
+    return {
+        "id": KEYSTONE_VERSION,
+        "status": "stable",
+        "updated": KEYSTONE_UPDATED,
+        "links": [{"rel": "self", "href": _v3_url(request) + "/"}],
+        "media-types": [
+            {"base": "application/json", "type": "application/vnd.openstack.identity-v3+json"}
+        ],
+    }
+
+
 def show_version(request: Request) -> Response:
     """Keystone's version document, asked for before any credential exists."""
-    document = {
-        "version": {
-            "id": KEYSTONE_VERSION,
-            "status": "stable",
-            "updated": KEYSTONE_UPDATED,
-            "links": [{"rel": "self", "href": _v3_url(request) + "/"}],
-            "media-types": [
-                {"base": "application/json", "type": "application/vnd.openstack.identity-v3+json"}
-            ],
-        }
-    }
-    return JSONBody(document)
+    return JSONBody({"version": _version(request)})
+
+
+def list_versions(request: Request) -> Response:
+    """Keystone's root: the versions it serves, as 300 Multiple Choices (FOUND:
+    KeystoneListVersions). OpenStack clients given the bare IAM URL read it first, and
+    keystoneauth never returns when it is refused."""
+    return JSONBody({"versions": {"values": [_version(request)]}}, status_code=300)
 
 
 async def list_projects(request: Request) -> Response:
@@ -116,7 +125,7 @@ async def list_projects(request: Request) -> Response:
     return answer(request, {"links": links, "projects": [project]})
 
 
-public_paths = {"/v3": show_version, "/v3/": show_version}
+public_paths = {"": list_versions, "/": list_versions, "/v3": show_version, "/v3/": show_version}
 routes = [
     Route("/v3/auth/tokens", issue_token, methods=["POST"]),
     Route("/v3/projects", list_projects, methods=["GET"]),
