@@ -9,7 +9,8 @@ reaches its vendor in one of three ways, tried in this order after ``/_mock``:
 
 Below the vendor's root, ``GET /openapi.json`` answers the vendor's generated
 OpenAPI document without asking for a credential: a client generator or contract
-test must be able to read it before it has one.
+test must be able to read it before it has one. So do the vendor's own
+``public_paths`` (version discovery a client reads before it logs in).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .context import raw_header
@@ -74,10 +76,22 @@ class VendorDispatch:
         if name is None:
             name = self._by_prefix(scope)
         pipeline = self.pipelines.get(name) if name is not None else None
-        if pipeline is not None and name is not None and _asks_for_document(scope):
-            await self._document(name, scope)(scope, receive, send)
-            return
+        if pipeline is not None and name is not None:
+            if _asks_for_document(scope):
+                await self._document(name, scope)(scope, receive, send)
+                return
+            public = self._public(name, scope)
+            if public is not None:
+                await public(scope, receive, send)
+                return
         await (pipeline or self.not_found)(scope, receive, send)
+
+    def _public(self, name: str, scope: Scope) -> ASGIApp | None:
+        """The answer to a GET of one of the vendor's public paths (None for any other)."""
+        if scope["method"] not in ("GET", "HEAD"):
+            return None
+        answer = self.vendors[name].public_paths.get(_below_root(scope))
+        return answer(Request(scope)) if answer is not None else None
 
     def _document(self, name: str, scope: Scope) -> ASGIApp:
         """The vendor's document, its server being the root the client called it under."""
@@ -109,10 +123,14 @@ class VendorDispatch:
         return name
 
 
+def _below_root(scope: Scope) -> str:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 def _asks_for_document(scope: Scope) -> bool:
     path: str = scope["path"]
     if not path.endswith(OPENAPI_PATH):
         return False
-    root: str = scope.get("root_path", "")
-    below = path[len(root) :] if root and path.startswith(root) else path
-    return below == OPENAPI_PATH and scope["method"] in ("GET", "HEAD")
+    return _below_root(scope) == OPENAPI_PATH and scope["method"] in ("GET", "HEAD")

@@ -118,6 +118,9 @@ class Vendor:
     before routing (an optional ``.json`` suffix, an optional locale segment).
     ``api`` describes the credentials, error body and media types for the vendor's
     generated OpenAPI document (the routes' own contracts describe the rest).
+    ``public_paths`` are paths below the vendor's root that the real service answers
+    to a ``GET`` with no credential (version discovery): served outside any tenant,
+    like the OpenAPI document.
     """
 
     name: str
@@ -136,6 +139,7 @@ class Vendor:
     optional_trailing_slash: bool = True
     path_rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
     api: ApiContract = ApiContract()
+    public_paths: Mapping[str, Callable[[Request], Response]] = field(default_factory=dict)
 
     def serves_host(self, host: str) -> bool:
         return host in self.hosts or any(p.fullmatch(host) for p in self.host_patterns)

@@ -21,7 +21,7 @@ from typing import Any, cast
 from starlette.requests import Request
 
 from mockserver.core.clock import wall_time
-from mockserver.core.context import body_of, route_path
+from mockserver.core.context import body_of, route_path, sandbox_of
 from mockserver.core.errors import InvalidInput
 from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.tenancy import Tenant
@@ -41,6 +41,8 @@ from .errors import (
 
 PROJECT_PATH = re.compile(r"^/v2/([^/]+)(?:/|$)")
 TOKENS_PATH = "/v3/auth/tokens"
+PROJECT_LISTS = ("/v3/projects", "/v3/auth/projects")
+VENDOR = "modelarts"
 DATE_SKEW = 15 * 60.0
 
 
@@ -55,9 +57,28 @@ def authenticate(request: Request, lookup: Lookup) -> Tenant:
     if token:
         return _by_token(_text(token), project, lookup)
     authorization = headers.get(b"authorization")
-    if not authorization:
+    if not authorization:  # FOUND: 401 ModelArts.0205 (error-code appendix)
         raise NoAuthHeader()
+    if not project and path.rstrip("/") in PROJECT_LISTS:
+        project = _project_of_key(request, _text(authorization))
     return _by_signature(request, headers, _text(authorization), project, lookup)
+
+
+def _project_of_key(request: Request, authorization: str) -> str:
+    """The project a signed IAM project list is asked for, which names none.
+
+    FOUND: huaweicloudsdkcore, given a region and no project id, signs
+    ``GET /v3/projects?name=<region>`` with neither a project in the path nor an
+    ``X-Project-Id``. INFERRED: the project is the one the access key was registered
+    for (``/_mock/modelarts/credentials``), else the project named like the region.
+    """
+    signed = signing.parse_authorization(authorization)
+    if signed is not None:
+        for tenant in sandbox_of(request.scope).tenants:
+            if tenant.vendor.name == VENDOR and signed.access_key in world(tenant).access.keys:
+                return tenant.credential
+    name = request.query_params.get("name")
+    return project_id_of_name(name) if name else ""
 
 
 def _first_values(request: Request) -> dict[bytes, bytes]:
@@ -78,11 +99,11 @@ def _by_token(value: str, project: str, lookup: Lookup) -> Tenant:
     owner = project_of_token(value)
     tenant = lookup(owner) if owner else None
     token = world(tenant).access.token(value) if tenant is not None else None
-    if tenant is None or token is None:
+    if tenant is None or token is None:  # FOUND: 401 ModelArts.0203 Invalid token (appendix)
         raise TokenInvalid()
-    if world(tenant).access.expired(token):
+    if world(tenant).access.expired(token):  # FOUND: 24 h validity; 401 ModelArts.0202
         raise TokenExpired()
-    if project and project != owner:
+    if project and project != owner:  # FOUND: 403 ModelArts.0210, URL project != token's
         raise ProjectMismatch()
     return tenant
 
@@ -91,19 +112,21 @@ def _by_signature(
     request: Request, headers: dict[bytes, bytes], authorization: str, project: str, lookup: Lookup
 ) -> Tenant:
     signed = signing.parse_authorization(authorization)
+    # FOUND: 401 ModelArts.0206 incorrect header format (appendix); the SDK always signs host
     if signed is None or "host" not in signed.signed_headers:
         raise BadAuthHeader()
     date = _text(headers.get(b"x-sdk-date", b""))
+    # INFERRED: the gateway's replay window (15 min); the SDK signs its current time
     if "x-sdk-date" not in signed.signed_headers or not _fresh(date):
         raise SignatureRefused("The X-Sdk-Date header is missing, malformed or stale.")
     tenant = lookup(project) if project else None
-    if tenant is None:
+    if tenant is None:  # FOUND: 403 ModelArts.0206 Invalid AK/SK (appendix)
         raise SignatureRefused()
     secret = world(tenant).access.secret_of(signed.access_key, strict=tenant.strict)
     if secret is None or not signing.verify(signed, secret, date, _canonical(request, signed)):
-        raise SignatureRefused()
+        raise SignatureRefused()  # FOUND: 403 ModelArts.0206 Invalid AK/SK (appendix)
     header_project = _text(headers.get(b"x-project-id", b""))
-    if header_project and header_project != project:
+    if header_project and header_project != project:  # FOUND: 403 ModelArts.0210
         raise ProjectMismatch()
     return tenant
 
@@ -142,21 +165,48 @@ def _signed_at(date: str) -> float | None:
 
 
 def _token_scope(request: Request, lookup: Lookup) -> Tenant:
-    """The project a token is asked for: ``scope.project.id``, or one named by its name."""
+    """The project a token is asked for: ``scope.project.id``, or one named by its name.
+
+    FOUND (IAM "Obtaining a User Token"): the scope is a project or a domain, each by
+    id or name. INFERRED: a domain-scoped token, or an unscoped one (Keystone's answer
+    to no scope), belongs to a project named after that domain, or the user's domain.
+    """
     try:
         document = loads(body_of(request.scope) or b"{}")
-        project = document["auth"]["scope"]["project"]
-    except (NotJSON, KeyError, TypeError):
-        raise InvalidInput.one("auth.scope.project", "a project scope is required") from None
-    if not isinstance(project, dict) or not (project.get("id") or project.get("name")):
-        raise InvalidInput.one("auth.scope.project", "needs an id or a name")
-    project_id = str(project.get("id") or project_id_of_name(str(project["name"])))
+        scope = document["auth"].get("scope") or {}
+    except (NotJSON, KeyError, TypeError, AttributeError):  # FOUND: the body is {"auth": ...}
+        raise InvalidInput.one("auth", "an auth object is required") from None
+    if not isinstance(scope, dict):  # FOUND: scope is an object (project or domain)
+        raise InvalidInput.one("auth.scope", "must be an object")
+    project_id = _scoped_project(scope)
+    if project_id is None:
+        domain = scope.get("domain") or _member(
+            document, "auth", "identity", "password", "user", "domain"
+        )
+        project_id = project_id_of_name("domain:" + _id_or_name(domain))
     tenant = lookup(project_id)
-    if tenant is None:
+    if tenant is None:  # INFERRED: strict mode knows only registered projects; 401 as Keystone
         raise TokenInvalid("The project is unknown.")
     if tenant.strict:
         _check_identity(document, tenant)
     return tenant
+
+
+def _scoped_project(scope: dict[str, Any]) -> str | None:
+    """The project id a project scope names (None for a domain scope, or none)."""
+    if "project" not in scope:
+        return None
+    project = scope["project"]
+    # FOUND (IAM "Obtaining a User Token"): a project scope names its id or its name
+    if not isinstance(project, dict) or not (project.get("id") or project.get("name")):
+        raise InvalidInput.one("auth.scope.project", "needs an id or a name")
+    return str(project.get("id") or project_id_of_name(str(project["name"])))
+
+
+def _id_or_name(reference: Any) -> str:
+    if isinstance(reference, dict):
+        return str(reference.get("id") or reference.get("name") or "")
+    return ""
 
 
 def _check_identity(document: Any, tenant: Tenant) -> None:

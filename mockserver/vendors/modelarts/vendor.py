@@ -8,6 +8,7 @@ from mockserver.core.vendor import Vendor
 
 from . import REF, admin, api, auth
 from .api.common import render_error
+from .api.iam import public_paths
 from .backend import ModelArtsWorld
 
 VENDOR = Vendor(
@@ -21,6 +22,7 @@ VENDOR = Vendor(
     rate_limits=(Policy("per_second", limit=100, window=1.0, burst=200),),
     setup_schema="setup",
     admin_routes=admin.routes,
+    public_paths=public_paths,
     api=ApiContract(
         title="Huawei Cloud ModelArts data management (v2) and IAM tokens",
         security={

@@ -150,7 +150,6 @@ def test_list_pages_newest_first_and_filters_by_type(api: Api) -> None:
         ({"path": "/bucket/out/", "export_type": 7}, "ModelArts.4384", "export_type"),
         ({"path": "/bucket/out/", "export_format": 3}, "ModelArts.4384", "export_format"),
         ({"path": "/bucket/out/", "annotation_format": "YOLO"}, "ModelArts.4384", "annotation"),
-        ({"path": "/bucket/out/", "export_type": 3}, "ModelArts.4384", "search_conditions"),
         ({"path": "/bucket/out/", "export_type": "0"}, "ModelArts.0104", "export_type"),
     ],
 )
@@ -159,6 +158,30 @@ def test_a_bad_body_is_refused_naming_the_field_and_changes_nothing(
 ) -> None:
     refused(api.create(body), code, field)
     assert api.list().json() == {"total_count": 0, "export_tasks": []}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"path": "/test-obs/daoChu/", "export_type": 3,
+         "export_params": {"sample_state": "", "export_dest": "DIR"}},
+        {"path": "/test-obs/classify/input/", "export_type": 3,
+         "export_params": {"sample_state": "", "export_dest": "NEW_DATASET",
+                           "export_new_dataset_name": "dataset-export-test",
+                           "export_new_dataset_work_path": "/test-obs/classify/output/"}},
+    ],
+)  # fmt: skip
+def test_the_documented_exports_by_search_without_conditions_run(
+    api: Api, body: dict[str, Any]
+) -> None:
+    """Both examples of the ExportTask reference ask export_type 3 and give no condition."""
+    response = api.create(body)
+    assert response.status_code == 200, response.text
+    task_id = response.json()["task_id"]
+    api.advance(DONE)
+    task = api.task(task_id)
+    assert task["status"] == "SUCCESSED" and task["export_type"] == 3
+    assert task["path"] == body["path"]
 
 
 def test_an_unknown_task_or_dataset_is_refused(api: Api) -> None:

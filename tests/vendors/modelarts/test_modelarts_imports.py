@@ -171,6 +171,30 @@ def test_a_manifest_import_reads_its_directory(api: Api) -> None:
     refused(response, "ModelArts.4313", "import_path")
 
 
+def test_the_documented_imports_with_s3_paths_and_label_names_run(api: Api) -> None:
+    """The ImportTask reference's two examples: an ``s3://`` directory, then a manifest
+    whose ``included_labels`` are label names."""
+    directory = {
+        "import_type": "dir",
+        "import_path": "s3://test-obs/daoLu_images/animals/",
+        "included_labels": [],
+        "import_annotations": False,
+        "difficult_only": False,
+    }
+    response = api.create(directory)
+    assert response.status_code == 200, response.text
+    task_id = response.json()["task_id"]
+    api.advance(DONE)
+    task = api.task(task_id)
+    assert task["status"] == "COMPLETED" and task["import_path"] == directory["import_path"]
+    assert api.samples(limit=1)["samples"][0]["sample_dir"] == "/test-obs/daoLu_images/animals/"
+    manifest = "s3://test-obs/classify/output/dataset-f9e8-gfghHSokody6AJigS5A/annotation/V002/V002.manifest"
+    task_id = api.started(manifest, import_type="manifest",
+                          included_labels=["rabbits", "bees", "Rabbits", "Bees"],
+                          import_annotations=True, difficult_only=False)  # fmt: skip
+    assert api.task(task_id)["import_type"] == 1
+
+
 def test_the_same_seed_imports_the_same_samples() -> None:
     def run(seed: int) -> tuple[list[str], list[int]]:
         with app_client(seed) as client:

@@ -10,7 +10,10 @@ INFERRED: ``limit`` is 1–100 (default 10); lists show the newest task first an
 answer ``{"total_count", "export_tasks"}``; the view carries ``task_id``,
 ``dataset_id``, ``path``, ``export_type``, ``export_format``, ``annotation_format``,
 ``status``, ``progress``, ``total_sample``, ``finished_sample`` (the exported
-sample count), ``create_time`` and ``update_time``.
+sample count), ``create_time`` and ``update_time``. FOUND: the view also carries
+``export_params``, ``version_format`` and ``version_id`` (the reference's
+GetExportTaskStatusOfDataset table and example): the ones asked for, else ``{}``,
+``Default`` and ``null``.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ def task_view(task: ExportTask) -> dict[str, Any]:
         "finished_sample": task.finished_sample,
         "create_time": task.create_time,
         "update_time": task.update_time,
+        "export_params": task.export_params,
+        "version_format": task.version_format,
+        "version_id": task.version_id,
     }
 
 

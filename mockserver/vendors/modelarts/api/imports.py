@@ -5,11 +5,16 @@ pages with ``offset``/``limit`` (1–100, default 10) and answers
 ``{"total_count", "import_tasks"}``; DescImportTask (GET, 200) answers the task
 with its ``status`` and counts; ``import_type`` is an Integer in a task's view.
 
+FOUND: ``import_path`` may be ``s3://bucket/dir/`` and ``included_labels`` label
+names, as the reference's two examples send them.
+
 INFERRED: ``offset`` counts records; lists show the newest task first; the view
 carries ``task_id``, ``dataset_id``, ``import_path``, ``import_type``,
 ``import_origin``, ``status``, the file and sample counts, ``create_time``,
 ``update_ms`` and ``elapsed_time`` (seconds since the task started running, up to
-its end); options that shape annotations are accepted and change nothing.
+its end), and the sub-sample counts of the reference's example (``0``: imported
+files hold no sub-samples here); options that shape annotations are accepted and
+change nothing.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ def task_view(task: ImportTask, now: int) -> dict[str, Any]:
         "annotated_sample_count": 0,
         "total_file_size": task.total_file_size,
         "finished_file_size": task.total_file_size if done else 0,
+        "total_sub_sample_count": 0,
+        "imported_sub_sample_count": 0,
     }
 
 

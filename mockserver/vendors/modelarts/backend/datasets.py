@@ -41,6 +41,7 @@ DATASET_TYPES = (0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900)
 TABLE_TYPE = 400
 STATUS_NORMAL = 1
 OBS = 0
+OBS_SCHEMES = ("obs://", "s3://")
 NAME_LENGTH = (1, 100)
 DESCRIPTION_LENGTH = 256
 DESCRIPTION_FORBIDDEN = frozenset("^!<>=&\"'")
@@ -120,11 +121,15 @@ def check_description(text: str) -> None:
 def obs_directory(path: str, field_name: str) -> str:
     """``path`` as ``/bucket/dir/.../``; refuses anything that is not an OBS sub-directory.
 
+    FOUND: ImportTask's documented examples write OBS paths as ``s3://bucket/dir/``
+    (OBS speaks S3), the console as ``/bucket/dir/`` and clients as ``obs://bucket/dir/``.
+
     Remembered: every describe and upload derives a dataset's directories from the
     same few paths.
     """
-    body = path[len("obs://") :] if path.startswith("obs://") else path[1:]
-    if not (path.startswith("/") or path.startswith("obs://")) or "//" in body or "\\" in body:
+    scheme = next((prefix for prefix in OBS_SCHEMES if path.startswith(prefix)), "/")
+    body = path[len(scheme) :]
+    if not path.startswith(scheme) or "//" in body or "\\" in body:
         raise ObsPathInvalid(f"{field_name}: must be an OBS directory such as /bucket/dir/")
     parts = [part for part in body.split("/") if part]
     if not parts:

@@ -79,9 +79,13 @@ def import_directory(path: str, import_type: str) -> str:
     """The OBS directory the files come from; refuses a path that is not one."""
     if import_type == "manifest":
         head, _, file_name = path.rpartition("/")
+        # FOUND: "when importing a manifest file, ensure that the path is accurate to the
+        # manifest file" (ImportTask's import_path); 400 ModelArts.4313 OBS path is invalid
         if not file_name.endswith(".manifest") or file_name == ".manifest":
             raise ObsPathInvalid("import_path: a manifest import needs a .manifest file")
         return obs_directory(head + "/", "import_path")
+    # INFERRED: a path naming no directory inside a bucket (4313, or 4205 for a bucket
+    # alone, as the appendix words it) has nothing to import
     return obs_directory(path, "import_path")
 
 
@@ -101,7 +105,7 @@ class Imports(DatasetTasks[ImportTask]):
         held = self._held(dataset)
         directory = import_directory(import_path, import_type)
         busy = next((task for task in held.values() if task.running), None)
-        if busy is not None:
+        if busy is not None:  # FOUND: 400 ModelArts.4356 Dataset already has running import task
             raise ImportTaskRunning(
                 f"import_path: the dataset already runs the import task {busy.id}"
             )

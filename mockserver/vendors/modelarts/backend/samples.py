@@ -227,7 +227,10 @@ class Samples:
         return outcomes
 
     def get(self, dataset: Dataset, sample_id: str) -> Sample:
-        sample = self.of(dataset).by_id.get(sample_id)
+        """A read: a dataset with no samples yet gets no (empty) set made for it, so that
+        asking it for a sample that does not exist leaves the world as it was."""
+        held = self._sets.get(dataset.id)
+        sample = held.by_id.get(sample_id) if held is not None else None
         if sample is None:
             raise SampleMissing(f"sample_id: the sample {sample_id} does not exist")
         return sample

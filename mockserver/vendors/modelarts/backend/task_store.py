@@ -65,5 +65,6 @@ class DatasetTasks(Generic[T]):
         dataset = self._datasets.get(dataset_id)
         task = self._held(dataset).get(task_id)
         if task is None:
+            # FOUND: an unknown task id is the appendix's 400 (ModelArts.4612 / 4359)
             raise self.missing(f"task_id: the {self.noun} {task_id} does not exist")
         return task
