@@ -14,20 +14,13 @@ than the job has room for is refused having built none.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import MultipartParser, parse_options_header
-
-from mockserver.core import csvtable
+from mockserver.core import csvtable, multipart
 from mockserver.core.errors import MalformedBody, UnsupportedMediaType
 from mockserver.core.jsontext import loads
 
 from .backend.uploads import Upload
-
-if TYPE_CHECKING:
-    from python_multipart.multipart import MultipartCallbacks
 
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/comma-separated-values"})
 JSON_TYPES = frozenset(
@@ -42,16 +35,8 @@ JSON_TYPES = frozenset(
 )
 # INFERRED: ``curl -T`` sends no type or a generic one; the first byte then decides.
 SNIFFED_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
-MULTIPART = "multipart/form-data"
 BOM = b"\xef\xbb\xbf"
 SUFFIXES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "application/json"}
-
-
-@dataclass(slots=True)
-class Part:
-    headers: dict[bytes, bytes] = field(default_factory=dict)
-    chunks: list[bytes] = field(default_factory=list)
-    complete: bool = False
 
 
 class TooManyRows(Exception):
@@ -69,7 +54,7 @@ def read_upload(
     """
     kind = content_type.split(";", 1)[0].strip().lower()
     fields: list[tuple[str, str]] = []
-    if kind == MULTIPART:
+    if kind == multipart.MULTIPART:
         kind, body, fields = _file_part(content_type, body)
     if kind in SNIFFED_TYPES:
         kind = _sniff(body)
@@ -195,57 +180,14 @@ def _sniff(body: bytes) -> str:
 
 def _file_part(content_type: str, body: bytes) -> tuple[str, bytes, list[tuple[str, str]]]:
     """The media type and bytes of the first file part, and the text fields."""
-    parts = _parts(content_type, body)
-    fields: list[tuple[str, str]] = []
-    chosen: tuple[str, bytes] | None = None
-    for part in parts:
-        _, disposition = parse_options_header(part.headers.get(b"content-disposition", b""))
-        data = b"".join(part.chunks)
-        if b"filename" not in disposition:
-            name = disposition.get(b"name", b"").decode("utf-8", "replace")
-            fields.append((name, data.decode("utf-8", "replace")))
-        elif chosen is None:
-            kind = part.headers.get(b"content-type", b"").decode("latin-1")
-            kind = kind.split(";", 1)[0].strip().lower()
-            if kind in SNIFFED_TYPES:
-                filename = disposition[b"filename"].decode("utf-8", "replace").lower()
-                suffix = filename[filename.rfind(".") :] if "." in filename else ""
-                kind = SUFFIXES.get(suffix, kind)
-            chosen = (kind, data)
+    found = multipart.parts(content_type, body)
+    chosen = next((part for part in found if part.is_file), None)
     if chosen is None:
         raise MalformedBody("the multipart body has no file part; send the rows as a file")
-    return chosen[0], chosen[1], fields
-
-
-def _parts(content_type: str, body: bytes) -> list[Part]:
-    _, options = parse_options_header(content_type)
-    boundary = options.get(b"boundary")
-    if not boundary:
-        raise MalformedBody("the multipart body has no boundary")
-    parts: list[Part] = []
-    name: list[bytes] = []
-    value: list[bytes] = []
-
-    def header_end() -> None:
-        parts[-1].headers[b"".join(name).strip().lower()] = b"".join(value).strip()
-        name.clear()
-        value.clear()
-
-    def part_end() -> None:
-        parts[-1].complete = True
-
-    callbacks: MultipartCallbacks = {
-        "on_part_begin": lambda: parts.append(Part()),
-        "on_header_field": lambda data, start, end: name.append(data[start:end]),
-        "on_header_value": lambda data, start, end: value.append(data[start:end]),
-        "on_header_end": header_end,
-        "on_part_data": lambda data, start, end: parts[-1].chunks.append(data[start:end]),
-        "on_part_end": part_end,
-    }
-    try:
-        parser = MultipartParser(boundary, callbacks)
-        parser.write(body)
-        parser.finalize()
-    except MultipartParseError as exc:
-        raise MalformedBody(f"the multipart body cannot be read: {exc}") from None
-    return [p for p in parts if p.complete]
+    kind = chosen.headers.get(b"content-type", b"").decode("latin-1")
+    kind = kind.split(";", 1)[0].strip().lower()
+    if kind in SNIFFED_TYPES:
+        filename = chosen.disposition[b"filename"].decode("utf-8", "replace").lower()
+        suffix = filename[filename.rfind(".") :] if "." in filename else ""
+        kind = SUFFIXES.get(suffix, kind)
+    return kind, chosen.data, multipart.text_fields(found)
