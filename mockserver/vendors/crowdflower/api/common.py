@@ -32,8 +32,12 @@ LAST_PAGE = 2**32
 
 
 def page_of(request: Request) -> int:
-    """The ``page`` parameter; INFERRED: one that is no positive number is the first."""
-    return min(positive(params_of(request).get("page")) or 1, LAST_PAGE)
+    """The ``page`` parameter, written (``page=2``, ``"2"``) or a JSON number (``2``).
+
+    INFERRED: one that is no positive number is the first.
+    """
+    page = params_of(request).get("page")
+    return min(positive(page.strip() if isinstance(page, str) else page) or 1, LAST_PAGE)
 
 
 def answer(body: Any, status: int = 200) -> Response:
