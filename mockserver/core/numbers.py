@@ -60,6 +60,8 @@ def positive(text: object, *, most: int = MAX_NATURAL) -> int | None:
 
 def integer(text: object) -> int | None:
     """``text`` as a whole number with an optional ``-`` sign, within 64 bits, or ``None``."""
+    if type(text) is int:
+        return text if -MAX_NATURAL <= text <= MAX_NATURAL else None
     if not isinstance(text, str):
         return None
     negative = text.startswith("-")

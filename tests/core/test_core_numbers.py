@@ -45,6 +45,8 @@ def test_natural_takes_text_or_a_whole_json_number() -> None:
     assert natural(MAX_NATURAL + 1) is None
     assert positive(0) is None
     assert natural(True) is None  # JSON's true is no number
+    assert integer(-7) == -7
+    assert integer(-(2**63)) is None
     assert natural(2.0) is None
     assert natural(None) is None
     assert natural(["7"]) is None
