@@ -4,7 +4,9 @@ FOUND: uploads are raw bodies, ``text/csv`` (UTF-8) or JSON Lines, one object pe
 line, sent as ``application/json`` or ``text/json``; a JSON array made the real API
 fail. One client (R) sends the file as multipart, so the first file part of a
 ``multipart/form-data`` body is read too (INFERRED). A file that cannot be read is
-refused whole (400), naming the line; any other media type is refused with 415.
+refused whole (400), naming the line. INFERRED, lenient: a body of any other media
+type (a browser sends ``.csv`` files as ``application/vnd.ms-excel``) is read by its
+first byte, as one sent without a type is; CrowdFlower documents no 415.
 
 Parsing is built for 10^6 rows: ``csv.reader`` over the file decoded as it is read,
 one dict per row, no per-row validation beyond the field count. A file with more rows
@@ -17,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mockserver.core import csvtable, multipart
-from mockserver.core.errors import MalformedBody, UnsupportedMediaType
+from mockserver.core.errors import MalformedBody
 from mockserver.core.jsontext import loads
 
 from .backend.uploads import Upload
@@ -33,7 +35,8 @@ JSON_TYPES = frozenset(
         "application/x-jsonlines",
     }
 )
-# INFERRED: ``curl -T`` sends no type or a generic one; the first byte then decides.
+# INFERRED: ``curl -T`` sends no type or a generic one; the first byte then decides
+# (so it does for any type that is neither CSV nor JSON).
 SNIFFED_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
 BOM = b"\xef\xbb\xbf"
 SUFFIXES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "application/json"}
@@ -56,15 +59,11 @@ def read_upload(
     fields: list[tuple[str, str]] = []
     if kind == multipart.MULTIPART:
         kind, body, fields = _file_part(content_type, body)
-    if kind in SNIFFED_TYPES:
+    if kind not in CSV_TYPES and kind not in JSON_TYPES:
         kind = _sniff(body)
     if kind in CSV_TYPES:
         return parse_csv(body, max_rows), fields
-    if kind in JSON_TYPES:
-        return parse_json_lines(body, max_rows), fields
-    raise UnsupportedMediaType(
-        f"Unsupported Media Type: {kind}; send text/csv, or JSON Lines as application/json"
-    )
+    return parse_json_lines(body, max_rows), fields
 
 
 def parse_csv(data: bytes, max_rows: int | None = None) -> Upload:

@@ -10,6 +10,7 @@ from starlette.types import Scope
 
 from mockserver.core.context import tenant_of
 from mockserver.core.errors import MockError
+from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.numbers import positive
 from mockserver.core.wire import JSONBody
 
@@ -38,6 +39,20 @@ def page_of(request: Request) -> int:
     """
     page = params_of(request).get("page")
     return min(positive(page.strip() if isinstance(page, str) else page) or 1, LAST_PAGE)
+
+
+def attributes_of(given: Any) -> dict[str, Any]:
+    """An object's attributes as sent: ``job[title]=...`` (or a JSON body's object).
+
+    INFERRED, lenient: the object sent as one JSON string (as one client sends
+    ``unit[data]``) is read as that object; anything else names no attribute.
+    """
+    if isinstance(given, str):
+        try:
+            given = loads(given, what="the attributes")
+        except NotJSON:
+            return {}
+    return given if isinstance(given, dict) else {}
 
 
 def answer(body: Any, status: int = 200) -> Response:

@@ -21,7 +21,6 @@ from starlette.routing import Route
 
 from mockserver.core.context import body_of, tenant_of
 from mockserver.core.contract import contract
-from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.numbers import natural, positive
 from mockserver.core.params import Params, flag, merged_params, nest, parse_query
@@ -33,7 +32,7 @@ from ..backend.uploads import Upload, build_units
 from ..errors import MissingParameters, NothingFound
 from ..rows import TooManyRows, read_upload
 from ..wire import params_of
-from .common import answer, job_of, outcome, page_of, world_of
+from .common import answer, attributes_of, job_of, outcome, page_of, world_of
 
 # -- reading requests ----------------------------------------------------------------------------
 
@@ -120,9 +119,7 @@ async def upload_new_job(request: Request) -> Response:
     INFERRED: the rows are processed at once (``units/ping`` says ``done``).
     """
     upload, built, params = await _read_upload(request, None)
-    given = params.get("job", {})
-    if not isinstance(given, dict):
-        raise InvalidInput([FieldError("job", "Job must be given as job[attribute]=value")])
+    given = attributes_of(params.get("job"))
     world = world_of(request)
     world.units.make_room(None, len(upload.rows))
     job = world.jobs.create(given)

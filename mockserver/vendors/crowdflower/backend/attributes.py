@@ -93,7 +93,9 @@ def _boolean(value: Any) -> bool | None:
 
 def _countries(value: Any) -> list[str]:
     codes = [c.upper() for c in text_list(value)]
-    if any(not re.fullmatch(r"[A-Z]{2}", c) for c in codes):
+    # FOUND: ISO 3166 codes (OAS); INFERRED, lenient: alpha-2 or alpha-3 (judgments
+    # name countries in three letters).
+    if any(not re.fullmatch(r"[A-Z]{2,3}", c) for c in codes):
         raise ValueError
     return codes
 

@@ -193,12 +193,9 @@ class Jobs:
     def remove_tags(self, job: Job, tags: list[str]) -> None:
         job.tags = [t for t in job.tags if t not in tags]
 
-    def enable_channels(self, job: Job, channels: list[str]) -> list[str]:
-        """Enables known channels; returns the names that are not channels at all."""
-        unknown = [c for c in channels if c not in AVAILABLE_CHANNELS]
-        if not unknown:
-            job.enabled_channels = list(dict.fromkeys([*job.enabled_channels, *channels]))
-        return unknown
+    def enable_channels(self, job: Job, channels: list[str]) -> None:
+        """Enables the channels, after those already enabled (each once)."""
+        job.enabled_channels = list(dict.fromkeys([*job.enabled_channels, *channels]))
 
     def disable_channel(self, job: Job, channel: str) -> None:
         job.enabled_channels = [c for c in job.enabled_channels if c != channel]
