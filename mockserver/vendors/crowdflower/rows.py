@@ -71,7 +71,9 @@ def parse_csv(data: bytes, max_rows: int | None = None) -> Upload:
     if max_rows is not None and _line_ends(data) >= max_rows:
         _count_records(data, max_rows)
     with csvtable.reading(data) as reader:
-        # INFERRED: every column needs a name, since names become data keys.
+        # INFERRED, safe: every column needs a name (and one of its own), since names
+        # become data keys; a spreadsheet's export always has them. An empty file has
+        # no header: 400 (bound), as an unreadable one.
         header = csvtable.header(reader, names_required=True)
         width = len(header)
         rows: list[dict[str, Any]] = []
@@ -82,6 +84,7 @@ def parse_csv(data: bytes, max_rows: int | None = None) -> Upload:
                 if any(cells):
                     append(dict(zip(header, cells, strict=False)))
             elif any(cells):  # INFERRED: blank lines and all-empty records are skipped
+                # bound: a record of another width cannot be told apart into columns
                 raise MalformedBody(
                     f"line {line + 1}: has {len(cells)} fields, the header has {width}"
                 )
@@ -109,7 +112,7 @@ def parse_json_lines(data: bytes, max_rows: int | None = None) -> Upload:
     """
     body = data.removeprefix(BOM)
     start = body.lstrip()
-    if not start:
+    if not start:  # bound: no row and no column to read
         raise MalformedBody("line 1: the file is empty; send one JSON object per line")
     if start.startswith(b"["):  # FOUND: the real API failed on arrays; INFERRED: 400 here
         where = _line_ends(body[: len(body) - len(start)]) + 1
@@ -126,12 +129,12 @@ def parse_json_lines(data: bytes, max_rows: int | None = None) -> Upload:
                 if whole is not None:  # INFERRED: one pretty-printed object is one row
                     return Upload(list(whole), [whole])
                 raise
-            if type(row) is not dict:
+            if type(row) is not dict:  # FOUND: one object per line (OAS "JSON Lines")
                 raise MalformedBody(f"line {number}: is not a JSON object")
             if not rows and max_rows is not None and _line_ends(data) >= max_rows:
                 _count_lines(data, max_rows)  # a JSON Lines file, as its first line shows
             rows.append(row)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError:  # FOUND: uploads are UTF-8 (SEED, OAS)
         raise csvtable.not_utf8(data) from None
     columns: dict[str, None] = {}
     known = columns.keys()
@@ -181,7 +184,7 @@ def _file_part(content_type: str, body: bytes) -> tuple[str, bytes, list[tuple[s
     """The media type and bytes of the first file part, and the text fields."""
     found = multipart.parts(content_type, body)
     chosen = next((part for part in found if part.is_file), None)
-    if chosen is None:
+    if chosen is None:  # INFERRED, safe: a multipart upload (R) carries its rows as a file
         raise MalformedBody("the multipart body has no file part; send the rows as a file")
     kind = chosen.headers.get(b"content-type", b"").decode("latin-1")
     kind = kind.split(";", 1)[0].strip().lower()

@@ -65,7 +65,7 @@ def outcome(request: Request, result: Outcome) -> Response:
     A tenant whose setup asks for ``"state_errors": "422"`` gets refusals as 422.
     """
     if result.error is not None:
-        if world_of(request).strict_states:
+        if world_of(request).strict_states:  # opt-in (setup state_errors: "422")
             raise StateConflict(result.error)
         return answer({"error": result.error})
     return answer({"success": result.success})

@@ -95,7 +95,7 @@ class UnitActions:
         """
         if not force and len(job.units):
             problem = column_problem(job.units.columns, upload.columns)
-            if problem is not None:
+            if problem is not None:  # FOUND: force=true skips this check (SEED, OAS)
                 raise ColumnMismatch(problem)
         self.make_room(job, len(upload.rows))
         units = build_units(upload, self._clock.now()) if built is None else built
@@ -176,7 +176,8 @@ class UnitActions:
         return unit
 
     def delete(self, job: Job, unit: Unit) -> None:
-        """INFERRED: a unit that has judgments stays (422), whatever its state."""
+        """FOUND: deleting is allowed only when the unit's state permits (OAS); INFERRED:
+        a unit that has judgments stays (422), whatever its state."""
         if unit.judgments_count:
             raise StateConflict(f"Unit {unit.id} has judgments and can't be deleted.")
         job.units.remove(unit)
@@ -203,7 +204,7 @@ class UnitActions:
         documents a refusal).
         """
         more = 1 if count is None or count == "" else positive(str(count).strip())
-        if more is None:
+        if more is None:  # INFERRED (see above)
             raise InvalidInput(
                 [FieldError("nb_judgments", "Nb judgments must be a positive integer")]
             )
