@@ -8,8 +8,10 @@ here, so :class:`RubyGem` sends what its code builds, through the sandbox's ASGI
 - ``key`` comes first in the query, then the call's own ``:query`` (``default_params``
   merged with it); HTTParty writes both queries and hash bodies with its
   ``HashConversions.to_params``: Rails brackets (``job[title]``, ``channels[]``),
-  keys and values escaped as ``ERB::Util.url_encode`` does (everything but
-  ``A-Za-z0-9_.-~``, a space as ``%20``), ``nil`` as an empty value;
+  values escaped as ``ERB::Util.url_encode`` does (everything but ``A-Za-z0-9_.-~``,
+  a space as ``%20``), ``nil`` as an empty value; keys escaped the same way since
+  HTTParty 0.16, and written as they are (``job[title]=``) by the 0.13 of the gem's
+  day, so both are replayed;
 - a hash body goes as ``application/x-www-form-urlencoded``; an upload's body is the
   file's bytes with the content type the caller names;
 - every request asks ``Accept: application/json`` (the class's ``headers``), and
@@ -58,12 +60,13 @@ def ruby_text(value: Any) -> str:
     return str(value)
 
 
-def _keys(key: str, value: Any) -> list[tuple[str, Any]]:
-    """HTTParty's ``normalize_keys``: a value's ``(bracketed key, scalar)`` pairs."""
+def _keys(key: str, value: Any, modern: bool) -> list[tuple[str, Any]]:
+    """HTTParty's ``normalize_keys``: a value's ``(bracketed key, scalar)`` pairs (an
+    empty list is ``key[]=`` since 0.16, and nothing at all in 0.13)."""
     if isinstance(value, list):
         if not value:
-            return [(f"{key}[]", "")]
-        return [pair for element in value for pair in _keys(f"{key}[]", element)]
+            return [(f"{key}[]", "")] if modern else []
+        return [pair for element in value for pair in _keys(f"{key}[]", element, modern)]
     if not isinstance(value, dict):
         return [(key, value)]
     pairs: list[tuple[str, Any]] = []
@@ -75,25 +78,35 @@ def _keys(key: str, value: Any) -> list[tuple[str, Any]]:
                 stack.append((name, child_value))
             elif isinstance(child_value, list):
                 for element in child_value:
-                    pairs += _keys(f"{name}[]", element)
+                    pairs += _keys(f"{name}[]", element, modern)
             else:
-                pairs += _keys(name, child_value)
+                pairs += _keys(name, child_value, modern)
     return pairs
 
 
-def to_params(mapping: dict[str, Any]) -> str:
-    """``HTTParty::HashConversions.to_params``."""
-    pairs = [pair for key, value in mapping.items() for pair in _keys(key, value)]
-    return "&".join(f"{url_encode(k)}={url_encode(ruby_text(v))}" for k, v in pairs)
+def to_params(mapping: dict[str, Any], *, escape_keys: bool = True) -> str:
+    """``HTTParty::HashConversions.to_params`` (of 0.13 without ``escape_keys``)."""
+    pairs = [pair for key, value in mapping.items() for pair in _keys(key, value, escape_keys)]
+    return "&".join(
+        f"{url_encode(k) if escape_keys else k}={url_encode(ruby_text(v))}" for k, v in pairs
+    )
 
 
 class RubyGem:
     """``CrowdFlower::Connection`` and the calls of ``Job``, ``Unit``, ``Judgment``,
     ``Order`` and ``Worker``, each sending what the gem's method sends."""
 
-    def __init__(self, client: TestClient, key: str, *, advance: Callable[[float], None]) -> None:
+    def __init__(
+        self,
+        client: TestClient,
+        key: str,
+        *,
+        advance: Callable[[float], None],
+        escape_keys: bool = True,
+    ) -> None:
         self.client = client
         self.key = key
+        self.escape_keys = escape_keys
         self.advance = advance  # the sim clock stands in for the gem's and its test's sleeps
         self.sent: list[httpx.Request] = []
 
@@ -112,13 +125,14 @@ class RubyGem:
         sent = {**NET_HTTP_HEADERS, "accept": "application/json", **(headers or {})}
         content: bytes | None = None
         if isinstance(body, dict):
-            content = to_params(body).encode()
+            content = to_params(body, escape_keys=self.escape_keys).encode()
             sent.setdefault("content-type", FORM)
         elif body is not None:
             content = body
         if content is not None:
             sent["content-length"] = str(len(content))
-        url = f"/v1/{path}?{to_params({'key': self.key, **(query or {})})}"
+        query_string = to_params({"key": self.key, **(query or {})}, escape_keys=self.escape_keys)
+        url = f"/v1/{path}?{query_string}"
         response = self.client.request(method, url, content=content, headers=sent)
         self.sent.append(response.request)
         return response

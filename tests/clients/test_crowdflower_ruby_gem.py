@@ -51,8 +51,9 @@ DESIGN = {
 }
 
 
-@pytest.fixture
-def gem() -> Iterator[RubyGem]:
+@pytest.fixture(params=["httparty-0.21", "httparty-0.13"])
+def gem(request: pytest.FixtureRequest) -> Iterator[RubyGem]:
+    """The gem on today's HTTParty (keys escaped) and on the 0.13 of its day (keys bare)."""
     settings = Settings(clock="manual", seed=19, rate_limits=False, epoch="2014-05-05T10:00:00Z")
     with TestClient(create_app(settings), base_url="https://api.crowdflower.com") as client:
 
@@ -60,7 +61,7 @@ def gem() -> Iterator[RubyGem]:
             moved = client.post("/_mock/clock/advance", json={"seconds": seconds})
             assert moved.status_code == 200, moved.text
 
-        yield RubyGem(client, KEY, advance=advance)
+        yield RubyGem(client, KEY, advance=advance, escape_keys=request.param == "httparty-0.21")
 
 
 def uploaded_job(gem: RubyGem) -> int:
@@ -100,7 +101,8 @@ def test_every_request_has_the_gems_doubled_slash_and_is_served(gem: RubyGem) ->
         assert request.url.host == "api.crowdflower.com"
         assert request.url.path.startswith("/v1//jobs"), request.url
     first = gem.sent[0]
-    assert first.url.query.decode() == f"key={KEY}&job%5Btitle%5D=Job_1%3A%20Connection%20Check"
+    key = "job%5Btitle%5D" if gem.escape_keys else "job[title]"
+    assert first.url.query.decode() == f"key={KEY}&{key}=Job_1%3A%20Connection%20Check"
     assert first.headers["content-length"] == "0"
     assert first.content == b""
 
@@ -113,6 +115,7 @@ def test_hash_bodies_are_written_as_httparty_writes_them() -> None:
     assert to_params({"amount": 1, "reason": None}) == "amount=1&reason="
     nested = {"unit": {"job_id": 7, "data": {"city": "Lyon"}}}
     assert unquote(to_params(nested)) == "unit[job_id]=7&unit[data][city]=Lyon"
+    assert to_params(nested, escape_keys=False) == "unit[job_id]=7&unit[data][city]=Lyon"
 
 
 # -- integration_tests.rb --------------------------------------------------------------------
