@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from ruby_gem_wire import RubyGem, to_params
+from ruby_gem_wire import APIError, RubyGem, to_params
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -149,6 +149,18 @@ def test_uploads_ping_and_list_the_units(gem: RubyGem) -> None:
     assert len(first_page) == 5
     assert gem.units_all(job_2, 3, 5).keys().isdisjoint(first_page)
     assert gem.units_all(job_2, 4, 5) == {}
+
+
+def test_an_upload_of_other_columns_needs_the_force_option(gem: RubyGem) -> None:
+    job_2 = uploaded_job(gem)
+    other = b"city,population\nLinz,210000\n"
+
+    with pytest.raises(APIError, match="columns"):
+        gem.job_upload(other, "text/csv", job_2)
+    gem.job_upload(other, "text/csv", job_2, force=True)
+    assert gem.sent[-1].url.query.decode() == f"key={KEY}&force=true"
+
+    assert gem.units_ping(job_2)["count"] == 7
 
 
 def test_the_design_update_and_the_tags(gem: RubyGem) -> None:
