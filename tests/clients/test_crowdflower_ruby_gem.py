@@ -104,6 +104,7 @@ def test_every_request_has_the_gems_doubled_slash_and_is_served(gem: RubyGem) ->
     key = "job%5Btitle%5D" if gem.escape_keys else "job[title]"
     assert first.url.query.decode() == f"key={KEY}&{key}=Job_1%3A%20Connection%20Check"
     assert first.headers["content-length"] == "0"
+    assert first.headers["content-type"] == "application/x-www-form-urlencoded"
     assert first.content == b""
 
 
