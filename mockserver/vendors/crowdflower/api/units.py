@@ -46,9 +46,13 @@ def _unit_of(request: Request, job: Job) -> Unit:
 
 
 def _unit_params(request: Request) -> dict[str, Any]:
-    """``unit[...]``; INFERRED: absent or not an object, it is a missing parameter (400)."""
+    """``unit[...]``: absent or not an object, it is a missing parameter (400).
+
+    FOUND on create (recorded, ``job_create_unit``); INFERRED, safe, on update: one
+    naming nothing has nothing to do, and every client sends ``unit[...]``.
+    """
     given = params_of(request).get("unit")
-    if not isinstance(given, dict):  # FOUND: 400 without unit[data] (recorded, job_create_unit)
+    if not isinstance(given, dict):
         raise MissingParameters()
     return given
 
