@@ -20,6 +20,7 @@ ATTRIBUTE = "__mockserver_contract__"
 JSON = "application/json"
 XML = "application/xml"
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ class ApiContract:
     that of every success an endpoint does not describe itself. ``media_types``
     are what the API reads and writes unless an endpoint says otherwise.
     ``form_bodies`` says every body may also come as a form of Rails-style keys
-    (``job[title]=...``), as Rails-era APIs take them.
+    (``job[title]=...``), urlencoded or as the fields of a multipart body, as
+    Rails-era APIs take them.
     """
 
     title: str = ""

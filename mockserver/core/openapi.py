@@ -18,7 +18,7 @@ from typing import Any
 from starlette.convertors import FloatConvertor, IntegerConvertor, PathConvertor
 from starlette.routing import BaseRoute, Mount, Route
 
-from .contract import FORM, XML, ApiContract, Contract, contract_of
+from .contract import FORM, MULTIPART, XML, ApiContract, Contract, contract_of
 from .validation import load_schema
 from .vendor import Vendor
 
@@ -176,7 +176,8 @@ def _operation(
         operation["requestBody"] = _request_body(promised, api.media_types, ref(promised.body))
         if api.form_bodies:
             form = _form_schema(promised, schemas(promised.body))
-            operation["requestBody"]["content"][FORM] = {"schema": form}
+            for media in (FORM, MULTIPART):
+                operation["requestBody"]["content"][media] = {"schema": form}
     if promised.anonymous:
         operation["security"] = []
     return operation

@@ -11,10 +11,16 @@ Below the vendor's root, ``GET /openapi.json`` answers the vendor's generated
 OpenAPI document without asking for a credential: a client generator or contract
 test must be able to read it before it has one. So do the vendor's own
 ``public_paths`` (version discovery a client reads before it logs in).
+
+Repeated slashes in a path are one (``/v1//jobs.json`` is ``/v1/jobs.json``) before
+any of that: FOUND, CrowdFlower's Ruby gem joins its base URL and its paths so that
+every request has a doubled slash, and the live API served them. INFERRED for the
+other vendors: nothing documents a refusal, so they are served the same lenient way.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -37,6 +43,23 @@ class Hosted(Protocol):
 
 ADMIN_PREFIX = "/_mock"
 STORAGE_PREFIX = ADMIN_PREFIX + "/storage/"  # pre-signed upload URLs handed out by worlds
+_SLASHES = re.compile(r"//+")
+
+
+def merge_slashes(scope: Scope) -> None:
+    """Serves ``/a//b`` as ``/a/b``: the scope's ``path`` loses its repeated slashes.
+
+    Only slashes the client wrote count: a ``%2F`` in a segment (a ModelArts label
+    named ``a//b``) is data, so a path whose raw form has no ``//`` is left alone. The
+    raw path itself is kept as sent, since request signatures are computed over it.
+    """
+    path: str = scope["path"]
+    if "//" not in path:
+        return
+    raw: bytes | None = scope.get("raw_path")
+    if raw is not None and b"//" not in raw.split(b"?", 1)[0]:
+        return
+    scope["path"] = _SLASHES.sub("/", path)
 
 
 def host_name(raw: bytes) -> str:
@@ -68,6 +91,7 @@ class VendorDispatch:
         self._documents: dict[str, dict[str, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        merge_slashes(scope)
         path: str = scope["path"]
         if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             await self.admin(scope, receive, send)

@@ -38,8 +38,16 @@ def test_natural_refuses_everything_else(text: str) -> None:
     assert natural(text) is None
 
 
-def test_natural_takes_only_text() -> None:
-    assert natural(7) is None
+def test_natural_takes_text_or_a_whole_json_number() -> None:
+    assert natural(7) == 7
+    assert positive(2) == 2
+    assert natural(-1) is None
+    assert natural(MAX_NATURAL + 1) is None
+    assert positive(0) is None
+    assert natural(True) is None  # JSON's true is no number
+    assert integer(-7) == -7
+    assert integer(-(2**63)) is None
+    assert natural(2.0) is None
     assert natural(None) is None
     assert natural(["7"]) is None
 

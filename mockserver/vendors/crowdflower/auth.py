@@ -31,6 +31,6 @@ def key_of(request: Request) -> str:
 def authenticate(request: Request, lookup: Lookup) -> Tenant:
     key = key_of(request)
     tenant = lookup(key) if key else None
-    if tenant is None:
+    if tenant is None:  # FOUND: 401 is "authorization failed" (RM); the Ruby gem reads it
         raise KeyRefused()
     return tenant

@@ -50,11 +50,6 @@ class UnitLimitReached(MockError):
     message = "This job has reached its limit of {limit} units."
 
 
-class NotAcceptable(MockError):
-    status = 406
-    message = "The format you requested is not available."
-
-
 class StateConflict(Conflict):
     """An action the job's or unit's state forbids, refused outside the 200-with-error
     convention (a strict setup asks for 422 instead)."""

@@ -4,7 +4,9 @@ FOUND: uploads are raw bodies, ``text/csv`` (UTF-8) or JSON Lines, one object pe
 line, sent as ``application/json`` or ``text/json``; a JSON array made the real API
 fail. One client (R) sends the file as multipart, so the first file part of a
 ``multipart/form-data`` body is read too (INFERRED). A file that cannot be read is
-refused whole (400), naming the line; any other media type is refused with 415.
+refused whole (400), naming the line. INFERRED, lenient: a body of any other media
+type (a browser sends ``.csv`` files as ``application/vnd.ms-excel``) is read by its
+first byte, as one sent without a type is; CrowdFlower documents no 415.
 
 Parsing is built for 10^6 rows: ``csv.reader`` over the file decoded as it is read,
 one dict per row, no per-row validation beyond the field count. A file with more rows
@@ -14,20 +16,13 @@ than the job has room for is refused having built none.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import MultipartParser, parse_options_header
-
-from mockserver.core import csvtable
-from mockserver.core.errors import MalformedBody, UnsupportedMediaType
+from mockserver.core import csvtable, multipart
+from mockserver.core.errors import MalformedBody
 from mockserver.core.jsontext import loads
 
 from .backend.uploads import Upload
-
-if TYPE_CHECKING:
-    from python_multipart.multipart import MultipartCallbacks
 
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/comma-separated-values"})
 JSON_TYPES = frozenset(
@@ -40,18 +35,11 @@ JSON_TYPES = frozenset(
         "application/x-jsonlines",
     }
 )
-# INFERRED: ``curl -T`` sends no type or a generic one; the first byte then decides.
+# INFERRED: ``curl -T`` sends no type or a generic one; the first byte then decides
+# (so it does for any type that is neither CSV nor JSON).
 SNIFFED_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
-MULTIPART = "multipart/form-data"
 BOM = b"\xef\xbb\xbf"
 SUFFIXES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "application/json"}
-
-
-@dataclass(slots=True)
-class Part:
-    headers: dict[bytes, bytes] = field(default_factory=dict)
-    chunks: list[bytes] = field(default_factory=list)
-    complete: bool = False
 
 
 class TooManyRows(Exception):
@@ -69,17 +57,13 @@ def read_upload(
     """
     kind = content_type.split(";", 1)[0].strip().lower()
     fields: list[tuple[str, str]] = []
-    if kind == MULTIPART:
+    if kind == multipart.MULTIPART:
         kind, body, fields = _file_part(content_type, body)
-    if kind in SNIFFED_TYPES:
+    if kind not in CSV_TYPES and kind not in JSON_TYPES:
         kind = _sniff(body)
     if kind in CSV_TYPES:
         return parse_csv(body, max_rows), fields
-    if kind in JSON_TYPES:
-        return parse_json_lines(body, max_rows), fields
-    raise UnsupportedMediaType(
-        f"Unsupported Media Type: {kind}; send text/csv, or JSON Lines as application/json"
-    )
+    return parse_json_lines(body, max_rows), fields
 
 
 def parse_csv(data: bytes, max_rows: int | None = None) -> Upload:
@@ -87,7 +71,9 @@ def parse_csv(data: bytes, max_rows: int | None = None) -> Upload:
     if max_rows is not None and _line_ends(data) >= max_rows:
         _count_records(data, max_rows)
     with csvtable.reading(data) as reader:
-        # INFERRED: every column needs a name, since names become data keys.
+        # INFERRED, safe: every column needs a name (and one of its own), since names
+        # become data keys; a spreadsheet's export always has them. An empty file has
+        # no header: 400 (bound), as an unreadable one.
         header = csvtable.header(reader, names_required=True)
         width = len(header)
         rows: list[dict[str, Any]] = []
@@ -98,6 +84,7 @@ def parse_csv(data: bytes, max_rows: int | None = None) -> Upload:
                 if any(cells):
                     append(dict(zip(header, cells, strict=False)))
             elif any(cells):  # INFERRED: blank lines and all-empty records are skipped
+                # bound: a record of another width cannot be told apart into columns
                 raise MalformedBody(
                     f"line {line + 1}: has {len(cells)} fields, the header has {width}"
                 )
@@ -125,7 +112,7 @@ def parse_json_lines(data: bytes, max_rows: int | None = None) -> Upload:
     """
     body = data.removeprefix(BOM)
     start = body.lstrip()
-    if not start:
+    if not start:  # bound: no row and no column to read
         raise MalformedBody("line 1: the file is empty; send one JSON object per line")
     if start.startswith(b"["):  # FOUND: the real API failed on arrays; INFERRED: 400 here
         where = _line_ends(body[: len(body) - len(start)]) + 1
@@ -142,12 +129,12 @@ def parse_json_lines(data: bytes, max_rows: int | None = None) -> Upload:
                 if whole is not None:  # INFERRED: one pretty-printed object is one row
                     return Upload(list(whole), [whole])
                 raise
-            if type(row) is not dict:
+            if type(row) is not dict:  # FOUND: one object per line (OAS "JSON Lines")
                 raise MalformedBody(f"line {number}: is not a JSON object")
             if not rows and max_rows is not None and _line_ends(data) >= max_rows:
                 _count_lines(data, max_rows)  # a JSON Lines file, as its first line shows
             rows.append(row)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError:  # FOUND: uploads are UTF-8 (SEED, OAS)
         raise csvtable.not_utf8(data) from None
     columns: dict[str, None] = {}
     known = columns.keys()
@@ -195,57 +182,14 @@ def _sniff(body: bytes) -> str:
 
 def _file_part(content_type: str, body: bytes) -> tuple[str, bytes, list[tuple[str, str]]]:
     """The media type and bytes of the first file part, and the text fields."""
-    parts = _parts(content_type, body)
-    fields: list[tuple[str, str]] = []
-    chosen: tuple[str, bytes] | None = None
-    for part in parts:
-        _, disposition = parse_options_header(part.headers.get(b"content-disposition", b""))
-        data = b"".join(part.chunks)
-        if b"filename" not in disposition:
-            name = disposition.get(b"name", b"").decode("utf-8", "replace")
-            fields.append((name, data.decode("utf-8", "replace")))
-        elif chosen is None:
-            kind = part.headers.get(b"content-type", b"").decode("latin-1")
-            kind = kind.split(";", 1)[0].strip().lower()
-            if kind in SNIFFED_TYPES:
-                filename = disposition[b"filename"].decode("utf-8", "replace").lower()
-                suffix = filename[filename.rfind(".") :] if "." in filename else ""
-                kind = SUFFIXES.get(suffix, kind)
-            chosen = (kind, data)
-    if chosen is None:
+    found = multipart.parts(content_type, body)
+    chosen = next((part for part in found if part.is_file), None)
+    if chosen is None:  # INFERRED, safe: a multipart upload (R) carries its rows as a file
         raise MalformedBody("the multipart body has no file part; send the rows as a file")
-    return chosen[0], chosen[1], fields
-
-
-def _parts(content_type: str, body: bytes) -> list[Part]:
-    _, options = parse_options_header(content_type)
-    boundary = options.get(b"boundary")
-    if not boundary:
-        raise MalformedBody("the multipart body has no boundary")
-    parts: list[Part] = []
-    name: list[bytes] = []
-    value: list[bytes] = []
-
-    def header_end() -> None:
-        parts[-1].headers[b"".join(name).strip().lower()] = b"".join(value).strip()
-        name.clear()
-        value.clear()
-
-    def part_end() -> None:
-        parts[-1].complete = True
-
-    callbacks: MultipartCallbacks = {
-        "on_part_begin": lambda: parts.append(Part()),
-        "on_header_field": lambda data, start, end: name.append(data[start:end]),
-        "on_header_value": lambda data, start, end: value.append(data[start:end]),
-        "on_header_end": header_end,
-        "on_part_data": lambda data, start, end: parts[-1].chunks.append(data[start:end]),
-        "on_part_end": part_end,
-    }
-    try:
-        parser = MultipartParser(boundary, callbacks)
-        parser.write(body)
-        parser.finalize()
-    except MultipartParseError as exc:
-        raise MalformedBody(f"the multipart body cannot be read: {exc}") from None
-    return [p for p in parts if p.complete]
+    kind = chosen.headers.get(b"content-type", b"").decode("latin-1")
+    kind = kind.split(";", 1)[0].strip().lower()
+    if kind in SNIFFED_TYPES:
+        filename = chosen.disposition[b"filename"].decode("utf-8", "replace").lower()
+        suffix = filename[filename.rfind(".") :] if "." in filename else ""
+        kind = SUFFIXES.get(suffix, kind)
+    return kind, chosen.data, multipart.text_fields(found)

@@ -67,7 +67,7 @@ def ping_view(job: Job) -> dict[str, int]:
 
 def channels_view(job: Job) -> dict[str, list[str]]:
     return {
-        "available_channels": list(AVAILABLE_CHANNELS),
+        "available_channels": list(dict.fromkeys([*AVAILABLE_CHANNELS, *job.enabled_channels])),
         "enabled_channels": job.enabled_channels,
     }
 

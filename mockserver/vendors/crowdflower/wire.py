@@ -2,18 +2,20 @@
 
 FOUND: parameters are Rails-style form keys (``job[title]``, ``unit[data][col]``,
 ``channels[]`` or ``channels[0]``) and clients send them in the query string even
-for POST/PUT, in a form body, or as a JSON body of the same shape; the key rides
-along as ``key``. Everything is merged into one nested dict, body over query, and
-parsed once per request. Raw uploads (CSV, JSON Lines) are data, not parameters.
+for POST/PUT, in a form body (urlencoded, or the fields of a multipart one), or as a
+JSON body of the same shape; the key rides along as ``key``. Everything is merged
+into one nested dict, body over query, and parsed once per request. Raw uploads
+(CSV, JSON Lines) are data, not parameters.
 """
 
 from __future__ import annotations
 
 from starlette.requests import Request
 
+from mockserver.core import multipart
 from mockserver.core.context import body_of
 from mockserver.core.jsontext import NotJSON, loads
-from mockserver.core.params import Params, merged_params, parse_query
+from mockserver.core.params import Params, merged_params, nest, parse_query
 from mockserver.core.wire import media_type
 
 PARAMS = "mockserver.crowdflower.params"
@@ -36,6 +38,8 @@ def _body_params(request: Request) -> Params:
     kind = media_type(request)
     if kind == FORM or (not kind and b"=" in body and not body.lstrip().startswith(b"{")):
         return parse_query(body.decode("utf-8", errors="replace"))
+    if kind == multipart.MULTIPART:  # FOUND: the R client sends its form fields so
+        return nest(multipart.form_fields(request.headers.get("content-type", ""), body))
     if kind in ("application/json", "text/json", ""):
         try:
             document = loads(body)

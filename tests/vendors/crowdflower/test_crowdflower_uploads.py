@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
-from mockserver.core.errors import MalformedBody, UnsupportedMediaType
+from mockserver.core.errors import MalformedBody
 from mockserver.settings import Settings
 from mockserver.vendors.crowdflower.rows import parse_csv, parse_json_lines, read_upload
 
@@ -338,16 +338,24 @@ def test_a_bad_quote_names_its_line(cf: CrowdFlower) -> None:
     assert response.json()["error"]["message"].startswith("line 3: ")
 
 
-@pytest.mark.parametrize("media", ["image/png", "application/xml", "text/html"])
-def test_other_media_types_are_unsupported(cf: CrowdFlower, media: str) -> None:
-    message = f"Unsupported Media Type: {media}; send text/csv, or JSON Lines as application/json"
-    cf.refused(lambda: cf.upload("/jobs/upload", b"\x89PNG", {"content-type": media}), 415, message)
+@pytest.mark.parametrize("media", ["application/vnd.ms-excel", "application/xml", "text/html"])
+def test_other_media_types_are_read_by_their_first_byte(cf: CrowdFlower, media: str) -> None:
+    """A browser sends a ``.csv`` file as ``application/vnd.ms-excel``; CrowdFlower
+    documents no 415, so any type is read as a body without one is."""
+    csv = cf.new_job("text\nfrom a spreadsheet type\n", headers={"content-type": media})
+    assert list(cf.units(csv["id"]).values()) == [{"text": "from a spreadsheet type"}]
+    lines = cf.new_job('{"text": "a JSON line"}\n', headers={"content-type": media})
+    assert list(cf.units(lines["id"]).values()) == [{"text": "a JSON line"}]
+
+
+def test_a_binary_file_of_any_type_is_400(cf: CrowdFlower) -> None:
     job = cf.new_job()
 
     def send() -> httpx.Response:
-        return cf.upload(f"/jobs/{job['id']}/upload", b"\x89PNG", {"content-type": media})
+        return cf.upload(f"/jobs/{job['id']}/upload", b"\x89PNG\xff", {"content-type": "image/png"})
 
-    cf.refused(send, 415, message, job["id"])
+    response = cf.refused(send, 400, None, job["id"])
+    assert "UTF-8" in response.json()["error"]["message"]
 
 
 # -- the parsers themselves ------------------------------------------------------------------------
@@ -401,6 +409,6 @@ def test_a_multipart_body_without_a_boundary_is_malformed() -> None:
         read_upload("multipart/form-data", b"--x\r\n")
 
 
-def test_an_unknown_media_type_is_unsupported() -> None:
-    with pytest.raises(UnsupportedMediaType):
-        read_upload("image/png", b"a\n1\n")
+def test_an_unknown_media_type_is_sniffed() -> None:
+    upload, fields = read_upload("image/png", b"a\n1\n")
+    assert (upload.columns, upload.rows, fields) == (["a"], [{"a": "1"}], [])

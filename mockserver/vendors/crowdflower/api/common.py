@@ -10,6 +10,7 @@ from starlette.types import Scope
 
 from mockserver.core.context import tenant_of
 from mockserver.core.errors import MockError
+from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.numbers import positive
 from mockserver.core.wire import JSONBody
 
@@ -32,8 +33,26 @@ LAST_PAGE = 2**32
 
 
 def page_of(request: Request) -> int:
-    """The ``page`` parameter; INFERRED: one that is no positive number is the first."""
-    return min(positive(params_of(request).get("page")) or 1, LAST_PAGE)
+    """The ``page`` parameter, written (``page=2``, ``"2"``) or a JSON number (``2``).
+
+    INFERRED: one that is no positive number is the first.
+    """
+    page = params_of(request).get("page")
+    return min(positive(page.strip() if isinstance(page, str) else page) or 1, LAST_PAGE)
+
+
+def attributes_of(given: Any) -> dict[str, Any]:
+    """An object's attributes as sent: ``job[title]=...`` (or a JSON body's object).
+
+    INFERRED, lenient: the object sent as one JSON string (as one client sends
+    ``unit[data]``) is read as that object; anything else names no attribute.
+    """
+    if isinstance(given, str):
+        try:
+            given = loads(given, what="the attributes")
+        except NotJSON:
+            return {}
+    return given if isinstance(given, dict) else {}
 
 
 def answer(body: Any, status: int = 200) -> Response:
@@ -46,7 +65,7 @@ def outcome(request: Request, result: Outcome) -> Response:
     A tenant whose setup asks for ``"state_errors": "422"`` gets refusals as 422.
     """
     if result.error is not None:
-        if world_of(request).strict_states:
+        if world_of(request).strict_states:  # opt-in (setup state_errors: "422")
             raise StateConflict(result.error)
         return answer({"error": result.error})
     return answer({"success": result.success})

@@ -63,11 +63,11 @@ async def convert(request: Request) -> Response:
         return _converted(request, job, f"{_units(count)} no longer {test_questions}.")
     if "check" in params:
         check = _text(params["check"])
-        if check is None:
+        if check is None:  # FOUND: check names a CML field (PY-CF, PHP, DJ); INFERRED: 400
             raise MissingParameters()
         convert_units = flag(params.get("convert_units"))
         count = gold.convert_checked(job, check, _text(params.get("with")), convert=convert_units)
-    elif "with" in params:
+    elif "with" in params:  # INFERRED, safe: with goes with check in every client
         raise MissingParameters()
     else:
         count = gold.convert_marked(job)

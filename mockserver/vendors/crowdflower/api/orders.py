@@ -59,7 +59,7 @@ async def place_order(request: Request) -> Response:
 async def show_order(request: Request) -> Response:
     job = job_of(request)
     found = next((o for o in job.orders if str(o.id) == request.path_params["order_id"]), None)
-    if found is None:
+    if found is None:  # FOUND: 404 for what is not found (RM)
         raise NothingFound()
     return answer(order_view(found, world_of(request).account.id))
 
@@ -81,7 +81,7 @@ async def list_judgments(request: Request) -> Response:
 def _judgment(job: Job, judgment_id: str) -> Any:
     number = natural(judgment_id)
     found = None if number is None else job.judgments.by_id.get(number)
-    if found is None:
+    if found is None:  # FOUND: 404 for what is not found (RM)
         raise NothingFound()
     return found
 
@@ -94,6 +94,7 @@ async def show_judgment(request: Request) -> Response:
 
 def _judgment_params(request: Request) -> dict[str, Any]:
     given = params_of(request).get("judgment")
+    # FOUND: judgment[data][field] is the legacy create's parameter (OLD-JUDG); 400 without
     if not isinstance(given, dict) or not isinstance(given.get("data"), dict) or not given["data"]:
         raise MissingParameters()
     return given
@@ -106,7 +107,7 @@ async def create_judgment(request: Request) -> Response:
     given = _judgment_params(request)
     unit_id = natural(str(given.get("unit_id", "")))
     unit = None if unit_id is None else job.units.get(unit_id)
-    if unit is None:
+    if unit is None:  # FOUND: 404 for what is not found (RM)
         raise NothingFound()
     world = world_of(request)
     worker_id = natural(str(given.get("worker_id", "")))

@@ -29,6 +29,8 @@ def _kind(request: Request) -> str:
     kind = params.get("type")
     if kind is None:
         return "full" if flag(params.get("full"), default=True) else "aggregated"
+    # FOUND: the six types (OAS, RB, PY-CF, R); INFERRED, safe: any other asks for a
+    # report that does not exist, and a wrong one silently served would mislead.
     if kind not in REPORT_TYPES:
         raise InvalidInput([FieldError("type", "Type must be one of " + ", ".join(REPORT_TYPES))])
     return str(kind)

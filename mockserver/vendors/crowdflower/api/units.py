@@ -21,7 +21,6 @@ from starlette.routing import Route
 
 from mockserver.core.context import body_of, tenant_of
 from mockserver.core.contract import contract
-from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.jsontext import NotJSON, loads
 from mockserver.core.numbers import natural, positive
 from mockserver.core.params import Params, flag, merged_params, nest, parse_query
@@ -33,7 +32,7 @@ from ..backend.uploads import Upload, build_units
 from ..errors import MissingParameters, NothingFound
 from ..rows import TooManyRows, read_upload
 from ..wire import params_of
-from .common import answer, job_of, outcome, page_of, world_of
+from .common import answer, attributes_of, job_of, outcome, page_of, world_of
 
 # -- reading requests ----------------------------------------------------------------------------
 
@@ -41,13 +40,17 @@ from .common import answer, job_of, outcome, page_of, world_of
 def _unit_of(request: Request, job: Job) -> Unit:
     unit_id = natural(request.path_params["unit_id"])
     unit = None if unit_id is None else job.units.get(unit_id)
-    if unit is None:
+    if unit is None:  # FOUND: 404 for what is not found (RM); an id that is no number: bound
         raise NothingFound()
     return unit
 
 
 def _unit_params(request: Request) -> dict[str, Any]:
-    """``unit[...]``; INFERRED: absent or not an object, it is a missing parameter (400)."""
+    """``unit[...]``: absent or not an object, it is a missing parameter (400).
+
+    FOUND on create (recorded, ``job_create_unit``); INFERRED, safe, on update: one
+    naming nothing has nothing to do, and every client sends ``unit[...]``.
+    """
     given = params_of(request).get("unit")
     if not isinstance(given, dict):
         raise MissingParameters()
@@ -65,13 +68,13 @@ def _data(request: Request, given: dict[str, Any]) -> dict[str, Any] | None:
     if data is None:
         return None
     if isinstance(data, str):
-        if world_of(request).strict_unit_data:
+        if world_of(request).strict_unit_data:  # opt-in: the recorded 400 (job_create_unit)
             raise MissingParameters()
         try:
             data = loads(data, what="unit[data]")
-        except NotJSON:
+        except NotJSON:  # FOUND: a unit[data] that is no object is missing (recorded 400)
             raise MissingParameters() from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict):  # FOUND: as above
         raise MissingParameters()
     return data  # INFERRED: on create, an empty object is then missing, as for Rails
 
@@ -97,7 +100,7 @@ async def _read_upload(request: Request, job: Job | None) -> tuple[Upload, list[
             world.units.room(job),
             tenant_of(request).clock.now(),
         )
-    except TooManyRows:
+    except TooManyRows:  # FOUND: 422 past the unit limit (RM, OAS)
         raise world.units.limit_reached() from None
     params = merged_params(parse_query(request.scope.get("query_string", b"")), nest(fields))
     return upload, built, params
@@ -120,9 +123,7 @@ async def upload_new_job(request: Request) -> Response:
     INFERRED: the rows are processed at once (``units/ping`` says ``done``).
     """
     upload, built, params = await _read_upload(request, None)
-    given = params.get("job", {})
-    if not isinstance(given, dict):
-        raise InvalidInput([FieldError("job", "Job must be given as job[attribute]=value")])
+    given = attributes_of(params.get("job"))
     world = world_of(request)
     world.units.make_room(None, len(upload.rows))
     job = world.jobs.create(given)
@@ -158,7 +159,7 @@ async def create_unit(request: Request) -> Response:
     job = job_of(request)
     given = _unit_params(request)
     data = _data(request, given)
-    if data is None:
+    if data is None:  # FOUND: 400 without unit[data] (recorded, job_create_unit)
         raise MissingParameters()
     world = world_of(request)
     unit = world.units.create(job, data, state=given.get("state"), golden=given.get("golden"))
@@ -176,7 +177,7 @@ async def split_units(request: Request) -> Response:
     job = job_of(request)
     params = params_of(request)
     column = params.get("on")
-    if not isinstance(column, str) or not column.strip():
+    if not isinstance(column, str) or not column.strip():  # FOUND: on names the column (RB, PHP)
         raise MissingParameters()
     separator = params.get("with")
     separator = separator if isinstance(separator, str) and separator else " "

@@ -68,8 +68,9 @@ async def flag_or_unflag(request: Request) -> Response:
     job, worker_id = _worker(request)
     params = params_of(request)
     flag_reason, unflag_reason = text_of(params.get("flag")), text_of(params.get("unflag"))
-    if flag_reason is None and unflag_reason is None:
+    if flag_reason is None and unflag_reason is None:  # FOUND: flag= or unflag= (OAS, R)
         raise MissingParameters()
+    # INFERRED, safe: no client sends both (R sends one); which one was meant is unknowable.
     if flag_reason is not None and unflag_reason is not None:
         raise InvalidInput([FieldError("flag", "Give either flag or unflag, not both")])
     workers = world_of(request).workers

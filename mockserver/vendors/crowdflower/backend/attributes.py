@@ -93,7 +93,9 @@ def _boolean(value: Any) -> bool | None:
 
 def _countries(value: Any) -> list[str]:
     codes = [c.upper() for c in text_list(value)]
-    if any(not re.fullmatch(r"[A-Z]{2}", c) for c in codes):
+    # FOUND: ISO 3166 codes (OAS); INFERRED, lenient: alpha-2 or alpha-3 (judgments
+    # name countries in three letters).
+    if any(not re.fullmatch(r"[A-Z]{2,3}", c) for c in codes):
         raise ValueError
     return codes
 
@@ -189,6 +191,9 @@ def read_changes(
         reader, kind = WRITABLE[name]
         try:
             value = reader(raw)
+        # INFERRED, safe: a value its attribute cannot hold (``payment_cents=ten``) is
+        # refused rather than stored; every client sends numbers, booleans and texts
+        # as such (Ruby ``true``, Python ``True``, ``1`` all read).
         except (ValueError, TypeError):
             problems.append(FieldError(name, f"{humanize(name)} must be {kind}"))
             continue
@@ -201,9 +206,11 @@ def read_changes(
 def _rules(job: Mapping[str, Any], changes: Mapping[str, Any]) -> list[FieldError]:
     problems = []
     title = changes.get("title")
-    if title is not None and not 5 <= len(title) <= 255:
+    if title is not None and not 5 <= len(title) <= 255:  # FOUND: 5 to 255 (OLD-CURL)
         bound = "short (minimum is 5" if len(title) < 5 else "long (maximum is 255"
         problems.append(FieldError("title", f"Title is too {bound} characters)"))
+    # INFERRED, safe: a job of no judgments, units or pages per assignment, or of a
+    # negative price, could never be worked; no client sends one.
     for name in AT_LEAST_ONE:
         if name in changes and (changes[name] is None or changes[name] < 1):
             problems.append(FieldError(name, f"{humanize(name)} must be greater than 0"))
@@ -213,13 +220,14 @@ def _rules(job: Mapping[str, Any], changes: Mapping[str, Any]) -> list[FieldErro
                 FieldError(name, f"{humanize(name)} must be greater than or equal to 0")
             )
     mode = changes.get("variable_judgments_mode")
-    if mode is not None and mode not in VARIABLE_MODES:
+    if mode is not None and mode not in VARIABLE_MODES:  # FOUND: the three (OAS enum)
         problems.append(
             FieldError(
                 "variable_judgments_mode",
                 "Variable judgments mode must be one of " + ", ".join(VARIABLE_MODES),
             )
         )
+    # FOUND: at most 20 included or 15 excluded countries, and only one list (OAS)
     included, excluded = job.get("included_countries") or [], job.get("excluded_countries") or []
     if len(included) > 20:
         problems.append(FieldError("included_countries", "Included countries can hold at most 20"))

@@ -62,6 +62,8 @@ class GoldActions:
 
     def convert_checked(self, job: Job, check: str, column: str | None, *, convert: bool) -> int:
         """Checks ``check`` against ``column``; converts the rows that answer it if asked."""
+        # INFERRED, safe: a client checks a field of its own design against a column of
+        # its own rows (PY-CF, PHP, DJ); the 422 names which one is missing.
         if cml.parse(job["cml"]).field(check) is None:
             problem = f"Check must name a field of the job's CML: {check}"
             raise InvalidInput([FieldError("check", problem)])

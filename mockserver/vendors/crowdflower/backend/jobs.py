@@ -90,14 +90,14 @@ class Jobs:
         if number is not None and (job := self._by_id.get(number)) is not None:
             return job
         found = next((j for j in self._by_id.values() if j["alias"] == text), None)
-        if found is None:
+        if found is None:  # FOUND: 404 for an unknown job (recorded, job_delete_error)
             raise NothingFound()
         return found
 
     def create(self, given: Mapping[str, Any], *, copied_from: Job | None = None) -> Job:
         base = _fresh_attrs() if copied_from is None else _copyable(copied_from.attrs)
         changes, problems = read_changes(given, base)
-        if problems:
+        if problems:  # each rule's evidence is beside it in attributes.py
             raise InvalidInput(problems)
         now = self._clock.now()
         job = Job(
@@ -116,7 +116,7 @@ class Jobs:
 
     def update(self, job: Job, given: Mapping[str, Any]) -> Job:
         changes, problems = read_changes(given, job.attrs)
-        if problems:
+        if problems:  # each rule's evidence is beside it in attributes.py
             raise InvalidInput(problems)
         job.attrs.update(changes)
         job.updated_at = self._clock.now()
@@ -193,12 +193,9 @@ class Jobs:
     def remove_tags(self, job: Job, tags: list[str]) -> None:
         job.tags = [t for t in job.tags if t not in tags]
 
-    def enable_channels(self, job: Job, channels: list[str]) -> list[str]:
-        """Enables known channels; returns the names that are not channels at all."""
-        unknown = [c for c in channels if c not in AVAILABLE_CHANNELS]
-        if not unknown:
-            job.enabled_channels = list(dict.fromkeys([*job.enabled_channels, *channels]))
-        return unknown
+    def enable_channels(self, job: Job, channels: list[str]) -> None:
+        """Enables the channels, after those already enabled (each once)."""
+        job.enabled_channels = list(dict.fromkeys([*job.enabled_channels, *channels]))
 
     def disable_channel(self, job: Job, channel: str) -> None:
         job.enabled_channels = [c for c in job.enabled_channels if c != channel]

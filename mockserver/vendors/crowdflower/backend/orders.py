@@ -67,21 +67,23 @@ class Orders:
 
     def place(self, job: Job, account: Account, raw_count: Any, channels: list[str]) -> Order:
         if raw_count is None or raw_count == "":
-            raise MissingParameters()  # FOUND: debit[units_count] is required
+            raise MissingParameters()  # FOUND: debit[units_count] is required (OLD-ORDERS)
         count = positive(str(raw_count).strip())
-        if count is None:
+        if count is None:  # INFERRED, safe: every client sends a count of units it uploaded
             raise InvalidInput(
                 [FieldError("units_count", "Units count must be a positive integer")]
             )
         problems = self._launch_problems(job)
-        if problems:
+        if problems:  # FOUND: what a launch needs (OAS, PUT job); INFERRED: as a 422
             raise InvalidInput(problems)
         waiting = [u for u in job.units if u.state == "new"]
         chosen = waiting[:count]
+        # INFERRED, safe: an order is placed for uploaded rows; one with none to take
+        # would charge nothing and start nothing, and the 422 says so.
         if not chosen:
             raise InvalidInput([FieldError("units_count", "There are no new units to order")])
         cost = self.price(job, len(chosen))
-        if cost > account.balance:
+        if cost > account.balance:  # FOUND: 402 when the balance is short (OLD-ORDERS, RM)
             raise PaymentRequired(
                 f"You have ${account.balance / 100:.2f} available but this order will cost "
                 f"${cost / 100:.2f}. Please add funds to your account."

@@ -141,7 +141,7 @@ class Units:
 def state_named(value: Any) -> UnitState:
     """A state a client may set, or a refusal that lists the allowed ones."""
     text = str(value).strip().lower() if isinstance(value, (str, int, float)) else None
-    if text not in SETTABLE_STATES:
+    if text not in SETTABLE_STATES:  # FOUND: unit[state] takes these five (OAS, PUT unit)
         allowed = ", ".join(SETTABLE_STATES)
         raise InvalidInput([FieldError("state", f"State must be one of {allowed}")])
     return text

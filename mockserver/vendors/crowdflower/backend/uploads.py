@@ -24,7 +24,6 @@ from .jobs import Job, Outcome
 from .units import (
     CANCELABLE_STATES,
     GOLD_COLUMN,
-    GOLD_STATES,
     Unit,
     UnitState,
     gold_state,
@@ -96,7 +95,7 @@ class UnitActions:
         """
         if not force and len(job.units):
             problem = column_problem(job.units.columns, upload.columns)
-            if problem is not None:
+            if problem is not None:  # FOUND: force=true skips this check (SEED, OAS)
                 raise ColumnMismatch(problem)
         self.make_room(job, len(upload.rows))
         units = build_units(upload, self._clock.now()) if built is None else built
@@ -135,10 +134,9 @@ class UnitActions:
 
         INFERRED: only ``new`` units are split (judged rows and test questions keep
         their text); blank pieces are dropped; the first piece stays in the unit,
-        each further piece becomes a new unit with the same data, appended.
+        each further piece becomes a new unit with the same data, appended. A column
+        the rows lack splits nothing (lenient: nothing documents a refusal).
         """
-        if column not in job.units.columns:
-            raise InvalidInput([FieldError("on", f"This job's rows have no column {column}")])
         plan: list[tuple[Unit, list[str]]] = []
         for unit in job.units:
             value = unit.data.get(column)
@@ -178,7 +176,8 @@ class UnitActions:
         return unit
 
     def delete(self, job: Job, unit: Unit) -> None:
-        """INFERRED: a unit that has judgments stays (422), whatever its state."""
+        """FOUND: deleting is allowed only when the unit's state permits (OAS); INFERRED:
+        a unit that has judgments stays (422), whatever its state."""
         if unit.judgments_count:
             raise StateConflict(f"Unit {unit.id} has judgments and can't be deleted.")
         job.units.remove(unit)
@@ -196,20 +195,19 @@ class UnitActions:
         return Outcome(success=f"Unit {unit.id} has been canceled.")
 
     def request_more_judgments(self, unit: Unit, count: Any) -> Unit:
-        """FOUND: ``nb_judgments`` more judgments for the unit, on top of the job's.
+        """FOUND: ``nb_judgments`` more judgments for the unit, on top of the job's (the
+        Ruby gem sends 1 unless told otherwise, which is also the default here).
 
-        INFERRED: the count must be a positive integer; canceled units and test
-        questions (which are never finalized) refuse with 422.
+        INFERRED: a count given must be a positive integer (422 otherwise: a client
+        sends a number). A canceled unit or a test question takes the request and
+        is never judged for it, as neither is judged to an end (lenient: nothing
+        documents a refusal).
         """
-        if count is None or count == "":
-            raise MissingParameters()
-        more = positive(str(count).strip())
-        if more is None:
+        more = 1 if count is None or count == "" else positive(str(count).strip())
+        if more is None:  # INFERRED (see above)
             raise InvalidInput(
                 [FieldError("nb_judgments", "Nb judgments must be a positive integer")]
             )
-        if unit.state == "canceled" or unit.state in GOLD_STATES:
-            raise StateConflict(f"Unit {unit.id} is {unit.state}; it takes no more judgments.")
         unit.extra_judgments += more
         unit.updated_at = self._clock.now()
         return unit

@@ -98,6 +98,8 @@ class Workers:
     def known(self, job: Job, ref: str) -> int:
         """The id of a worker who judged a unit of the job; anyone else is not found."""
         worker_id = natural(ref.strip())
+        # INFERRED: 404 is "not found, or not yours" (RM): a worker the job never saw.
+        # Safe: clients act on worker ids read from the job's judgments.
         if worker_id is None or worker_id not in job.judgments.workers:
             raise NothingFound()
         return worker_id
@@ -115,7 +117,7 @@ class Workers:
 
     def bonus(self, job: Job, worker_id: int, amount: Any, reason: Any) -> Bonus:
         cents = _cents(amount)
-        if cents > self._account.balance:
+        if cents > self._account.balance:  # FOUND: 402 is payment required (RM, OLD-ORDERS)
             raise PaymentRequired(
                 f"You have ${self._account.balance / 100:.2f} available but this bonus will cost "
                 f"${cents / 100:.2f}. Please add funds to your account."
@@ -127,7 +129,7 @@ class Workers:
 
     def notify(self, job: Job, worker_id: int, message: Any, subject: Any) -> Message:
         text = text_of(message)
-        if text is None:
+        if text is None:  # FOUND: message is notify's parameter (OAS, RB); 400 when missing
             raise MissingParameters()
         sent = Message(text, text_of(subject), self._clock.now())
         self._contributor(job, worker_id).messages.append(sent)
@@ -183,10 +185,10 @@ def text_of(value: Any) -> str | None:
 def _cents(amount: Any) -> int:
     """FOUND: ``amount`` is in US cents; INFERRED: a positive whole number, else 422."""
     text = text_of(amount)
-    if text is None:
+    if text is None:  # FOUND: amount is the bonus's parameter (OAS, RB); 400 when missing
         raise MissingParameters()
     cents = positive(text)
-    if cents is None:
+    if cents is None:  # INFERRED, safe: every client sends whole cents (RB an Integer)
         raise InvalidInput(
             [FieldError("amount", "Amount must be a positive whole number of cents")]
         )
