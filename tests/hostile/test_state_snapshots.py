@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -163,7 +162,8 @@ def test_autosave_logs_a_failed_save_and_saves_again_once_it_can(
 
     with caplog.at_level(logging.ERROR, logger="mockserver"), TestClient(create_app(settings)):
         assert wait_for(state_file.exists)
-        shutil.rmtree(directory)
+        # moved away in one step: deleting it file by file races the next save's temp file
+        directory.rename(tmp_path / "moved")
         assert wait_for(lambda: any("not saved" in r.getMessage() for r in caplog.records))
         directory.mkdir()
         assert wait_for(state_file.exists)
