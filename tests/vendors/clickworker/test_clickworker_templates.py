@@ -276,8 +276,6 @@ ELEMENTS = "form.elements"
     [
         (_set("code", _DELETE), "code"),
         (_set("code", "has space"), "code"),
-        (_set("name", _DELETE), "name"),
-        (_set("name", ""), "name"),
         (_set("titles", {"de": "Nur Deutsch"}), "titles.en"),
         (_set("product.link", {"href": f"{CONTEXT}/products/Nothing"}), "product.link"),
         (_set("product.link", {"href": f"{CONTEXT}/products/CustomSolution"}), "product.link"),
@@ -350,18 +348,44 @@ def test_every_failing_field_is_named_at_once(client: TestClient) -> None:
     ]
 
 
-def test_a_taken_code_or_name_is_a_conflict(client: TestClient) -> None:
+def test_a_taken_code_is_a_conflict(client: TestClient) -> None:
     assert post_json(client, plugin_template("one")).status_code == 200
     again = post_json(client, plugin_template("one"))
     assert again.status_code == 409
     status = again.json()["task_template_response"]["request_status"]
     assert (status["valid"], status["status_code"]) == (False, 409)
-    same_name = plugin_template("two")
-    same_name["task_template"]["name"] = plugin_template("one")["task_template"]["name"]
-    response = post_json(client, same_name)
-    assert response.status_code == 409
-    assert response.json()["task_template_response"]["errors"][0]["code"] == "TemplateExists"
+    assert again.json()["task_template_response"]["errors"][0]["code"] == "TemplateExists"
     assert stored_codes(client) == ["one"]
+
+
+def test_templates_may_share_a_name(client: TestClient) -> None:
+    """clickworker's WordPress plugin names every template of a language alike."""
+    first, second = plugin_template("one"), plugin_template("two")
+    second["task_template"]["name"] = first["task_template"]["name"]
+    assert post_json(client, first).status_code == 200
+    assert post_json(client, second).status_code == 200
+    assert stored_codes(client) == ["one", "two"]
+
+
+@pytest.mark.parametrize("name", [_DELETE, "", None])
+def test_a_template_without_a_name_or_titles_is_named_by_its_code(
+    client: TestClient, name: object
+) -> None:
+    body = plugin_template("unnamed")
+    _set("name", name)(body)
+    _set("titles", _DELETE)(body)
+    for element in body["task_template"]["form"]["elements"]:
+        del element["titles"]
+    response = post_json(client, body)
+    assert response.status_code == 200, response.text
+    shown = response.json()["task_template_response"]["task_template"]
+    assert (shown["name"], shown["titles"]) == ("unnamed", {"en": "unnamed"})
+    elements = shown["form"]["elements"]
+    assert [e["titles"] for e in elements] == [
+        {"en": "title"},
+        {"en": "seotext"},
+        {"en": "keyword_a"},
+    ]
 
 
 def test_accounts_do_not_share_templates_or_names(client: TestClient) -> None:
@@ -411,16 +435,12 @@ def test_a_template_as_read_can_be_put_back_with_a_change(client: TestClient) ->
         ({"product": {"link": {"href": f"{CONTEXT}/products/TextCreate"}}}, 422, "product"),
         ({"form": {"elements": [{"type": "slider", "code": "x", "titles": {"en": "X"}}]}},
          422, "form.elements.0.type"),
-        ({"name": "Taken"}, 409, "TemplateExists"),
     ],
 )  # fmt: skip
 def test_update_refusals_leave_the_template_as_it_was(
     client: TestClient, change: dict[str, Any], status: int, field: str
 ) -> None:
     assert post_json(client, plugin_template("one")).status_code == 200
-    taken = plugin_template("two")
-    taken["task_template"]["name"] = "Taken"
-    assert post_json(client, taken).status_code == 200
     before = world_of(client).templates.require("one")
     snapshot = copy.deepcopy(before)
     response = client.put(

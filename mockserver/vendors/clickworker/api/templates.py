@@ -71,13 +71,16 @@ def parse_template(document: dict[str, Any], *, now: float = 0.0) -> Template:
     if duplicates:
         raise InvalidInput(duplicates)
     form = document.get("form") or {}
+    # INFERRED: the template reference lists name and titles but says neither is
+    # required; a missing name is the code, missing titles are the name.
+    name = text(document.get("name")) or document["code"]
     return Template(
         code=document["code"],
-        name=document["name"].strip(),
+        name=name,
         product=product_code(product["link"][0]["href"]),
         attributes=attributes,
         elements=[_element(e) for e in as_list(form.get("elements"))],
-        titles=localized(document["titles"]),
+        titles=localized(document.get("titles")) or {"en": name},
         descriptions=localized(document.get("descriptions")),
         created_at=now,
         extra={k: v for k, v in document.items() if k not in KNOWN},
@@ -92,7 +95,8 @@ def _element(document: dict[str, Any]) -> FormElement:
         type=text(document["type"]),
         is_output=flag(document.get("is_output", False)),
         is_mandatory=flag(document.get("is_mandatory", False)),
-        titles=localized(document.get("titles")),
+        # INFERRED: an element sent without titles is shown to workers by its code.
+        titles=localized(document.get("titles")) or {"en": code},
         descriptions=localized(document.get("descriptions")),
         options=[
             {"code": text(o["code"]), "value": text(o.get("value"))}

@@ -354,7 +354,7 @@ class Tasks:
         job = Job(
             id=self._id("job"),
             task_id=task.id,
-            items=[*task.input, *_in_form_order(task.template, task.outputs)],
+            items=_in_form_order(task.template, [*task.input, *task.outputs]),
             created_at=at,
         )
         self.jobs[job.id] = job
@@ -403,6 +403,10 @@ class Tasks:
         }
 
 
-def _in_form_order(template: Template, outputs: list[Item]) -> list[Item]:
+def _in_form_order(template: Template, items: list[Item]) -> list[Item]:
+    """FOUND: a job's items follow the template's form (the walkthrough's input, then its
+    two outputs, as the form defines them), and clients read them by position (the
+    WordPress plugin shows ``items[0]`` as the title and ``items[1]`` as the text).
+    Items the form does not define (``keyword_a_min``) follow, in the order sent."""
     order = {item_code(e): i for i, e in enumerate(template.elements)}
-    return sorted(outputs, key=lambda item: order.get(item[0], len(order)))
+    return sorted(items, key=lambda item: order.get(item[0], len(order)))

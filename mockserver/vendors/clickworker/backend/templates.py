@@ -6,10 +6,14 @@ localized ``titles`` and ``descriptions``, a ``product`` with ``attributes``
 ``code``, ``titles``, ``is_output`` (filled by the worker) and ``is_mandatory``;
 the element types are listed in the form-element reference.
 
-Rules, INFERRED where the reference is cut off: ``code`` and ``name`` are unique per
-customer (409); the product must exist and be available, its mandatory attributes
-must be set, and a value must be one of the attribute's options unless the attribute
-is free text (422); a template that tasks still use cannot be deleted (409).
+Rules: ``code`` is the customer's key for a template (FOUND: the template's URI
+ends in it), so a second template with a taken code is a conflict (409). ``name``
+is not checked for uniqueness although the reference calls it unique: clickworker's
+own WordPress plugin gives every template of a language the same name, and the live
+API took them (FOUND). INFERRED where the reference is cut off: the product must
+exist and be available, its mandatory attributes must be set, and a value must be
+one of the attribute's options unless the attribute is free text (422); a template
+that tasks still use cannot be deleted (409, FOUND in the plugin's comment).
 """
 
 from __future__ import annotations
@@ -35,9 +39,9 @@ LENGTH_OPTIONS = ("min_length", "max_length")
 
 
 class TemplateExists(Conflict):
-    """Another template of the customer already has this code or name."""
+    """Another template of the customer already has this code."""
 
-    message = "A task template with this code or name exists"
+    message = "A task template with this code exists"
 
 
 class TemplateInUse(Conflict):
@@ -111,14 +115,12 @@ class Templates:
         check(template, catalog)
         if template.code in self._by_code:
             raise TemplateExists(f"A task template with code {template.code!r} exists")
-        self._refuse_name_taken(template)
         return self.add(template)
 
     def replace(self, template: Template, catalog: Catalog) -> Template:
         """INFERRED: an update replaces the read/write fields of a stored template."""
         current = self.require(template.code)
         check(template, catalog)
-        self._refuse_name_taken(template)
         template.created_at = current.created_at
         self._by_code[template.code] = template
         return template
@@ -129,13 +131,6 @@ class Templates:
             raise TemplateInUse(f"Task template {code!r} is used by tasks; delete them first")
         self.remove(code)
         return template
-
-    def _refuse_name_taken(self, template: Template) -> None:
-        for other in self._by_code.values():
-            if other.name == template.name and other.code != template.code:
-                raise TemplateExists(
-                    f"Task template {other.code!r} already has the name {template.name!r}"
-                )
 
 
 def check(template: Template, catalog: Catalog) -> None:
