@@ -116,8 +116,6 @@ def test_the_documented_xml_request_without_prolog(client: TestClient) -> None:
     ("change", "named"),
     [
         ({"template": "nothing_here"}, {"template"}),
-        ({"items": ()}, {"input.link_to_hotel"}),
-        ({"items": (("link_to_hotel", "  "),)}, {"input.link_to_hotel"}),
         ({"hook": "not a url"}, {"notifications[0].callback_url", "notifications[1].callback_url"}),
         ({"payload_format": "YAML"},
          {"notifications[0].payload_format", "notifications[1].payload_format"}),
@@ -138,11 +136,22 @@ def test_every_problem_is_named_at_once(cw: Customer) -> None:
     body["notifications"][0]["callback_method"] = "GET"
     named = cw.refused(cw.call("POST", "customer/tasks", "task", body), "task", 422)
     assert named == {
-        "input.link_to_hotel",
         "notifications[0].event",
         "notifications[0].callback_url",
         "notifications[0].callback_method",
     }
+
+
+@pytest.mark.parametrize("items", [(), (("link_to_hotel", "  "),), (("", "no code"),)])
+def test_a_task_without_its_mandatory_input_is_taken(
+    cw: Customer, items: tuple[tuple[str, str], ...]
+) -> None:
+    """The documented task of order step 2 carries no input; ``is_mandatory`` is the
+    worker's duty. An item without a code names nothing and is left out."""
+    task = cw.create(items=items)
+    assert task["state"] == "new"
+    kept = (task.get("input") or {}).get("items") or []
+    assert [i["code"] for i in kept] == [c for c, _ in items if c]
 
 
 def test_a_task_the_balance_cannot_pay_is_402(client: TestClient) -> None:

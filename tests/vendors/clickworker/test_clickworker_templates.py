@@ -287,7 +287,7 @@ ELEMENTS = "form.elements"
         (_set("product.attributes.2.value", "maybe"),
          "product.attributes.textcreatewithkeywords_proof_read"),
         (_set("product.attributes.0.code", "textcreate_colour"),
-         "product.attributes.textcreate_colour"),
+         "product.attributes.textcreatewithkeywords_language"),
         (_set("product.attributes.2.code", "textcreatewithkeywords_language"),
          "product.attributes.textcreatewithkeywords_language"),
         (_set(f"{ELEMENTS}.0.type", "slider"), f"{ELEMENTS}.0.type"),
@@ -295,10 +295,6 @@ ELEMENTS = "form.elements"
         (_set(f"{ELEMENTS}.1.item_code", "title"), f"{ELEMENTS}.1.code"),
         (_set(f"{ELEMENTS}.0.is_output", "perhaps"), f"{ELEMENTS}.0.is_output"),
         (_set(f"{ELEMENTS}.0.titles", {"de": "Titel"}), f"{ELEMENTS}.0.titles.en"),
-        (_set(f"{ELEMENTS}.0", {"type": "drop_box", "item_code": "pick", "titles": {"en": "P"}}),
-         f"{ELEMENTS}.0.options"),
-        (_set(f"{ELEMENTS}.0.options.0.value", "five"), f"{ELEMENTS}.0.options.min_length"),
-        (_set(f"{ELEMENTS}.0.options.0.value", 500), f"{ELEMENTS}.0.options.min_length"),
     ],
 )  # fmt: skip
 def test_each_refusal_names_its_field_and_stores_nothing(
@@ -432,7 +428,8 @@ def test_a_template_as_read_can_be_put_back_with_a_change(client: TestClient) ->
     ("change", "status", "field"),
     [
         ({"code": "other"}, 422, "code"),
-        ({"product": {"link": {"href": f"{CONTEXT}/products/TextCreate"}}}, 422, "product"),
+        ({"product": {"link": {"href": f"{CONTEXT}/products/TextCreate"}}}, 422,
+         "product.attributes.textcreate_language"),
         ({"form": {"elements": [{"type": "slider", "code": "x", "titles": {"en": "X"}}]}},
          422, "form.elements.0.type"),
     ],
@@ -517,9 +514,64 @@ def test_broken_json_and_a_missing_entity(client: TestClient) -> None:
     broken = client.post(TEMPLATES, content=b'{"task_template": ', auth=AUTH, headers=JSON_HEADERS)
     assert broken.status_code == 400
     assert broken.json()["task_template_response"]["request_status"]["valid"] is False
-    wrong = post_json(client, {"template": {}})
+    wrong = post_json(client, {"template": {}})  # read bare: it has no code, no product
     assert wrong.status_code == 422
-    assert wrong.json()["task_template_response"]["errors"][0]["code"] == "task_template"
+    assert wrong.json()["task_template_response"]["errors"][0]["code"] == "code"
+
+
+def test_a_bare_template_and_one_sent_as_text_are_read(client: TestClient) -> None:
+    bare = plugin_template("bare")["task_template"]
+    assert post_json(client, bare).status_code == 200
+    as_text = client.post(
+        TEMPLATES,
+        content=SEED_XML.encode(),
+        auth=AUTH,
+        headers={"Content-Type": "text/plain"},
+    )
+    assert as_text.status_code == 200, as_text.text
+    assert stored_codes(client) == ["bare", "hotel_texts_1"]
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda body: body["task_template"]["product"]["attributes"].append(
+            {"code": "textcreate_colour", "value": "blue"}
+        ),
+        _set(f"{ELEMENTS}.0", {"type": "drop_box", "item_code": "pick"}),
+        _set(f"{ELEMENTS}.0.options.0.value", "five"),
+        _set(f"{ELEMENTS}.0.options.0.value", 500),
+        lambda body: body["task_template"]["product"]["attributes"].append(
+            {"code": "textcreatewithkeywords_language", "value": "de"}
+        ),
+    ],
+    ids=["unknown-attribute", "selection-without-options", "length-not-a-number",
+         "min-over-max", "attribute-twice"],
+)  # fmt: skip
+def test_what_the_worker_cannot_use_is_kept_as_sent(client: TestClient, mutate: Mutation) -> None:
+    body = plugin_template("kept")
+    mutate(body)
+    assert post_json(client, body).status_code == 200
+    assert stored_codes(client) == ["kept"]
+
+
+def test_an_update_may_change_the_product(client: TestClient) -> None:
+    """The template reference marks ``product`` read/write."""
+    assert post_json(client, plugin_template("one")).status_code == 200
+    product = {
+        "link": {"href": f"{CONTEXT}/products/TextCreate"},
+        "attributes": [
+            {"code": "textcreate_language", "value": "de"},
+            {"code": "textcreate_text_length", "value": "100#160"},
+            {"code": "textcreate_proof_read", "value": "textcreate_proof_no"},
+        ],
+    }
+    response = client.put(
+        f"{TEMPLATES}/one", json={"task_template": {"product": product}}, auth=AUTH,
+        headers=JSON_HEADERS,
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert world_of(client).templates.require("one").product == "TextCreate"
 
 
 def _template(code: str = "t", name: str = "T") -> Template:

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from mockserver.core.contract import contract
-from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 
 from ..backend.templates import FormElement, Template
@@ -61,15 +61,11 @@ def parse_template(document: dict[str, Any], *, now: float = 0.0) -> Template:
     """A template from a validated-on-the-way ``<task_template>`` document."""
     validate("clickworker", ENTITY, document)
     product = document["product"]
-    attributes: dict[str, str] = {}
-    duplicates = []
-    for pair in as_list(product.get("attributes")):
-        code = pair["code"].strip()
-        if code in attributes:
-            duplicates.append(FieldError(f"product.attributes.{code}", "is set twice"))
-        attributes[code] = text(pair["value"])
-    if duplicates:
-        raise InvalidInput(duplicates)
+    # INFERRED: an attribute set twice takes its last value. Codes are trimmed: the
+    # documentation's own TextCreateWithKeywords example writes "<code> textcreate...".
+    attributes = {
+        pair["code"].strip(): text(pair["value"]) for pair in as_list(product.get("attributes"))
+    }
     form = document.get("form") or {}
     # INFERRED: the template reference lists name and titles but says neither is
     # required; a missing name is the code, missing titles are the name.
@@ -167,7 +163,9 @@ async def show(request: Request) -> Response:
 
 
 async def update(request: Request) -> Response:
-    """INFERRED: name, titles, descriptions and form change; code and product do not.
+    """FOUND (template reference): name, titles, descriptions, product and form are
+    read/write, code is read-only. Tasks already made keep the template they were made
+    from.
 
     The body may be partial, or the whole template as read (its code and product as
     stored are then taken without complaint)."""
@@ -177,13 +175,9 @@ async def update(request: Request) -> Response:
     changes = read_entity(request, ENTITY)
     merged = {**request_shape(current), **{k: v for k, v in changes.items() if k != "link"}}
     template = parse_template(merged, now=current.created_at)
-    fixed = []
     if template.code != current.code:
-        fixed.append(FieldError("code", "cannot be changed"))
-    if (template.product, template.attributes) != (current.product, current.attributes):
-        fixed.append(FieldError("product", "cannot be changed; create a new template"))
-    if fixed:
-        raise InvalidInput(fixed)
+        # FOUND (template reference): code is read-only (r/-), and the URI names it.
+        raise InvalidInput.one("code", "cannot be changed")
     world.templates.replace(template, world.catalog)
     return respond(request.scope, ENTITY, represent(request.scope, template))
 
