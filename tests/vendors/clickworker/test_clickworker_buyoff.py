@@ -195,7 +195,7 @@ def test_the_job_list_holds_open_jobs_and_filters_by_task(cw: Customer) -> None:
     assert jobs[0]["link"][0]["href"].endswith(f"/customer/jobs/{job_id}")
     assert jobs[0]["task"]["link"][0]["href"].endswith(f"/customer/tasks/{task_id}")
     assert cw.ok(cw.call("GET", "customer/jobs", task_id=other), "jobs") in (None, [])
-    assert cw.refused(cw.call("GET", "customer/jobs", task_id="x"), "jobs", 422) == {"task_id"}
+    assert cw.ok(cw.call("GET", "customer/jobs", task_id="x"), "jobs") in (None, [])
     approve(cw, job_id)
     assert cw.ok(cw.call("GET", "customer/jobs"), "jobs") in (None, [])
 
