@@ -52,6 +52,7 @@ PROOF_READING = (1800.0, 7200.0)  # INFERRED: the extra review when proof-readin
 SIGNOFF_WINDOW = 7 * 86400.0  # FOUND: buyoff jobs are approved automatically after 7 days
 
 
+# bound: an id the customer has nothing under (or that cannot be an id) answers 404.
 class TaskNotFound(NotFound):
     message = "No such task"
 

@@ -36,7 +36,8 @@ ELEMENT_TYPES = frozenset({
 
 
 class TemplateExists(Conflict):
-    """Another template of the customer already has this code."""
+    """FOUND (order step 1): ``code`` is "a unique identifier for the customer", and the
+    template's URI is made of it, so a second template cannot take a code in use."""
 
     message = "A task template with this code exists"
 
