@@ -167,8 +167,8 @@ async def update(request: Request) -> Response:
     read/write, code is read-only. Tasks already made keep the template they were made
     from.
 
-    The body may be partial, or the whole template as read (its code and product as
-    stored are then taken without complaint)."""
+    The body may be partial, or the whole template as read (its code as stored is then
+    taken without complaint)."""
     about(request, ENTITY)
     world = world_of(request)
     current = world.templates.require(request.path_params["code"])
