@@ -168,8 +168,10 @@ def walkthrough(
     reject: Callable[[str], Any],
     approve: Callable[[str], Any],
     outputs: tuple[str, ...],
+    items: tuple[str, ...],
 ) -> None:
-    """Step 3 from the first sign-off notification to the completed clone."""
+    """Step 3 from the first sign-off notification to the completed clone; a job's
+    ``items`` come in the template's form order (clients read them by position)."""
     task_url = f"{flow.server.url}/clickworker{API}/customer/tasks/{task_id}"
     first = flow.wait_for(1)
     assert first["event"] == "CUSTOMER_INPUT_REQUIRED"
@@ -177,7 +179,7 @@ def walkthrough(
     assert href(first) == f"{task_url}/notifications/19265"
     job = flow.read(flow.api.get(href(first["job"])), "job")
     assert href(job["task"]) == task_url
-    assert [i["code"] for i in job["items"]][-len(outputs) :] == list(outputs)
+    assert [i["code"] for i in job["items"]] == list(items)
     assert (
         flow.read(flow.api.put(href(first["job"]), content=reject("first")), "job")["state"]
         == "rejected"
@@ -237,6 +239,7 @@ def test_step_three_in_xml_with_the_documented_bodies(
             reject=lambda _: rejection_xml(),
             approve=lambda _: APPROVAL_XML,
             outputs=("title_top", "paragraph_bottom"),
+            items=("link_to_hotel", "title_top", "paragraph_bottom"),
         )
         assert {r.path for r in receiver.requests} == {"/hooks/clickworker"}
         assert {r.method for r in receiver.requests} == {"POST"}
@@ -314,7 +317,8 @@ def test_step_three_in_json_as_the_plugin_sends_it(
                 {"code": "accepted", "content": "1"}, {"code": "signoff", "content": "yes"},
             ]}}}).encode()  # fmt: skip
 
-        walkthrough(flow, str(task["id"]), reject, approve, outputs=("seotext",))
+        in_form_order = ("title", "seotext", "keyword_a", "keyword_a_min", "keyword_a_max")
+        walkthrough(flow, str(task["id"]), reject, approve, ("seotext",), in_form_order)
         text = flow.notifications()[-1]["customer_output"]["seotext"]
         assert "compost" in text.split() and "Garden tips" in text
         assert 201 <= len(text.split()) <= 260

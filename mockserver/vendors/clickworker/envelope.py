@@ -6,7 +6,7 @@ FOUND: every resource can be sent as XML or JSON; answers wrap the payload in
 ``type``, and in JSON ``link`` is an array; XML answers start with
 ``<?xml version="1.0"?>``. INFERRED: ``Accept: application/json`` selects JSON and
 anything else XML (the documentation is XML-first); a request body is read by its
-``Content-Type``, or by its first character when that is missing.
+``Content-Type``, or by its first character when the type names neither format.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from mockserver.core.context import TENANT, body_of, raw_header
-from mockserver.core.errors import InvalidInput, MalformedBody, MockError, UnsupportedMediaType
+from mockserver.core.errors import InvalidInput, MalformedBody, MockError
 from mockserver.core.jsontext import loads
 from mockserver.core.wire import Body, dumps, media_type
 from mockserver.core.xmlwire import Fragment, parse_xml, render_fragment, render_xml
@@ -52,15 +52,20 @@ def read_entity(request: Request, entity: str) -> dict[str, Any]:
     body = body_of(request.scope)
     kind = media_type(request)
     text = body.lstrip()
-    if kind in (XML, "text/xml") or (not kind and text.startswith(b"<")):
-        document: Any = parse_xml(body, lists=LISTS)
-    elif "json" in kind or (not kind and text.startswith(b"{")):
-        document = _json(body)
-    elif not text:
+    if not text:  # bound: there is nothing to read
         raise MalformedBody(f"A <{entity}> document is required")
+    # INFERRED (nothing documents a refusal): a type naming neither format, or none,
+    # is read by the body's first character, as curl's form type or text/plain come.
+    is_xml = kind in (XML, "text/xml") or kind.endswith("+xml")
+    if is_xml or ("json" not in kind and text.startswith(b"<")):
+        document: Any = parse_xml(body, lists=LISTS)
     else:
-        raise UnsupportedMediaType(f"Send {XML} or {JSON}, not {kind or 'an unknown type'}")
-    inner = document.get(entity) if isinstance(document, dict) else None
+        document = _json(body)
+    if not isinstance(document, dict):  # bound: a JSON array or scalar holds no entity
+        raise MalformedBody(f"The body must be a <{entity}> document")
+    # FOUND: every documented body wraps the entity (<task>, {"task": ...}); INFERRED:
+    # one sent bare is read as the entity itself.
+    inner = document.get(entity, document)
     if not isinstance(inner, dict):
         raise InvalidInput.one(entity, f"The body must hold one <{entity}> element")
     return inner

@@ -29,6 +29,9 @@ REASONS = {
 
 
 class BadCredentials(Unauthenticated):
+    """FOUND: Basic auth with the account's username and password; the WordPress plugin
+    reads a 401 as wrong credentials."""
+
     message = "Invalid username or password"
 
 

@@ -21,6 +21,7 @@ PERFORMANCE_PREFIX = "/v1/workstreams"
 def authenticate(request: Request, lookup: Lookup) -> Tenant:
     refusal = Forbidden if route_path(request).startswith(PERFORMANCE_PREFIX) else Unauthenticated
     key = request.headers.get("x-api-key", "").strip()
+    # FOUND: x-api-key on every call; Quality lists 403, Submit Task and Task Status 401.
     if not key:
         raise refusal()
     tenant = lookup(key)

@@ -22,29 +22,36 @@ from mockserver.core.errors import (
 
 
 class WorkstreamForbidden(Forbidden):
-    """The key is not one of this workstream's keys (performance endpoints answer 403)."""
+    """FOUND (Quality): the header is "API key of the associated workstream", and the
+    endpoint lists 403; a key of another workstream is refused so."""
 
 
 class TaskNotFound(NotFound):
+    """FOUND (Task Status): 404 Not Found."""
+
     message = "Task not found"
 
 
 class UploadNotFound(NotFound):
+    """bound: a storage token or file key that was never issued."""
+
     message = "Upload not found"
 
 
 class UploadExpired(Forbidden):
-    """A pre-signed URL past its expiry (the storage answers like S3: AccessDenied)."""
+    """A pre-signed URL past its expiry (the storage answers like S3: AccessDenied).
+
+    INFERRED, kept as safe: pre-signed object-store URLs expire; a client that PUTs
+    soon after asking, as every documented flow does, never meets it."""
 
     message = "Request has expired"
 
 
-class UploadAlreadyUsed(Forbidden):
-    message = "This upload URL has already been used"
-
-
 class SignatureMismatch(Forbidden):
-    """A PUT whose Content-Type differs from the one the URL was signed for."""
+    """A PUT whose Content-Type differs from the one the URL was signed for.
+
+    INFERRED, kept as safe: S3 refuses so when the type was signed, and it is signed
+    only when the client named one when asking for the URL."""
 
     message = "The request signature we calculated does not match the signature you provided"
 

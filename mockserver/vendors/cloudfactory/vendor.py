@@ -30,5 +30,7 @@ VENDOR = Vendor(
         title="CloudFactory Public API",
         security={"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}},
         error_schema="error",
+        # INFERRED: a form of the same fields is read too (see ``api.read_body``).
+        form_bodies=True,
     ),
 )

@@ -195,7 +195,7 @@ def test_the_job_list_holds_open_jobs_and_filters_by_task(cw: Customer) -> None:
     assert jobs[0]["link"][0]["href"].endswith(f"/customer/jobs/{job_id}")
     assert jobs[0]["task"]["link"][0]["href"].endswith(f"/customer/tasks/{task_id}")
     assert cw.ok(cw.call("GET", "customer/jobs", task_id=other), "jobs") in (None, [])
-    assert cw.refused(cw.call("GET", "customer/jobs", task_id="x"), "jobs", 422) == {"task_id"}
+    assert cw.ok(cw.call("GET", "customer/jobs", task_id="x"), "jobs") in (None, [])
     approve(cw, job_id)
     assert cw.ok(cw.call("GET", "customer/jobs"), "jobs") in (None, [])
 
@@ -434,9 +434,8 @@ def test_a_rejected_job_is_never_auto_approved(cw: Customer) -> None:
     assert cw.task(task_id)["state"] == "finished"
 
 
-def test_a_buyoff_item_without_a_code_is_refused_by_the_schema(cw: Customer) -> None:
+def test_a_buyoff_item_without_a_code_is_left_out(cw: Customer) -> None:
     _, job_id = waiting(cw)
-    body = {"input": {"items": [{"content": "1"}]}}
+    body = {"input": {"items": [{"content": "0"}, {"code": "accepted", "content": "1"}]}}
     response = cw.call("PUT", f"customer/jobs/{job_id}", "job", body)
-    assert cw.refused(response, "job", 422) == {"input.items.0.code"}
-    assert cw.job(job_id)["state"] == "open"
+    assert cw.ok(response, "job")["state"] == "accepted"

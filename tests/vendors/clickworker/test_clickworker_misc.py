@@ -136,7 +136,7 @@ def test_a_quote_in_the_account_currency(client: TestClient) -> None:
     ("body", "status", "field"),
     [
         (template_xml(length="3#4"), 422, "product.attributes.textcreate_text_length"),
-        (template_xml().replace("<titles><en>Quote</en></titles>", ""), 422, "titles"),
+        (template_xml().replace("<en>Quote</en>", "<de>Zitat</de>"), 422, "titles.en"),
         (template_xml().replace('TextCreate"', 'Nothing"'),
          422, "product.link"),
         ("<task_template><code>x</code>", 400, "MalformedBody"),

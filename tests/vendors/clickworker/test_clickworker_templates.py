@@ -276,8 +276,6 @@ ELEMENTS = "form.elements"
     [
         (_set("code", _DELETE), "code"),
         (_set("code", "has space"), "code"),
-        (_set("name", _DELETE), "name"),
-        (_set("name", ""), "name"),
         (_set("titles", {"de": "Nur Deutsch"}), "titles.en"),
         (_set("product.link", {"href": f"{CONTEXT}/products/Nothing"}), "product.link"),
         (_set("product.link", {"href": f"{CONTEXT}/products/CustomSolution"}), "product.link"),
@@ -289,7 +287,7 @@ ELEMENTS = "form.elements"
         (_set("product.attributes.2.value", "maybe"),
          "product.attributes.textcreatewithkeywords_proof_read"),
         (_set("product.attributes.0.code", "textcreate_colour"),
-         "product.attributes.textcreate_colour"),
+         "product.attributes.textcreatewithkeywords_language"),
         (_set("product.attributes.2.code", "textcreatewithkeywords_language"),
          "product.attributes.textcreatewithkeywords_language"),
         (_set(f"{ELEMENTS}.0.type", "slider"), f"{ELEMENTS}.0.type"),
@@ -297,10 +295,6 @@ ELEMENTS = "form.elements"
         (_set(f"{ELEMENTS}.1.item_code", "title"), f"{ELEMENTS}.1.code"),
         (_set(f"{ELEMENTS}.0.is_output", "perhaps"), f"{ELEMENTS}.0.is_output"),
         (_set(f"{ELEMENTS}.0.titles", {"de": "Titel"}), f"{ELEMENTS}.0.titles.en"),
-        (_set(f"{ELEMENTS}.0", {"type": "drop_box", "item_code": "pick", "titles": {"en": "P"}}),
-         f"{ELEMENTS}.0.options"),
-        (_set(f"{ELEMENTS}.0.options.0.value", "five"), f"{ELEMENTS}.0.options.min_length"),
-        (_set(f"{ELEMENTS}.0.options.0.value", 500), f"{ELEMENTS}.0.options.min_length"),
     ],
 )  # fmt: skip
 def test_each_refusal_names_its_field_and_stores_nothing(
@@ -350,18 +344,44 @@ def test_every_failing_field_is_named_at_once(client: TestClient) -> None:
     ]
 
 
-def test_a_taken_code_or_name_is_a_conflict(client: TestClient) -> None:
+def test_a_taken_code_is_a_conflict(client: TestClient) -> None:
     assert post_json(client, plugin_template("one")).status_code == 200
     again = post_json(client, plugin_template("one"))
     assert again.status_code == 409
     status = again.json()["task_template_response"]["request_status"]
     assert (status["valid"], status["status_code"]) == (False, 409)
-    same_name = plugin_template("two")
-    same_name["task_template"]["name"] = plugin_template("one")["task_template"]["name"]
-    response = post_json(client, same_name)
-    assert response.status_code == 409
-    assert response.json()["task_template_response"]["errors"][0]["code"] == "TemplateExists"
+    assert again.json()["task_template_response"]["errors"][0]["code"] == "TemplateExists"
     assert stored_codes(client) == ["one"]
+
+
+def test_templates_may_share_a_name(client: TestClient) -> None:
+    """clickworker's WordPress plugin names every template of a language alike."""
+    first, second = plugin_template("one"), plugin_template("two")
+    second["task_template"]["name"] = first["task_template"]["name"]
+    assert post_json(client, first).status_code == 200
+    assert post_json(client, second).status_code == 200
+    assert stored_codes(client) == ["one", "two"]
+
+
+@pytest.mark.parametrize("name", [_DELETE, "", None])
+def test_a_template_without_a_name_or_titles_is_named_by_its_code(
+    client: TestClient, name: object
+) -> None:
+    body = plugin_template("unnamed")
+    _set("name", name)(body)
+    _set("titles", _DELETE)(body)
+    for element in body["task_template"]["form"]["elements"]:
+        del element["titles"]
+    response = post_json(client, body)
+    assert response.status_code == 200, response.text
+    shown = response.json()["task_template_response"]["task_template"]
+    assert (shown["name"], shown["titles"]) == ("unnamed", {"en": "unnamed"})
+    elements = shown["form"]["elements"]
+    assert [e["titles"] for e in elements] == [
+        {"en": "title"},
+        {"en": "seotext"},
+        {"en": "keyword_a"},
+    ]
 
 
 def test_accounts_do_not_share_templates_or_names(client: TestClient) -> None:
@@ -408,19 +428,16 @@ def test_a_template_as_read_can_be_put_back_with_a_change(client: TestClient) ->
     ("change", "status", "field"),
     [
         ({"code": "other"}, 422, "code"),
-        ({"product": {"link": {"href": f"{CONTEXT}/products/TextCreate"}}}, 422, "product"),
+        ({"product": {"link": {"href": f"{CONTEXT}/products/TextCreate"}}}, 422,
+         "product.attributes.textcreate_language"),
         ({"form": {"elements": [{"type": "slider", "code": "x", "titles": {"en": "X"}}]}},
          422, "form.elements.0.type"),
-        ({"name": "Taken"}, 409, "TemplateExists"),
     ],
 )  # fmt: skip
 def test_update_refusals_leave_the_template_as_it_was(
     client: TestClient, change: dict[str, Any], status: int, field: str
 ) -> None:
     assert post_json(client, plugin_template("one")).status_code == 200
-    taken = plugin_template("two")
-    taken["task_template"]["name"] = "Taken"
-    assert post_json(client, taken).status_code == 200
     before = world_of(client).templates.require("one")
     snapshot = copy.deepcopy(before)
     response = client.put(
@@ -497,9 +514,64 @@ def test_broken_json_and_a_missing_entity(client: TestClient) -> None:
     broken = client.post(TEMPLATES, content=b'{"task_template": ', auth=AUTH, headers=JSON_HEADERS)
     assert broken.status_code == 400
     assert broken.json()["task_template_response"]["request_status"]["valid"] is False
-    wrong = post_json(client, {"template": {}})
+    wrong = post_json(client, {"template": {}})  # read bare: it has no code, no product
     assert wrong.status_code == 422
-    assert wrong.json()["task_template_response"]["errors"][0]["code"] == "task_template"
+    assert wrong.json()["task_template_response"]["errors"][0]["code"] == "code"
+
+
+def test_a_bare_template_and_one_sent_as_text_are_read(client: TestClient) -> None:
+    bare = plugin_template("bare")["task_template"]
+    assert post_json(client, bare).status_code == 200
+    as_text = client.post(
+        TEMPLATES,
+        content=SEED_XML.encode(),
+        auth=AUTH,
+        headers={"Content-Type": "text/plain"},
+    )
+    assert as_text.status_code == 200, as_text.text
+    assert stored_codes(client) == ["bare", "hotel_texts_1"]
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda body: body["task_template"]["product"]["attributes"].append(
+            {"code": "textcreate_colour", "value": "blue"}
+        ),
+        _set(f"{ELEMENTS}.0", {"type": "drop_box", "item_code": "pick"}),
+        _set(f"{ELEMENTS}.0.options.0.value", "five"),
+        _set(f"{ELEMENTS}.0.options.0.value", 500),
+        lambda body: body["task_template"]["product"]["attributes"].append(
+            {"code": "textcreatewithkeywords_language", "value": "de"}
+        ),
+    ],
+    ids=["unknown-attribute", "selection-without-options", "length-not-a-number",
+         "min-over-max", "attribute-twice"],
+)  # fmt: skip
+def test_what_the_worker_cannot_use_is_kept_as_sent(client: TestClient, mutate: Mutation) -> None:
+    body = plugin_template("kept")
+    mutate(body)
+    assert post_json(client, body).status_code == 200
+    assert stored_codes(client) == ["kept"]
+
+
+def test_an_update_may_change_the_product(client: TestClient) -> None:
+    """The template reference marks ``product`` read/write."""
+    assert post_json(client, plugin_template("one")).status_code == 200
+    product = {
+        "link": {"href": f"{CONTEXT}/products/TextCreate"},
+        "attributes": [
+            {"code": "textcreate_language", "value": "de"},
+            {"code": "textcreate_text_length", "value": "100#160"},
+            {"code": "textcreate_proof_read", "value": "textcreate_proof_no"},
+        ],
+    }
+    response = client.put(
+        f"{TEMPLATES}/one", json={"task_template": {"product": product}}, auth=AUTH,
+        headers=JSON_HEADERS,
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert world_of(client).templates.require("one").product == "TextCreate"
 
 
 def _template(code: str = "t", name: str = "T") -> Template:

@@ -174,8 +174,13 @@ JSON = {"content-type": "application/json"}
         (b"", JSON, 400, "Request body is empty"),
         (b"  \n", JSON, 400, "Request body is empty"),
         (b'{"worker_id": "\xff"}', JSON, 400, "Request body is not valid UTF-8"),
-        (b"{}", {"content-type": "text/plain"}, 415, "Unsupported Media Type"),
-        (b"{}", {"content-type": "application/x-www-form-urlencoded"}, 415, "Unsupported"),
+        (b"[]", {"content-type": "text/plain"}, 400, "Request body must be a JSON object"),
+        (
+            b"worker_id=\xff",
+            {"content-type": "application/x-www-form-urlencoded"},
+            400,
+            "Request body is not valid UTF-8",
+        ),
     ],
     ids=["malformed", "array", "string", "empty", "blank", "utf8", "text", "form"],
 )

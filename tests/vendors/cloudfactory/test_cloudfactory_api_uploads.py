@@ -192,14 +192,20 @@ def test_an_unreadable_file_is_rejected_whole(seeded: Any, data: bytes, message:
     assert seeded.records() == records
 
 
-def test_a_second_put_to_the_same_url_is_access_denied(cf: Any) -> None:
+def test_a_second_put_to_the_same_url_replaces_the_file_and_is_processed(cf: Any) -> None:
+    """As an object store takes PUTs to a pre-signed URL until it expires."""
     upload = new_upload(cf)
-    data = csv(THROUGHPUT_HEADER, "w@cf.com,uc-1,td-1,2020-12-22T09:00:00Z,2020-12-22T10:00:00Z")
-    assert put(cf, upload["upload_url"], data).status_code == 200
-    response = cf.refused(lambda: put(cf, upload["upload_url"], data), 403)
-    assert response.headers["content-type"].startswith("application/xml")
-    assert "<Code>AccessDenied</Code>" in response.text
-    assert len(cf.records()) == 1
+    first = csv(THROUGHPUT_HEADER, "w@cf.com,uc-1,td-1,2020-12-22T09:00:00Z,2020-12-22T10:00:00Z")
+    assert put(cf, upload["upload_url"], first).status_code == 200
+    second = csv(
+        THROUGHPUT_HEADER,
+        "v@cf.com,uc-1,td-1,2020-12-22T09:00:00Z,2020-12-22T10:00:00Z",
+        "u@cf.com,uc-1,td-1,2020-12-22T09:00:00Z,2020-12-22T10:00:00Z",
+    )
+    assert put(cf, upload["upload_url"], second).status_code == 200
+    view = cf.upload(upload["file_key"])
+    assert (view["state"], view["rows"], view["accepted"]) == ("processed", 2, 2)
+    assert [r["fields"]["worker_id"] for r in cf.records()] == ["w@cf.com", "v@cf.com", "u@cf.com"]
 
 
 def test_a_url_expires_after_an_hour_of_sim_time(cf: Any) -> None:

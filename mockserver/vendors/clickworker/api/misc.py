@@ -74,6 +74,9 @@ async def clickworkers(request: Request) -> Response:
     about(request, "clickworkers")
     params = request.query_params
     errors = []
+    # FOUND: the method and its three parameters are mandatory; INFERRED, kept as safe:
+    # another method name (a second one is cut off in the reference) is refused, and
+    # coordinates off the globe are bounds.
     if params.get("api_method") != COUNT_IN_RADIUS:
         errors.append(FieldError("api_method", f"must be {COUNT_IN_RADIUS}"))
     values: dict[str, float] = {}

@@ -36,7 +36,7 @@ from mockserver.core.validation import validate
 
 from ..backend.ordering import Item, Order, Subscription
 from ..backend.pricing import Quote
-from ..backend.tasks import TASK_STATES, Task, TaskNotFound
+from ..backend.tasks import Task, TaskNotFound
 from ..envelope import (
     CONTEXT,
     Site,
@@ -56,6 +56,7 @@ CANCEL = frozenset({"cancelled", "canceled", "deleted"})
 TRUE = frozenset({"true", "1", "yes"})
 PER_PAGE, MAX_PER_PAGE = 50, 100
 DAY = 86400.0
+DAY_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
 ANSWERS_KEPT = 4096  # written answers kept, per kind; the least recently used go first
 
 
@@ -238,9 +239,9 @@ async def create_task(request: Request) -> Response:
 async def list_tasks(request: Request) -> Response:
     about(request, "tasks")
     query = request.query_params
-    state = query.get("state") or None
-    if state is not None and state not in TASK_STATES:
-        raise InvalidInput.one("state", f"must be one of {', '.join(TASK_STATES)}")
+    # FOUND: ``state`` filters (``feedback``, ``finished``); INFERRED: any case, and a
+    # state no task has lists nothing.
+    state = (query.get("state") or "").strip().lower() or None
     since = _day(query.get("from"), "from")
     until = _day(query.get("to"), "to")
     found = world_of(request).tasks.listing(
@@ -272,8 +273,11 @@ async def update_task(request: Request) -> Response:
     body = read_entity(request, "task")
     customer_ref = text(body.get("customer_ref"))
     if "customer_ref" in body and body["customer_ref"] is not None and customer_ref is None:
+        # bound: a JSON object or list where the reference goes has no text to keep
         raise InvalidInput.one("customer_ref", "must be a string")
     state = (text(body.get("state")) or "").strip().lower()
+    # INFERRED, kept as safe: the customer's one state change is cancelling (no client
+    # or document sets another).
     if state and state != task.state and state not in CANCEL:
         raise InvalidInput.one("state", "can only be changed to cancelled")
     if state in CANCEL and task.state != "cancelled":
@@ -299,16 +303,22 @@ def follows_clones(request: Request) -> bool:
 
 
 def _day(value: str | None, name: str) -> float | None:
+    """FOUND: ``from``/``to`` are written dd.mm.yyyy; INFERRED: yyyy-mm-dd is read too,
+    and a date in neither form is refused (kept as safe: ignoring it would list more
+    than asked for, silently)."""
     if not value:
         return None
-    try:
-        day = datetime.strptime(value.strip(), "%d.%m.%Y").replace(tzinfo=UTC)
-    except ValueError:
-        raise InvalidInput.one(name, "must be a date written dd.mm.yyyy") from None
-    return day.timestamp()
+    for written in DAY_FORMATS:
+        try:
+            return datetime.strptime(value.strip(), written).replace(tzinfo=UTC).timestamp()
+        except ValueError:
+            continue
+    raise InvalidInput.one(name, "must be a date written dd.mm.yyyy")
 
 
 def _positive(value: str, name: str, most: int | None) -> int:
+    """INFERRED, kept as safe: paging is the sandbox's own offer (nothing documents
+    one), so only a client that asks for it can be refused a page it cannot have."""
     number = positive(value.strip(), most=MAX_NATURAL if most is None else most)
     if number is None:
         limit = f" up to {most}" if most is not None else ""

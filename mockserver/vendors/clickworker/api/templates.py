@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from mockserver.core.contract import contract
-from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 
 from ..backend.templates import FormElement, Template
@@ -61,23 +61,22 @@ def parse_template(document: dict[str, Any], *, now: float = 0.0) -> Template:
     """A template from a validated-on-the-way ``<task_template>`` document."""
     validate("clickworker", ENTITY, document)
     product = document["product"]
-    attributes: dict[str, str] = {}
-    duplicates = []
-    for pair in as_list(product.get("attributes")):
-        code = pair["code"].strip()
-        if code in attributes:
-            duplicates.append(FieldError(f"product.attributes.{code}", "is set twice"))
-        attributes[code] = text(pair["value"])
-    if duplicates:
-        raise InvalidInput(duplicates)
+    # INFERRED: an attribute set twice takes its last value. Codes are trimmed: the
+    # documentation's own TextCreateWithKeywords example writes "<code> textcreate...".
+    attributes = {
+        pair["code"].strip(): text(pair["value"]) for pair in as_list(product.get("attributes"))
+    }
     form = document.get("form") or {}
+    # INFERRED: the template reference lists name and titles but says neither is
+    # required; a missing name is the code, missing titles are the name.
+    name = text(document.get("name")) or document["code"]
     return Template(
         code=document["code"],
-        name=document["name"].strip(),
+        name=name,
         product=product_code(product["link"][0]["href"]),
         attributes=attributes,
         elements=[_element(e) for e in as_list(form.get("elements"))],
-        titles=localized(document["titles"]),
+        titles=localized(document.get("titles")) or {"en": name},
         descriptions=localized(document.get("descriptions")),
         created_at=now,
         extra={k: v for k, v in document.items() if k not in KNOWN},
@@ -92,7 +91,8 @@ def _element(document: dict[str, Any]) -> FormElement:
         type=text(document["type"]),
         is_output=flag(document.get("is_output", False)),
         is_mandatory=flag(document.get("is_mandatory", False)),
-        titles=localized(document.get("titles")),
+        # INFERRED: an element sent without titles is shown to workers by its code.
+        titles=localized(document.get("titles")) or {"en": code},
         descriptions=localized(document.get("descriptions")),
         options=[
             {"code": text(o["code"]), "value": text(o.get("value"))}
@@ -163,23 +163,21 @@ async def show(request: Request) -> Response:
 
 
 async def update(request: Request) -> Response:
-    """INFERRED: name, titles, descriptions and form change; code and product do not.
+    """FOUND (template reference): name, titles, descriptions, product and form are
+    read/write, code is read-only. Tasks already made keep the template they were made
+    from.
 
-    The body may be partial, or the whole template as read (its code and product as
-    stored are then taken without complaint)."""
+    The body may be partial, or the whole template as read (its code as stored is then
+    taken without complaint)."""
     about(request, ENTITY)
     world = world_of(request)
     current = world.templates.require(request.path_params["code"])
     changes = read_entity(request, ENTITY)
     merged = {**request_shape(current), **{k: v for k, v in changes.items() if k != "link"}}
     template = parse_template(merged, now=current.created_at)
-    fixed = []
     if template.code != current.code:
-        fixed.append(FieldError("code", "cannot be changed"))
-    if (template.product, template.attributes) != (current.product, current.attributes):
-        fixed.append(FieldError("product", "cannot be changed; create a new template"))
-    if fixed:
-        raise InvalidInput(fixed)
+        # FOUND (template reference): code is read-only (r/-), and the URI names it.
+        raise InvalidInput.one("code", "cannot be changed")
     world.templates.replace(template, world.catalog)
     return respond(request.scope, ENTITY, represent(request.scope, template))
 

@@ -47,6 +47,7 @@ def assess(items: Iterable[tuple[str, str]], product: str) -> Verdict:
     """The verdict an answer's items give, or :class:`InvalidInput` naming every problem."""
     answer = {code: (content or "").strip() for code, content in items}
     accepted = answer.get("accepted")
+    # FOUND (Table 1): ``accepted`` always, either 0 or 1; the rest only when rejecting.
     if accepted is None or accepted == "":
         raise InvalidInput.one("accepted", "is required: 1 to accept, 0 to reject")
     if accepted not in ("0", "1"):

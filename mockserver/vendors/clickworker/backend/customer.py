@@ -38,6 +38,7 @@ class Customer:
 
     def reserve(self, amount: Decimal) -> None:
         if amount > self.balance + self.credit_limit:
+            # FOUND: tasks are taken while their cost fits balance + credit limit.
             raise InsufficientFunds(
                 f"The task costs {amount} {self.currency}; balance {self.balance} and credit "
                 f"limit {self.credit_limit} {self.currency} allow no more"

@@ -6,11 +6,9 @@ FOUND: a task names its template by a link to ``.../customer/task_templates/{cod
 ``event`` (``CUSTOMER_INPUT_REQUIRED`` or ``TASK_COMPLETED``), a ``callback_url``,
 ``callback_method`` ``POST`` and a ``payload_format`` of ``XML`` or ``JSON``.
 
-INFERRED: the mandatory inputs are the template's elements with ``is_output`` false
-and ``is_mandatory`` true, and an empty content does not fill one; input codes the
-form does not know are kept (the WordPress plugin sends ``keyword_a_min`` and the
-like); a subscription without a method or format means ``POST`` and ``XML``; the
-event, method and format are read case-insensitively.
+INFERRED: input codes the form does not know are kept (the WordPress plugin sends
+``keyword_a_min`` and the like); a subscription without a method or format means
+``POST`` and ``XML``; the event, method and format are read case-insensitively.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from urllib.parse import unquote, urlsplit
 from mockserver.core.errors import FieldError, InvalidInput
 
 from .templates import Template, Templates
-from .writer import item_code
 
 Item = tuple[str, str]
 EVENTS = ("CUSTOMER_INPUT_REQUIRED", "TASK_COMPLETED")
@@ -51,20 +48,11 @@ def check(order: Order, templates: Templates) -> tuple[Template, list[Item], lis
     """The template, inputs and subscriptions of a valid order; every problem otherwise."""
     problems: list[FieldError] = []
     template = _template(order.template_href, templates, problems)
-    inputs: list[Item] = []
-    for index, (code, content) in enumerate(order.items):
-        if not code:
-            problems.append(FieldError(f"input.items[{index}].code", "is required"))
-        else:
-            inputs.append((code, content or ""))
-    if template is not None:
-        given = {code for code, content in inputs if content.strip()}
-        for element in template.inputs:
-            code = item_code(element)
-            if element.is_mandatory and code not in given:
-                problems.append(
-                    FieldError(f"input.{code}", f"is mandatory in template {template.code}")
-                )
+    # INFERRED: an item without a code names nothing and is left out; a mandatory
+    # input left out is not refused: ``is_mandatory`` says the clickworker must enter
+    # a value (FOUND, form elements), and the documented task of order step 2 carries
+    # no input at all.
+    inputs: list[Item] = [(code, content or "") for code, content in order.items if code]
     subscriptions = [
         s
         for index, fields in enumerate(order.subscriptions)
@@ -78,6 +66,8 @@ def check(order: Order, templates: Templates) -> tuple[Template, list[Item], lis
 def _template(
     href: str | None, templates: Templates, problems: list[FieldError]
 ) -> Template | None:
+    # FOUND (order step 2): "the task itself must reference the Task-template it is
+    # designed for"; a task without one, or naming none of the customer's, is refused.
     if not href:
         problems.append(FieldError("template", "a link to the task template is required"))
         return None
@@ -101,6 +91,10 @@ def _subscription(
     method = (fields.get("callback_method") or "POST").strip().upper()
     payload_format = (fields.get("payload_format") or "XML").strip().upper()
     before = len(problems)
+    # FOUND (order step 2): exactly two events exist, and callbacks are POSTed as XML
+    # or JSON. INFERRED, kept as safe: every documented subscription and the WordPress
+    # plugin's use these values, and a callback the sandbox cannot make is better
+    # refused at once than lost later.
     if event not in EVENTS:
         problems.append(FieldError(f"{where}.event", f"must be one of {', '.join(EVENTS)}"))
     if not _is_web_url(url):

@@ -52,6 +52,7 @@ PROOF_READING = (1800.0, 7200.0)  # INFERRED: the extra review when proof-readin
 SIGNOFF_WINDOW = 7 * 86400.0  # FOUND: buyoff jobs are approved automatically after 7 days
 
 
+# bound: an id the customer has nothing under (or that cannot be an id) answers 404.
 class TaskNotFound(NotFound):
     message = "No such task"
 
@@ -213,13 +214,12 @@ class Tasks:
         return task
 
     def cancel(self, task_id: int) -> Task:
-        """INFERRED: any task not yet finished may be cancelled; its money is released."""
+        """INFERRED: any task not yet finished is cancelled and its money released; a
+        finished or cancelled task has nothing left to cancel and stays as it is (the
+        WordPress plugin deletes a task before its template, whatever its state)."""
         task = self.get(task_id)
-        if task.state == "finished":
-            raise StateConflict(f"Task {task.id} is finished and cannot be cancelled")
-        if task.state == "cancelled":
-            clone = f"; it was cloned to task {task.cloned_task}" if task.cloned_task else ""
-            raise StateConflict(f"Task {task.id} is already cancelled{clone}")
+        if task.state in ("finished", "cancelled"):
+            return task
         now = self._now()
         for job_id in task.jobs:
             job = self.jobs[job_id]
@@ -254,6 +254,8 @@ class Tasks:
     def buyoff(self, job_id: int, items: list[Item]) -> Job:
         """The customer's answer to a sign-off job; refused answers change nothing."""
         job = self.job(job_id)
+        # INFERRED, kept as safe: a job is answered once (FOUND: a rework comes with a
+        # new job, so an answered job has nothing left to act on).
         if job.state != "open":
             raise StateConflict(f"Job {job.id} is {job.state}, not open for a buyoff")
         task = self.tasks[job.task_id]
@@ -354,7 +356,7 @@ class Tasks:
         job = Job(
             id=self._id("job"),
             task_id=task.id,
-            items=[*task.input, *_in_form_order(task.template, task.outputs)],
+            items=_in_form_order(task.template, [*task.input, *task.outputs]),
             created_at=at,
         )
         self.jobs[job.id] = job
@@ -403,6 +405,10 @@ class Tasks:
         }
 
 
-def _in_form_order(template: Template, outputs: list[Item]) -> list[Item]:
+def _in_form_order(template: Template, items: list[Item]) -> list[Item]:
+    """FOUND: a job's items follow the template's form (the walkthrough's input, then its
+    two outputs, as the form defines them), and clients read them by position (the
+    WordPress plugin shows ``items[0]`` as the title and ``items[1]`` as the text).
+    Items the form does not define (``keyword_a_min``) follow, in the order sent."""
     order = {item_code(e): i for i, e in enumerate(template.elements)}
-    return sorted(outputs, key=lambda item: order.get(item[0], len(order)))
+    return sorted(items, key=lambda item: order.get(item[0], len(order)))

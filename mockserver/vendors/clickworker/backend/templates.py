@@ -6,10 +6,16 @@ localized ``titles`` and ``descriptions``, a ``product`` with ``attributes``
 ``code``, ``titles``, ``is_output`` (filled by the worker) and ``is_mandatory``;
 the element types are listed in the form-element reference.
 
-Rules, INFERRED where the reference is cut off: ``code`` and ``name`` are unique per
-customer (409); the product must exist and be available, its mandatory attributes
-must be set, and a value must be one of the attribute's options unless the attribute
-is free text (422); a template that tasks still use cannot be deleted (409).
+Rules: ``code`` is the customer's key for a template (FOUND: "a unique identifier
+for the customer", and the template's URI ends in it), so a second template with a
+taken code is a conflict (409). ``name`` is not checked for uniqueness although the
+documentation calls it unique: clickworker's own WordPress plugin gives every
+template of a language the same name (FOUND). The product must exist and be
+available, its mandatory attributes must be set, and a value must be one of the
+attribute's options (422); a template that tasks still use cannot be deleted (409,
+FOUND in the plugin's comment). Attributes the product does not list, selections
+without options and length options that are not numbers are kept as sent (the
+simulated worker ignores what it cannot use).
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from mockserver.core.numbers import natural
 
 from .catalog import Catalog
 
@@ -28,16 +33,13 @@ ELEMENT_TYPES = frozenset({
     "text_field", "text_area", "number", "date", "media", "keyword", "url", "email",
     "drop_box", "multi_select", "check_box", "radio_button", "select",
 })  # fmt: skip
-# INFERRED: a selection without options offers nothing to pick (a check box may stand alone).
-NEEDS_OPTIONS = frozenset({"drop_box", "multi_select", "radio_button", "select"})
-# FOUND: option codes in use; INFERRED: lengths are whole numbers, min <= max.
-LENGTH_OPTIONS = ("min_length", "max_length")
 
 
 class TemplateExists(Conflict):
-    """Another template of the customer already has this code or name."""
+    """FOUND (order step 1): ``code`` is "a unique identifier for the customer", and the
+    template's URI is made of it, so a second template cannot take a code in use."""
 
-    message = "A task template with this code or name exists"
+    message = "A task template with this code exists"
 
 
 class TemplateInUse(Conflict):
@@ -111,14 +113,12 @@ class Templates:
         check(template, catalog)
         if template.code in self._by_code:
             raise TemplateExists(f"A task template with code {template.code!r} exists")
-        self._refuse_name_taken(template)
         return self.add(template)
 
     def replace(self, template: Template, catalog: Catalog) -> Template:
         """INFERRED: an update replaces the read/write fields of a stored template."""
         current = self.require(template.code)
         check(template, catalog)
-        self._refuse_name_taken(template)
         template.created_at = current.created_at
         self._by_code[template.code] = template
         return template
@@ -130,13 +130,6 @@ class Templates:
         self.remove(code)
         return template
 
-    def _refuse_name_taken(self, template: Template) -> None:
-        for other in self._by_code.values():
-            if other.name == template.name and other.code != template.code:
-                raise TemplateExists(
-                    f"Task template {other.code!r} already has the name {template.name!r}"
-                )
-
 
 def check(template: Template, catalog: Catalog) -> None:
     """Raises :class:`InvalidInput` naming every field the template gets wrong."""
@@ -147,20 +140,24 @@ def check(template: Template, catalog: Catalog) -> None:
 
 def _product_errors(template: Template, catalog: Catalog) -> list[FieldError]:
     product = catalog.get(template.product)
+    # INFERRED, kept as safe: a template orders a product, and one the catalog does not
+    # have cannot be priced or worked on; every documented product link names one.
     if product is None:
-        # INFERRED: 422 naming the link, since the product is a field of the body.
         return [FieldError("product.link", f"No product {template.product!r}")]
+    # FOUND (products reference): a product shows whether it is ``available``.
     if not product.available:
         return [FieldError("product.link", f"Product {product.code!r} is not available")]
     errors = []
     for code, value in template.attributes.items():
         attribute = product.by_code.get(code)
-        where = f"product.attributes.{code}"
-        if attribute is None:
-            errors.append(FieldError(where, f"is not an attribute of {product.code}"))
-        elif not attribute.accepts(value):
+        # INFERRED: an attribute the product does not list is kept and ignored; one it
+        # lists must take one of its documented options (FOUND: the products reference
+        # lists each attribute's options, and the plugin sends only those).
+        if attribute is not None and not attribute.accepts(value):
             allowed = ", ".join(o.value for o in attribute.options)
-            errors.append(FieldError(where, f"must be one of {allowed}"))
+            errors.append(FieldError(f"product.attributes.{code}", f"must be one of {allowed}"))
+    # FOUND (products reference): attributes carry ``is_mandatory``; one left unset is
+    # refused (INFERRED status), as the order walkthrough sets all three of TextCreate's.
     for attribute in product.mandatory:
         if not template.attributes.get(attribute.code, "").strip():
             errors.append(FieldError(f"product.attributes.{attribute.code}", "is required"))
@@ -172,31 +169,16 @@ def _form_errors(elements: list[FormElement]) -> list[FieldError]:
     seen: set[str] = set()
     for index, element in enumerate(elements):
         where = f"form.elements.{index}"
+        # FOUND (form elements): the types there are; INFERRED, kept as safe: every
+        # documented element and the plugin's use one of them.
         if element.type not in ELEMENT_TYPES:
             allowed = ", ".join(sorted(ELEMENT_TYPES))
             errors.append(FieldError(f"{where}.type", f"must be one of {allowed}"))
+        # FOUND: items are tied to elements by code (item_code), so an element needs one
+        # and no two may share it; INFERRED status.
         if not element.code:
             errors.append(FieldError(f"{where}.code", "code or item_code is required"))
         elif element.code in seen:
             errors.append(FieldError(f"{where}.code", f"{element.code!r} is used twice"))
         seen.add(element.code)
-        if element.type in NEEDS_OPTIONS and not element.options:
-            errors.append(FieldError(f"{where}.options", f"a {element.type} needs options"))
-        errors.extend(_length_errors(element, where))
-    return errors
-
-
-def _length_errors(element: FormElement, where: str) -> list[FieldError]:
-    lengths: dict[str, int] = {}
-    errors = []
-    for option in element.options:
-        code, value = option.get("code", ""), option.get("value", "")
-        if code in LENGTH_OPTIONS:
-            length = natural(value.strip())
-            if length is not None:
-                lengths[code] = length
-            else:
-                errors.append(FieldError(f"{where}.options.{code}", "must be a whole number"))
-    if lengths.get("min_length", 0) > lengths.get("max_length", lengths.get("min_length", 0)):
-        errors.append(FieldError(f"{where}.options.min_length", "must not exceed max_length"))
     return errors

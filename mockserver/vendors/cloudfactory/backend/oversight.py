@@ -103,6 +103,8 @@ class Oversight:
         """A provisioned configuration, or in open mode a new one (kept by ``_keep``)."""
         found = self.configurations.get(configuration_id)
         if found is None:
+            # FOUND (Oversight): configuration ids are issued by CloudFactory at
+            # onboarding; a strict tenant knows only its own (400, INFERRED status).
             if self._strict:
                 raise InvalidInput.one("configuration_id", "Unknown configuration_id")
             found = ConfigurationConfig(configuration_id)
@@ -294,12 +296,17 @@ class Oversight:
         if bucket_id is not None:
             media_type = fields.get("media_type", "image")
             problems = []
+            # INFERRED, kept as safe: bucket credentials are registered beforehand, and
+            # only a strict tenant checks them. FOUND: mounted buckets are images only.
             if self._strict and bucket_id not in self._provisioning.buckets:
                 problems.append(FieldError("bucket_id", "Unknown bucket_id"))
             if media_type != "image":
                 problems.append(FieldError("media_type", "Mounted buckets support images only"))
             return media_type, problems
         media = self.media.get(media_key)
+        # INFERRED, kept as safe: the key of Upload Media names bytes to review, so a key
+        # never issued (strict tenants) or never uploaded to has nothing for the crowd;
+        # FOUND: the task names the same configuration_id as its Upload Media.
         if media is None:
             problems = [FieldError("media_key", "Unknown media_key")] if self._strict else []
             return fields.get("media_type", "image"), problems
@@ -316,6 +323,8 @@ class Oversight:
     def _media_type_problems(
         configuration: ConfigurationConfig, media_type: str
     ) -> list[FieldError]:
+        # INFERRED, kept as safe: only a configuration provisioned with its media types
+        # refuses another (an open-mode one takes image and video).
         if media_type not in configuration.media_types:
             return [FieldError("media_type", f"{media_type} is not enabled for this configuration")]
         return []

@@ -18,7 +18,7 @@ from mockserver.core.clock import Clock, parse_instant
 from mockserver.core.errors import FieldError, InvalidInput
 from mockserver.core.rng import Rng
 
-from ..errors import UploadAlreadyUsed, UploadExpired, UploadNotFound, WorkstreamForbidden
+from ..errors import UploadExpired, UploadNotFound, WorkstreamForbidden
 from .provisioning import Provisioning, WorkstreamConfig
 
 RecordKind = Literal["quality", "throughput"]
@@ -109,7 +109,7 @@ class Performance:
         if found is not None:
             return found
         config = self._provisioning.workstreams.get(workstream_id)
-        if config is None and self._strict:
+        if config is None and self._strict:  # FOUND: see WorkstreamForbidden
             raise WorkstreamForbidden()
         created = self.workstreams[workstream_id] = Workstream(workstream_id, config)
         return created
@@ -175,6 +175,8 @@ class Performance:
         """The domain rules a schema cannot say, checked before anything is stored."""
         found: list[FieldError] = []
         body_workstream = fields.get("workstream_id")
+        # INFERRED, kept as safe: the documented example names the same workstream in
+        # the path and the body; a body naming another is a client's mistake to show.
         if body_workstream is not None and body_workstream != workstream_id:
             found.append(FieldError("workstream_id", "does not match the workstream in the path"))
         config = self._provisioning.workstreams.get(workstream_id)
@@ -190,6 +192,8 @@ class Performance:
                 found.append(
                     FieldError("task_definition_id", "is not configured for this workstream")
                 )
+        # INFERRED, kept as safe: FOUND, a missing duration is completed - started, which
+        # must not be negative; a task is completed after it started.
         if kind == "throughput" and "task_started_at" in fields and "task_completed_at" in fields:
             started = parse_instant(fields["task_started_at"])
             if parse_instant(fields["task_completed_at"]) < started:
@@ -227,15 +231,15 @@ class Performance:
         return upload
 
     def claim_upload(self, token: str) -> PerformanceUpload:
-        """The upload a PUT to its URL is for; refused once expired or already used.
+        """The upload a PUT to its URL is for; refused once expired.
 
-        INFERRED: a URL takes one file, so a retried PUT cannot ingest a file twice.
+        INFERRED (the Secure Upload page was not found): a pre-signed URL takes PUTs
+        until it expires, as an object store's does; each replaces the file, which is
+        processed again (rows with a ``unique_id`` replace their records as usual).
         """
         upload = self.upload(token)
         if self._clock.now() > upload.expires_at:
             raise UploadExpired()
-        if upload.state != "waiting":
-            raise UploadAlreadyUsed()
         return upload
 
     def ingesting(
@@ -257,6 +261,7 @@ class Performance:
         """
         upload.state = "processing"
         upload.kind, upload.size, upload.received_at = kind, size, self._clock.now()
+        upload.accepted, upload.message = 0, None
         upload.errors = list(row_errors)
         upload.rows = len({e.line for e in upload.errors})
         for line, fields in rows:
@@ -282,6 +287,7 @@ class Performance:
         """Records a file that could not be read at all; nothing of it is ingested."""
         upload.state, upload.message = "rejected", message
         upload.size, upload.received_at = size, self._clock.now()
+        upload.rows, upload.accepted, upload.errors = 0, 0, []
 
     def upload(self, token_or_key: str) -> PerformanceUpload:
         found = self.uploads.get(token_or_key) or next(
