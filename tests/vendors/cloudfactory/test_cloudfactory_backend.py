@@ -9,7 +9,7 @@ import pytest
 
 from mockserver.core.errors import InvalidInput
 from mockserver.vendors.cloudfactory.backend.performance import INGEST_BATCH
-from mockserver.vendors.cloudfactory.errors import UploadAlreadyUsed, WorkstreamForbidden
+from mockserver.vendors.cloudfactory.errors import WorkstreamForbidden
 
 WS = "ws-1"
 
@@ -39,23 +39,31 @@ def fields_of(error: InvalidInput) -> list[str]:
 # -- WorkStream Performance -------------------------------------------------------------------
 
 
-def test_a_large_upload_is_ingested_a_batch_at_a_time_and_cannot_be_sent_twice_meanwhile(
+def test_a_large_upload_is_ingested_a_batch_at_a_time_and_a_file_put_meanwhile_replaces_it(
     make_world: MakeWorld,
 ) -> None:
     """Between batches the server answers others; the upload is ``processing`` until
-    its last row is in, and a second PUT to its URL is refused then as after."""
+    its last row is in. A second file PUT meanwhile is the one processed: the first
+    one's ingest stops at its next batch."""
     h = make_world()
     performance = h.world.performance
     upload = performance.new_upload(WS, file_name="big.csv", kind="throughput")
     rows = [
         (line, {**THROUGHPUT, "unique_id": f"u-{line}"}) for line in range(2, 2 * INGEST_BATCH + 7)
     ]
-    batches = performance.ingesting(upload, "throughput", rows, [], 1234)
-    next(batches)
+    first = performance.ingesting(upload, "throughput", rows, [], 1234)
+    next(first)
     assert (upload.state, upload.accepted) == ("processing", INGEST_BATCH)
-    with pytest.raises(UploadAlreadyUsed):
-        performance.claim_upload(upload.token)
-    assert sum(1 for _ in batches) == 1  # the second full batch; the rest ends the ingest
+    assert performance.claim_upload(upload.token) is upload
+
+    replacement = rows[:3]
+    assert list(performance.ingesting(upload, "throughput", replacement, [], 99)) == []
+    assert list(first) == []  # superseded: stops without another row
+    assert (upload.state, upload.accepted, upload.rows, upload.size) == ("processed", 3, 3, 99)
+    assert len(performance.workstreams[WS].records) == INGEST_BATCH  # its rows replaced theirs
+
+    again = list(performance.ingesting(upload, "throughput", rows, [], 1234))
+    assert len(again) == 2  # two full batches
     assert (upload.state, upload.accepted, upload.rows) == ("processed", len(rows), len(rows))
     assert len(performance.workstreams[WS].records) == len(rows)
 

@@ -75,6 +75,7 @@ class PerformanceUpload:
     accepted: int = 0
     errors: list[RowError] = field(default_factory=list)
     message: str | None = None
+    files: int = 0  # how many files were PUT to the URL; the latest is the one processed
 
 
 class Performance:
@@ -257,10 +258,11 @@ class Performance:
         workstream's configuration and its unique keys, which is this tenant's state
         and so is not read from another thread: the caller's event loop serves other
         requests between batches instead. The upload is ``processing`` until the
-        last row is in (a second PUT to its URL is refused meanwhile).
+        last row is in; a file PUT meanwhile replaces this one, whose ingest then stops
+        at its next batch (the rows already in stay, as a replaced file's would).
         """
-        upload.state = "processing"
-        upload.kind, upload.size, upload.received_at = kind, size, self._clock.now()
+        this_file = self._received(upload, size)
+        upload.state, upload.kind = "processing", kind
         upload.accepted, upload.message = 0, None
         upload.errors = list(row_errors)
         upload.rows = len({e.line for e in upload.errors})
@@ -280,14 +282,22 @@ class Performance:
                 upload.accepted += 1
             if upload.rows % INGEST_BATCH == 0:
                 yield
+                if upload.files != this_file:
+                    return
         upload.errors.sort(key=lambda e: (e.line, e.field))
         upload.state = "processed"
 
     def reject(self, upload: PerformanceUpload, message: str, size: int) -> None:
         """Records a file that could not be read at all; nothing of it is ingested."""
+        self._received(upload, size)
         upload.state, upload.message = "rejected", message
-        upload.size, upload.received_at = size, self._clock.now()
         upload.rows, upload.accepted, upload.errors = 0, 0, []
+
+    def _received(self, upload: PerformanceUpload, size: int) -> int:
+        """Notes a file PUT to the upload's URL; answers which file it is."""
+        upload.files += 1
+        upload.size, upload.received_at = size, self._clock.now()
+        return upload.files
 
     def upload(self, token_or_key: str) -> PerformanceUpload:
         found = self.uploads.get(token_or_key) or next(
