@@ -7,5 +7,6 @@ from mockserver.core.registry import VendorRef
 REF = VendorRef(
     name="crowdflower",
     module=f"{__name__}.vendor",
-    hosts=("api.crowdflower.com", "api.figure-eight.com", "api.appen.com"),
+    # FOUND: adapapi calls api.eu.appen.com for an EU account.
+    hosts=("api.crowdflower.com", "api.figure-eight.com", "api.appen.com", "api.eu.appen.com"),
 )
