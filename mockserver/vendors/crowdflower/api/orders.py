@@ -17,7 +17,7 @@ from starlette.routing import Route
 from mockserver.core.context import raw_header
 from mockserver.core.contract import contract
 from mockserver.core.numbers import natural
-from mockserver.core.params import text_list
+from mockserver.core.params import flag, text_list
 from mockserver.core.routing import host_name
 
 from .. import results
@@ -136,6 +136,17 @@ async def update_judgment(request: Request) -> Response:
     return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
 
 
+@contract(body="judgment_reject")
+async def reject_judgment(request: Request) -> Response:
+    """Legacy (FOUND in the Ruby gem's history): ``redo`` and ``do_amt_reject``, true or
+    false; INFERRED: answers the judgment, and ``do_amt_reject`` changes nothing here."""
+    job = job_of(request)
+    judgment = _judgment(job, request.path_params["judgment_id"])
+    redo = flag(params_of(request).get("redo"))
+    world_of(request).orders.reject_judgment(job, judgment, redo=redo)
+    return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
+
+
 async def delete_judgment(request: Request) -> Response:
     job = job_of(request)
     judgment = _judgment(job, request.path_params["judgment_id"])
@@ -151,4 +162,5 @@ routes = [
     Route("/v1/jobs/{job_id}/judgments/{judgment_id}", show_judgment, methods=["GET"]),
     Route("/v1/jobs/{job_id}/judgments/{judgment_id}", update_judgment, methods=["PUT"]),
     Route("/v1/jobs/{job_id}/judgments/{judgment_id}", delete_judgment, methods=["DELETE"]),
+    Route("/v1/jobs/{job_id}/judgments/{judgment_id}/reject", reject_judgment, methods=["PUT"]),
 ]

@@ -58,6 +58,7 @@ class Job:
     working: bool = False  # a round of crowd work is planned
     needed_judgments: int = 0  # trusted judgments the ordered units still wait for
     reports: dict[str, float] = field(default_factory=dict)  # report type -> sim time ready
+    ontology: list[dict[str, Any]] = field(default_factory=list)  # the Appen-era classes
 
     def __getitem__(self, name: str) -> Any:
         return self.attrs.get(name, DEFAULTS.get(name))

@@ -38,6 +38,7 @@ class Judgment:
     started_at: float
     created_at: float
     missed: bool | None = None
+    rejected: bool = False
 
 
 @dataclass(slots=True)

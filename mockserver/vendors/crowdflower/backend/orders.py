@@ -261,6 +261,21 @@ class Orders:
         if not judgment.tainted and not judgment.golden:
             self.reopen(job, {judgment.unit_id: 1})
 
+    def reject_judgment(self, job: Job, judgment: Judgment, *, redo: bool) -> None:
+        """FOUND (the Ruby gem's history): a judgment is rejected with ``redo`` true or false.
+
+        INFERRED: the judgment is marked rejected; with ``redo`` it also stops counting
+        (it is tainted) and its unit collects another in its place, as a rejected
+        worker's units do. Rejecting it again changes nothing more.
+        """
+        judgment.rejected = True
+        if not redo or judgment.tainted:
+            return
+        judgment.tainted = True
+        job.judgments.tainted += 1
+        if not judgment.golden:
+            self.reopen(job, {judgment.unit_id: 1})
+
     def reopen(self, job: Job, lost: dict[int, int]) -> int:
         """Takes trusted judgments back from units (``unit id -> how many``).
 
