@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import httpx
 
 from mockserver.testing import ServerThread
@@ -21,3 +23,26 @@ class SimClock:
     def sleep(self, seconds: float) -> None:
         self.slept += seconds
         self.advance(seconds)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request a client sent, as it addressed it, and the status it got."""
+
+    method: str
+    host: str
+    path: str
+    status: int
+
+
+class Calls(list[Call]):
+    """The requests a client sent; past ``limit`` the next one fails the test."""
+
+    limit = 400
+
+    @property
+    def hosts(self) -> set[str]:
+        return {call.host for call in self}
+
+    def refused(self) -> list[Call]:
+        return [call for call in self if call.status >= 400]

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests.adapters
-from client_kit import SimClock
+from client_kit import Call, Calls, SimClock
 
 from mockserver.settings import Settings
 from mockserver.testing import ServerThread
@@ -55,24 +55,26 @@ def clock(server: ServerThread) -> SimClock:
 
 
 @pytest.fixture
-def vendor_hosts(server: ServerThread, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Sends ``requests``' calls to CrowdFlower's real hosts to the sandbox; returns the
-    ``METHOD host path`` of each, as the client sent it."""
+def vendor_hosts(server: ServerThread, monkeypatch: pytest.MonkeyPatch) -> Calls:
+    """Sends ``requests``' calls to CrowdFlower's real hosts to the sandbox, and notes each."""
     sandbox = urlsplit(server.url).netloc
     real_send = requests.adapters.HTTPAdapter.send
-    sent: list[str] = []
+    calls = Calls()
 
     def send(adapter: requests.adapters.HTTPAdapter, request: Any, **kwargs: Any) -> Any:
         url = urlsplit(request.url)
         if url.hostname not in CROWDFLOWER_HOSTS:
             raise AssertionError(f"the client called an unexpected host: {request.url}")
-        sent.append(f"{request.method} {url.hostname} {url.path}")
+        if len(calls) >= calls.limit:
+            raise AssertionError(f"more than {calls.limit} requests: is the client looping?")
         request.headers["Host"] = url.netloc
         request.url = urlunsplit(("http", sandbox, url.path, url.query, ""))
-        return real_send(adapter, request, **kwargs)
+        response = real_send(adapter, request, **kwargs)
+        calls.append(Call(request.method, str(url.hostname), url.path, response.status_code))
+        return response
 
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
-    return sent
+    return calls
 
 
 def _cache_dir() -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pandas as pd
 import pytest
-from client_kit import SimClock
+from client_kit import Calls, SimClock
 
 from mockserver.testing import ServerThread
 
@@ -49,7 +49,7 @@ def test_a_job_from_creation_to_deletion(
     py_figure_eight: ModuleType,
     server: ServerThread,
     clock: SimClock,
-    vendor_hosts: list[str],
+    vendor_hosts: Calls,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(py_figure_eight, "sleep", clock.sleep)
@@ -103,11 +103,12 @@ def test_a_job_from_creation_to_deletion(
     deleted = client.delete_job(everything.id)
     assert deleted.status_code == 200
     assert _sandbox(server, f"jobs/{everything.id}.json")[0] == 404
-    assert {line.split()[1] for line in vendor_hosts} == {"api.figure-eight.com"}
+    assert vendor_hosts.hosts == {"api.figure-eight.com"}
+    assert vendor_hosts.refused() == []
 
 
 def test_running_out_of_funds_is_its_not_enough_funds_error(
-    py_figure_eight: ModuleType, server: ServerThread, vendor_hosts: list[str]
+    py_figure_eight: ModuleType, server: ServerThread, vendor_hosts: Calls
 ) -> None:
     poor = "pfe1e0000000000000000"
     setup = {"account": {"balance_cents": 100}}
