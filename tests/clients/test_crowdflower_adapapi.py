@@ -173,8 +173,8 @@ def test_a_job_made_by_uploading_records(appen: Appen, server: ServerThread) -> 
 )
 def test_listing_and_filtering_jobs(appen: Appen) -> None:
     first = appen.create_job(DESIGN)
-    appen.tag_add(first, "keep")
     copies = [appen.duplicate_job(first) for _ in range(11)]
+    appen.tag_add(first, "keep")
     other = appen.create_job({**DESIGN, "title": "Image boxes"})
 
     listed = appen.get_all_jobs()
