@@ -63,7 +63,13 @@ def test_a_job_has_no_ontology_until_one_is_put(api: Api) -> None:
 
 
 def test_the_documented_example_is_stored_and_read_back_on_the_proxy_host(api: Api) -> None:
-    put = api.call("PUT", "ontology", host="api-proxy.appen.com", content=DOCUMENTED.encode())
+    put = api.call(
+        "PUT",
+        "ontology",
+        host="api-proxy.appen.com",
+        content=DOCUMENTED.encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},  # curl's --data-raw
+    )
     assert put.status_code == 200, put.text
     read = api.call("GET", "ontology", host="api-proxy.appen.com")
     assert read.json() == json.loads(DOCUMENTED)

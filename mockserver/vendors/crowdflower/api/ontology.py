@@ -3,8 +3,10 @@
 FOUND (Appen's OpenAPI document): ``GET`` answers the JSON array, ``.csv`` the same as
 CSV text; ``PUT`` takes the JSON array, or a CSV file as the ``file`` part of a
 multipart form (the documented curl sends that one to ``/ontology`` too), and answers
-200. Appen served these from api-proxy.appen.com. INFERRED: a PUT answers the ontology
-it stored, and a CSV body may also come raw (``text/csv``).
+200. Appen served these from api-proxy.appen.com. The documented JSON example is sent
+with curl's ``--data-raw``, so it arrives labelled as a urlencoded form: any body that is
+not a file (multipart or CSV) is read as the JSON array. INFERRED: a PUT answers the
+ontology it stored, and a CSV body may also come raw (``text/csv``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from mockserver.core.wire import media_type
 
 from ..backend.ontology import csv_rows, from_rows, read_classes
 from ..errors import MissingParameters
-from ..rows import CSV_TYPES, MULTIPART, TooManyRows, read_upload
+from ..rows import CSV_TYPES, TooManyRows, read_upload
 from .common import answer, job_of
 
 MAX_CLASSES = 100_000  # bound: an ontology far past any real one is refused as too many rows
@@ -48,7 +50,7 @@ async def replace(request: Request) -> Response:
     if not body.strip():
         raise MissingParameters()  # FOUND: the request body is required
     kind = media_type(request)
-    if kind == MULTIPART or kind in CSV_TYPES:
+    if kind.startswith("multipart/") or kind in CSV_TYPES:
         try:
             upload, _ = read_upload(
                 request.headers.get("content-type", ""), body, max_rows=MAX_CLASSES
