@@ -8,8 +8,9 @@ new Ontology is created"); it also comes and goes as CSV with the columns
 ``description``, ``class_name`` and ``display_color``.
 
 INFERRED: a job without one has ``[]``; a class that breaks the documented shape is
-refused (422) naming it, and nothing is stored; keys the document does not name are
-kept as sent.
+refused (422, the API's status for a malformed parameter) naming it, and nothing is
+stored, which is safe for a real client since it sends the documented shape; keys the
+document does not name are kept as sent.
 """
 
 from __future__ import annotations
@@ -46,23 +47,25 @@ def csv_rows(classes: list[dict[str, Any]]) -> list[list[str]]:
 
 
 def _classes(given: Any, where: str, problems: list[FieldError]) -> list[dict[str, Any]]:
-    if not isinstance(given, list):
+    if not isinstance(given, list):  # FOUND: "a JSON array" (OAS ontology schema)
         problems.append(FieldError(where, f"{_name(where)} must be a JSON array of classes"))
         return []
     classes: list[dict[str, Any]] = []
     for index, item in enumerate(given):
         at = f"{where}[{index}]"
-        if not isinstance(item, dict):
+        if not isinstance(item, dict):  # FOUND: the array's items are objects (OAS)
             problems.append(FieldError(at, f"{_name(at)} must be an object"))
             continue
         name, color = item.get("class_name"), item.get("display_color")
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not name.strip():  # FOUND: class_name is required
             problems.append(FieldError(at, f"{_name(at)} class_name can't be blank"))
         if color is not None and not (isinstance(color, str) and HEX_COLOR.fullmatch(color)):
+            # FOUND: display_color "must be a hex color string e.g. (#F42069)" (OAS)
             problems.append(
                 FieldError(at, f"{_name(at)} display_color must be a hex color such as #F42069")
             )
         if item.get("description") is not None and not isinstance(item["description"], str):
+            # FOUND: description is a string (OAS)
             problems.append(FieldError(at, f"{_name(at)} description must be text"))
         kept = dict(item)
         if "children" in item:
