@@ -55,7 +55,7 @@ def test_a_full_flow_with_the_real_client(server: ServerThread, receiver: Receiv
 
         assert client.set_job_title(job_id, "Tweet sentiment")["title"] == "Tweet sentiment"
         assert client.set_job_price_in_cents_per_page(job_id, 20)["payment_cents"] == 20
-        assert client.upload_csv_to_job(job_id, ROWS)["units_count"] == 6
+        assert client.upload_csv_to_job(job_id, ROWS)["units_count"] == 7
         client.add_tag_to_job(job_id, "e2e")
         assert [j["id"] for j in client.get_jobs()] == [job_id]
         assert len(client.get_job_rows(job_id)) == 7

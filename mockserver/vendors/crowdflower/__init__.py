@@ -7,5 +7,13 @@ from mockserver.core.registry import VendorRef
 REF = VendorRef(
     name="crowdflower",
     module=f"{__name__}.vendor",
-    hosts=("api.crowdflower.com", "api.figure-eight.com", "api.appen.com"),
+    # FOUND: adapapi calls api.eu.appen.com for an EU account; Appen's OpenAPI document
+    # serves the ontology from api-proxy.appen.com.
+    hosts=(
+        "api.crowdflower.com",
+        "api.figure-eight.com",
+        "api.appen.com",
+        "api.eu.appen.com",
+        "api-proxy.appen.com",
+    ),
 )

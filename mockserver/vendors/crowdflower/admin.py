@@ -58,6 +58,8 @@ def worker_view(
         "reject_reason": done.reject_reason,
         "manual": done.manual,
         "rejected_at": timestamp(done.rejected_at),
+        "banned_at": timestamp(done.banned_at),
+        "approved_at": timestamp(done.approved_at),
         "bonus_cents": done.bonus_cents,
         "bonuses": [
             {"amount_cents": b.cents, "reason": b.reason, "paid_at": timestamp(b.paid_at)}

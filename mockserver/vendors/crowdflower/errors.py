@@ -43,6 +43,31 @@ class PaymentRequired(MockError):
     message = "Payment required"
 
 
+class OrderUnaffordable(PaymentRequired):
+    """An order that costs more than the balance, worded as the host's era worded it.
+
+    FOUND: the 2014 legacy orders page quotes "You have $20.00 available but this
+    order will cost $50.00."; in the Figure Eight era the text was "Your team has
+    $X.XX, but this launch will cost $Y.YY" (py-figure-eight's ``launch`` matches it
+    with ``\\d+\\.\\d+``, so the figures carry no thousands separators).
+    """
+
+    def __init__(self, balance_cents: int, cost_cents: int, *, team: bool = False) -> None:
+        have, cost = f"{balance_cents / 100:.2f}", f"{cost_cents / 100:.2f}"
+        if team:
+            text = f"Your team has ${have}, but this launch will cost ${cost}."
+        else:
+            text = (
+                f"You have ${have} available but this order will cost ${cost}. "
+                "Please add funds to your account."
+            )
+        super().__init__(text)
+        self.balance_cents, self.cost_cents = balance_cents, cost_cents
+
+    def in_team_words(self) -> OrderUnaffordable:
+        return OrderUnaffordable(self.balance_cents, self.cost_cents, team=True)
+
+
 class UnitLimitReached(MockError):
     """FOUND: 422 past the per-job unit limit (250,000 rows by default)."""
 

@@ -31,7 +31,7 @@ def judgment_view(judgment: Judgment, unit: Unit | None) -> dict[str, Any]:
         "golden": judgment.golden,
         "tainted": judgment.tainted,
         "missed": judgment.missed,
-        "rejected": None,
+        "rejected": True if judgment.rejected else None,  # FOUND: null unless rejected
         "unit_state": None if unit is None else unit.state,
         "external_type": judgment.channel,
         "city": judgment.city,

@@ -126,7 +126,7 @@ def test_gold_without_parameters_converts_the_rows_marked_golden(sandbox: Sandbo
     assert response.json() == {
         "success": {"message": "2 units are now test questions."},
         "gold": {},
-        "units_count": 2,
+        "units_count": 4,
         "golds_count": 2,
     }
     assert sandbox.states(job_id) == {"a": "golden", "b": "golden", "c": "new", "d": "new"}
@@ -137,7 +137,7 @@ def test_gold_without_parameters_converts_the_rows_marked_golden(sandbox: Sandbo
     ]
     again = sandbox.call("POST", f"jobs/{job_id}/gold.json").json()
     assert again["success"] == {"message": "0 units are now test questions."}
-    assert (again["units_count"], again["golds_count"]) == (2, 2)
+    assert (again["units_count"], again["golds_count"]) == (4, 2)
 
 
 def test_an_upload_converts_golden_rows_itself_so_gold_finds_none(sandbox: Sandbox) -> None:
@@ -159,7 +159,7 @@ def test_check_with_convert_units_turns_answered_rows_into_test_questions(
     assert response.json() == {
         "success": {"message": "3 units are now test questions."},
         "gold": {"sentiment": "sentiment_gold"},
-        "units_count": 3,
+        "units_count": 6,
         "golds_count": 3,
     }
     states = sandbox.states(job_id)
@@ -167,7 +167,7 @@ def test_check_with_convert_units_turns_answered_rows_into_test_questions(
     ping = sandbox.get(f"jobs/{job_id}/ping")
     assert (ping["golden_units"], ping["all_units"]) == (3, 6)
     job = sandbox.get(f"jobs/{job_id}")
-    assert (job["golds_count"], job["units_count"]) == (3, 3)
+    assert (job["golds_count"], job["units_count"]) == (3, 6)
 
 
 def test_check_reads_the_column_named_by_with(sandbox: Sandbox) -> None:

@@ -243,7 +243,7 @@ def test_each_gold_form_makes_a_test_question(cf: CrowdFlower, form: str) -> Non
     unit = cf.create(job_id, "unit[data][text]=gold&" + form)
     assert (unit["state"], unit["data"]) == ("golden", {"text": "gold"})
     job = cf.job(job_id)
-    assert (job["units_count"], job["golds_count"]) == (2, 1)
+    assert (job["units_count"], job["golds_count"]) == (3, 1)
 
 
 def test_a_hidden_test_question_can_be_created(cf: CrowdFlower) -> None:

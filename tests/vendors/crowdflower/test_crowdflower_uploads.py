@@ -194,7 +194,7 @@ def test_a_multipart_body_without_a_file_is_refused(cf: CrowdFlower) -> None:
 def test_gold_rows_become_test_questions(cf: CrowdFlower) -> None:
     body = "text,_golden,sentiment_gold\na,true,positive\nb,FALSE,\nc,,\nd,TRUE,negative\n"
     job = cf.new_job(body)
-    assert (job["units_count"], job["golds_count"]) == (2, 2)
+    assert (job["units_count"], job["golds_count"]) == (4, 2)
     units = cf.units(job["id"])
     assert list(units.values())[0] == {"text": "a", "sentiment_gold": "positive"}
     states = [cf.unit(job["id"], uid)["state"] for uid in units]
@@ -203,7 +203,7 @@ def test_gold_rows_become_test_questions(cf: CrowdFlower) -> None:
 
 def test_gold_json_lines_become_test_questions(cf: CrowdFlower) -> None:
     job = cf.new_job('{"text": "a", "_golden": true}\n{"text": "b"}\n', headers=JSON)
-    assert (job["units_count"], job["golds_count"]) == (1, 1)
+    assert (job["units_count"], job["golds_count"]) == (2, 1)
     assert list(cf.units(job["id"]).values()) == [{"text": "a"}, {"text": "b"}]
 
 

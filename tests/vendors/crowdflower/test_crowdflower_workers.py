@@ -1,5 +1,6 @@
 """CrowdFlower contributors through the HTTP API: W1 bonus, W2 notify, W3 flag and unflag,
-W4 reject, W5 the legacy flag and deflag, and the ``/_mock/crowdflower`` read-out of them."""
+W4 reject, W5 the legacy flag and deflag, W6 the older ban, deban, approve and notifications,
+the legacy judgment reject, and the ``/_mock/crowdflower`` read-out of them."""
 
 from __future__ import annotations
 
@@ -566,3 +567,140 @@ def test_the_read_out_refuses_what_it_cannot_find(sandbox: Sandbox) -> None:
     sandbox.client.post("/_mock/tenants", json={"vendor": "cloudfactory", "credential": "cf-key"})
     foreign = sandbox.client.get(path, params={"tenant": "cloudfactory:cf-key"})
     assert foreign.status_code == 400
+
+
+# -- W6: the gem's older ban, deban, approve and notifications ------------------------------------
+
+
+def test_a_banned_workers_later_work_never_counts(sandbox: Sandbox) -> None:
+    job_id = sandbox.running_job(150)
+    worker_id = _trusted_worker(sandbox, job_id)
+    banned = sandbox.client.put(
+        f"{PREFIX}/jobs/{job_id}/workers/{worker_id}/ban",
+        params={"key": KEY},
+        headers={"content-length": "0"},
+    )
+    _said(banned, f"Contributor {worker_id} has been banned.")
+    assert sandbox.worker(job_id, worker_id)["banned_at"] == "2014-07-22T12:01:00+00:00"
+    earlier = {j["id"] for j in sandbox.judgments(job_id)}
+    sandbox.advance(6 * 3600)
+    later = [
+        j
+        for j in sandbox.judgments(job_id)
+        if j["worker_id"] == worker_id and j["id"] not in earlier
+    ]
+    assert later and all(j["tainted"] for j in later)
+
+
+def test_a_debanned_workers_work_counts_again(sandbox: Sandbox) -> None:
+    job_id = sandbox.running_job(150)
+    worker_id = _trusted_worker(sandbox, job_id)
+    sandbox.call("PUT", f"jobs/{job_id}/workers/{worker_id}/ban")
+    _said(
+        sandbox.call("PUT", f"jobs/{job_id}/workers/{worker_id}/deban"),
+        f"Contributor {worker_id} has been unbanned.",
+    )
+    assert sandbox.worker(job_id, worker_id)["banned_at"] is None
+    seen = {j["id"] for j in sandbox.judgments(job_id)}
+    sandbox.advance(6 * 3600)
+    after = [
+        j for j in sandbox.judgments(job_id) if j["worker_id"] == worker_id and j["id"] not in seen
+    ]
+    assert after and not all(j["tainted"] for j in after)
+
+
+def test_lifting_a_ban_keeps_a_flagged_worker_out(sandbox: Sandbox) -> None:
+    job_id = sandbox.running_job(150)
+    worker_id = _trusted_worker(sandbox, job_id)
+    sandbox.call("PUT", f"jobs/{job_id}/workers/{worker_id}/ban")
+    sandbox.call("PUT", f"jobs/{job_id}/workers/{worker_id}", {"flag": "Careless"})
+    sandbox.call("PUT", f"jobs/{job_id}/workers/{worker_id}/deban")
+    seen = {j["id"] for j in sandbox.judgments(job_id)}
+    sandbox.advance(6 * 3600)
+    later = [
+        j for j in sandbox.judgments(job_id) if j["worker_id"] == worker_id and j["id"] not in seen
+    ]
+    assert later and all(j["tainted"] for j in later)
+
+
+def test_approve_is_recorded_and_changes_no_judgment(sandbox: Sandbox) -> None:
+    job_id = sandbox.running_job(10)
+    worker_id = _first_worker(sandbox, job_id)
+    before = sandbox.judgments(job_id)
+    approved = sandbox.call("PUT", f"jobs/{job_id}/workers/{worker_id}/approve.json")
+    _said(approved, f"Contributor {worker_id} has been approved.")
+    assert sandbox.worker(job_id, worker_id)["approved_at"] == "2014-07-22T12:01:00+00:00"
+    assert sandbox.judgments(job_id) == before
+
+
+def test_notifications_are_recorded_like_notify(sandbox: Sandbox) -> None:
+    job_id = sandbox.running_job(10)
+    worker_id = _first_worker(sandbox, job_id)
+    sent = sandbox.call(
+        "POST", f"jobs/{job_id}/workers/{worker_id}/notifications", {"message": "Well done"}
+    )
+    _said(sent, f"Notification sent to contributor {worker_id}.")
+    notes = sandbox.worker(job_id, worker_id)["notifications"]
+    assert [(n["message"], n["subject"]) for n in notes] == [("Well done", None)]
+    before = sandbox.snapshot(job_id)
+    empty = sandbox.call("POST", f"jobs/{job_id}/workers/{worker_id}/notifications")
+    assert (empty.status_code, empty.json()) == (400, MISSING)
+    assert sandbox.snapshot(job_id) == before
+
+
+@pytest.mark.parametrize("action", ["ban", "deban", "approve", "notifications"])
+def test_the_legacy_actions_know_only_the_jobs_workers(sandbox: Sandbox, action: str) -> None:
+    job_id = sandbox.running_job(5)
+    method = "POST" if action == "notifications" else "PUT"
+    response = sandbox.call(method, f"jobs/{job_id}/workers/1/{action}", {"message": "Hi"})
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+
+
+# -- the legacy judgment reject -----------------------------------------------------------------
+
+
+def _a_counted_judgment(sandbox: Sandbox, job_id: int) -> dict[str, Any]:
+    return next(
+        j for j in sandbox.judgments(job_id) if not j["tainted"] and j["unit_state"] == "finalized"
+    )
+
+
+def test_rejecting_a_judgment_with_redo_has_its_unit_judged_again(sandbox: Sandbox) -> None:
+    job_id = sandbox.running_job(60, judgments_per_unit="1")
+    judgment = _a_counted_judgment(sandbox, job_id)
+    rejected = sandbox.call(
+        "PUT",
+        f"jobs/{job_id}/judgments/{judgment['id']}/reject",
+        {"redo": "true", "do_amt_reject": "false"},
+    )
+    assert rejected.status_code == 200, rejected.text
+    assert (rejected.json()["rejected"], rejected.json()["tainted"]) == (True, True)
+    unit = sandbox.get(f"jobs/{job_id}/units/{judgment['unit_id']}")
+    assert (unit["state"], unit["judgments_count"]) == ("judging", 0)
+    assert sandbox.get(f"jobs/{job_id}/ping")["tainted_judgments"] >= 1
+    sandbox.advance(6 * 3600)
+    judged = sandbox.get(f"jobs/{job_id}/units/{judgment['unit_id']}/judgments")
+    assert sandbox.get(f"jobs/{job_id}/units/{judgment['unit_id']}")["state"] == "finalized"
+    assert [j["rejected"] for j in judged][:1] == [True] and len(judged) >= 2
+
+
+def test_rejecting_a_judgment_without_redo_only_marks_it(sandbox: Sandbox) -> None:
+    job_id = sandbox.running_job(60, judgments_per_unit="1")
+    judgment = _a_counted_judgment(sandbox, job_id)
+    unit_before = sandbox.get(f"jobs/{job_id}/units/{judgment['unit_id']}")
+    rejected = sandbox.call("PUT", f"jobs/{job_id}/judgments/{judgment['id']}/reject.json")
+    assert rejected.status_code == 200, rejected.text
+    assert (rejected.json()["rejected"], rejected.json()["tainted"]) == (True, False)
+    unit = sandbox.get(f"jobs/{job_id}/units/{judgment['unit_id']}")
+    assert (unit["state"], unit["judgments_count"]) == (
+        unit_before["state"],
+        unit_before["judgments_count"],
+    )
+    others = [j for j in sandbox.judgments(job_id) if j["id"] != judgment["id"]]
+    assert all(j["rejected"] is None for j in others)
+
+
+def test_rejecting_an_unknown_judgment_is_404(sandbox: Sandbox) -> None:
+    job_id = sandbox.running_job(5)
+    response = sandbox.call("PUT", f"jobs/{job_id}/judgments/99/reject", {"redo": "true"})
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)

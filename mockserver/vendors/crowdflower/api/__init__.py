@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import account, gold, jobs, orders, reports, units, workers
+from . import account, gold, jobs, ontology, orders, reports, units, workers
 
 routes = [
     *units.routes,
@@ -10,6 +10,7 @@ routes = [
     *reports.routes,
     *gold.routes,
     *workers.routes,
+    *ontology.routes,
     *jobs.routes,
     *orders.routes,
 ]

@@ -41,7 +41,7 @@ def _converted(request: Request, job: Job, message: str) -> Response:
         {
             "success": {"message": message},
             "gold": world_of(request).gold.checks(job),
-            "units_count": len(job.units) - golds,
+            "units_count": len(job.units),  # test questions among them, as on the job
             "golds_count": golds,
         }
     )

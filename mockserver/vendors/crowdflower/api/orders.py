@@ -14,19 +14,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.context import raw_header
 from mockserver.core.contract import contract
 from mockserver.core.numbers import natural
-from mockserver.core.params import text_list
+from mockserver.core.params import flag, text_list
+from mockserver.core.routing import host_name
 
 from .. import results
 from ..backend.jobs import Job
 from ..backend.orders import Order
-from ..errors import MissingParameters, NothingFound
+from ..errors import MissingParameters, NothingFound, OrderUnaffordable
 from ..views import timestamp
 from ..wire import params_of
 from .common import answer, job_of, page_of, world_of
 
 JUDGMENTS_PAGE = 100  # FOUND: units per page of the judgments listing
+# FOUND: py-figure-eight, on api.figure-eight.com, matches the team-era out-of-funds text;
+# INFERRED: Appen's hosts kept that era's wording (its accounts are teams too).
+TEAM_ERA_HOSTS = ("api.figure-eight.com", "api.appen.com", "api.eu.appen.com")
 
 
 def order_view(order: Order, user_id: int) -> dict[str, Any]:
@@ -43,6 +48,8 @@ def order_view(order: Order, user_id: int) -> dict[str, Any]:
         "created_at": timestamp(order.created_at),
         "updated_at": timestamp(order.created_at),
         "user_id": user_id,
+        # FOUND: adapapi's ``internal_launch`` returns this key of the answer.
+        "nuggeted_units_count": order.units_count,
     }
 
 
@@ -52,7 +59,12 @@ async def place_order(request: Request) -> Response:
     debit = params.get("debit")
     count = debit.get("units_count") if isinstance(debit, dict) else None
     world = world_of(request)
-    order = world.order(job_of(request), count, text_list(params.get("channels")))
+    try:
+        order = world.order(job_of(request), count, text_list(params.get("channels")))
+    except OrderUnaffordable as short:
+        if host_name(raw_header(request.scope, b"host")) in TEAM_ERA_HOSTS:
+            raise short.in_team_words() from None
+        raise
     return answer(order_view(order, world.account.id))
 
 
@@ -125,6 +137,17 @@ async def update_judgment(request: Request) -> Response:
     return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
 
 
+@contract(body="judgment_reject")
+async def reject_judgment(request: Request) -> Response:
+    """Legacy (FOUND in the Ruby gem's history): ``redo`` and ``do_amt_reject``, true or
+    false; INFERRED: answers the judgment, and ``do_amt_reject`` changes nothing here."""
+    job = job_of(request)
+    judgment = _judgment(job, request.path_params["judgment_id"])
+    redo = flag(params_of(request).get("redo"))
+    world_of(request).orders.reject_judgment(job, judgment, redo=redo)
+    return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
+
+
 async def delete_judgment(request: Request) -> Response:
     job = job_of(request)
     judgment = _judgment(job, request.path_params["judgment_id"])
@@ -140,4 +163,5 @@ routes = [
     Route("/v1/jobs/{job_id}/judgments/{judgment_id}", show_judgment, methods=["GET"]),
     Route("/v1/jobs/{job_id}/judgments/{judgment_id}", update_judgment, methods=["PUT"]),
     Route("/v1/jobs/{job_id}/judgments/{judgment_id}", delete_judgment, methods=["DELETE"]),
+    Route("/v1/jobs/{job_id}/judgments/{judgment_id}/reject", reject_judgment, methods=["PUT"]),
 ]

@@ -26,7 +26,7 @@ from mockserver.core.numbers import natural, positive
 from mockserver.core.params import Params, flag, merged_params, nest, parse_query
 
 from .. import results, views
-from ..backend.jobs import Job
+from ..backend.jobs import UPLOADED_JOB_CHANNELS, Job
 from ..backend.units import PAGE_LIMIT, Unit
 from ..backend.uploads import Upload, build_units
 from ..errors import MissingParameters, NothingFound
@@ -119,7 +119,8 @@ def _parse(
 async def upload_new_job(request: Request) -> Response:
     """J3: a new job (``job[...]`` may set its attributes) holding the file's rows.
 
-    FOUND: 200 with the new job; 422 past the unit limit, and then no job is made.
+    FOUND: 200 with the new job, its channels enabled; 422 past the unit limit, and then
+    no job is made.
     INFERRED: the rows are processed at once (``units/ping`` says ``done``).
     """
     upload, built, params = await _read_upload(request, None)
@@ -127,6 +128,7 @@ async def upload_new_job(request: Request) -> Response:
     world = world_of(request)
     world.units.make_room(None, len(upload.rows))
     job = world.jobs.create(given)
+    world.jobs.enable_channels(job, list(UPLOADED_JOB_CHANNELS))
     world.units.upload(job, upload, force=True, built=built)
     world.data_processed(job)
     return answer(views.job_view(job))

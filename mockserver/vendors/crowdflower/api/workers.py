@@ -1,4 +1,5 @@
-"""Contributors (workers) of a job: W1 bonus, W2 notify, W3 flag, W4 reject, W5 legacy flags.
+"""Contributors (workers) of a job: W1 bonus, W2 notify, W3 flag, W4 reject, W5 legacy flags,
+W6 the gem's older ban, deban, approve and notifications.
 
 Paths are relative to ``/v1``; ``.json`` is optional on every segment. FOUND: the
 paths and parameters (``amount`` in US cents and ``reason``; ``message``;
@@ -109,6 +110,35 @@ async def reject(request: Request) -> Response:
     return _said(f"Contributor {worker_id} has been rejected.")
 
 
+async def ban(request: Request) -> Response:
+    """W6 (legacy): a bare PUT; the worker is kept out of the job."""
+    job, worker_id = _worker(request)
+    world_of(request).workers.ban(job, worker_id)
+    return _said(f"Contributor {worker_id} has been banned.")
+
+
+async def deban(request: Request) -> Response:
+    """W6 (legacy): a bare PUT; the ban is lifted."""
+    job, worker_id = _worker(request)
+    world_of(request).workers.deban(job, worker_id)
+    return _said(f"Contributor {worker_id} has been unbanned.")
+
+
+async def approve(request: Request) -> Response:
+    """W6 (legacy): a bare PUT; the approval is recorded."""
+    job, worker_id = _worker(request)
+    world_of(request).workers.approve(job, worker_id)
+    return _said(f"Contributor {worker_id} has been approved.")
+
+
+@contract(body="notify")
+async def notifications(request: Request) -> Response:
+    """W6 (legacy): ``message`` (required), shown in the worker's dashboard as W2's is."""
+    job, worker_id = _worker(request)
+    world_of(request).workers.notify(job, worker_id, params_of(request).get("message"), None)
+    return _said(f"Notification sent to contributor {worker_id}.")
+
+
 WORKER = "/v1/jobs/{job_id}/workers/{worker_id}"
 
 routes = [
@@ -118,4 +148,8 @@ routes = [
     Route(WORKER + "/reject", reject, methods=["PUT"]),
     Route(WORKER + "/flag", legacy_flag, methods=["PUT"]),
     Route(WORKER + "/deflag", legacy_deflag, methods=["PUT"]),
+    Route(WORKER + "/ban", ban, methods=["PUT"]),
+    Route(WORKER + "/deban", deban, methods=["PUT"]),
+    Route(WORKER + "/approve", approve, methods=["PUT"]),
+    Route(WORKER + "/notifications", notifications, methods=["POST"]),
 ]

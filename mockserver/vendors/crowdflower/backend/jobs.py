@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 JobState = Literal["unordered", "running", "paused", "canceled", "finished"]
 AVAILABLE_CHANNELS = ("on_demand", "cf_internal")  # FOUND: the public crowd and your own team
+# FOUND (the Ruby gem's integration test): a job made by an upload has channels enabled, a
+# job made empty has none; INFERRED: the one enabled is the public crowd.
+UPLOADED_JOB_CHANNELS = ("on_demand",)
 PAGE_SIZE = 10  # FOUND: jobs are listed ten at a time, newest first
 REPORT_TYPES = ("full", "aggregated", "json", "gold_report", "workset", "source")  # FOUND
 REPORT_SECONDS = 10.0  # INFERRED from the documented "Try again in 10 seconds."
@@ -55,6 +58,7 @@ class Job:
     working: bool = False  # a round of crowd work is planned
     needed_judgments: int = 0  # trusted judgments the ordered units still wait for
     reports: dict[str, float] = field(default_factory=dict)  # report type -> sim time ready
+    ontology: list[dict[str, Any]] = field(default_factory=list)  # the Appen-era classes
 
     def __getitem__(self, name: str) -> Any:
         return self.attrs.get(name, DEFAULTS.get(name))

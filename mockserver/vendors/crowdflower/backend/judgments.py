@@ -24,7 +24,7 @@ class Judgment:
     job_id: int
     unit_id: int
     worker_id: int
-    index: int
+    index: int  # FOUND: 1 for a unit's first judgment, as the documented examples count
     data: dict[str, Any]
     trust: float
     worker_trust: float
@@ -38,6 +38,7 @@ class Judgment:
     started_at: float
     created_at: float
     missed: bool | None = None
+    rejected: bool = False
 
 
 @dataclass(slots=True)

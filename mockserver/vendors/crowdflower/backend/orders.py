@@ -28,7 +28,7 @@ from mockserver.core.rng import Rng
 from mockserver.core.scheduler import Event, Scheduler
 
 from .. import cml
-from ..errors import MissingParameters, PaymentRequired
+from ..errors import MissingParameters, OrderUnaffordable
 from .account import Account
 from .aggregation import aggregate
 from .jobs import REPORT_TYPES, Job, judgments_needed, judgments_wanted
@@ -84,17 +84,18 @@ class Orders:
             raise InvalidInput([FieldError("units_count", "There are no new units to order")])
         cost = self.price(job, len(chosen))
         if cost > account.balance:  # FOUND: 402 when the balance is short (OLD-ORDERS, RM)
-            raise PaymentRequired(
-                f"You have ${account.balance / 100:.2f} available but this order will cost "
-                f"${cost / 100:.2f}. Please add funds to your account."
-            )
+            raise OrderUnaffordable(account.balance, cost)
         account.balance -= cost
         now = self._clock.now()
         for unit in chosen:
             job.units.move(unit, "judgable", now)
             job.queue.append(unit.id)
             job.needed_judgments += judgments_needed(job, unit)
-        job.enabled_channels = list(dict.fromkeys([*job.enabled_channels, *channels, "on_demand"]))
+        # FOUND (the Ruby gem's integration test): ordered on channels, a job's enabled
+        # channels are those, in order, then ``on_demand``, whatever it had before.
+        job.enabled_channels = list(
+            dict.fromkeys([*(channels or job.enabled_channels), "on_demand"])
+        )
         order = Order(
             self._next_order,
             job.id,
@@ -200,8 +201,9 @@ class Orders:
             record.golds_missed += missed
         judgment = Judgment(
             id=self._next_judgment, job_id=job.id, unit_id=unit.id, worker_id=int(worker.id),
-            index=len(job.judgments.of_unit(unit.id)), data=answers, trust=round(record.trust, 4),
-            worker_trust=round(record.trust, 4), golden=unit.golden, tainted=record.tainted,
+            index=len(job.judgments.of_unit(unit.id)) + 1, data=answers,
+            trust=round(record.trust, 4), worker_trust=round(record.trust, 4),
+            golden=unit.golden, tainted=record.tainted,
             channel=self._rng.choice(job.enabled_channels or ["on_demand"]),
             country=worker.country3, region=worker.region, city=worker.city,
             ip=self._ip(),
@@ -232,12 +234,14 @@ class Orders:
     def add_judgment(self, job: Job, unit: Unit, data: dict[str, Any], worker_id: int) -> Judgment:
         """A trusted judgment recorded by the customer; it counts like a worker's.
 
-        INFERRED: it comes from channel ``api`` and, on an ordered unit, may finalize it.
+        INFERRED: it comes from channel ``api`` and, on an ordered unit, may finalize it;
+        its worker joins the job's contributors (reports and worker actions know them).
         """
         at = self._clock.now()
+        job.judgments.worker(worker_id, 1.0)
         judgment = Judgment(
             id=self._next_judgment, job_id=job.id, unit_id=unit.id, worker_id=worker_id,
-            index=len(job.judgments.of_unit(unit.id)), data=dict(data), trust=1.0,
+            index=len(job.judgments.of_unit(unit.id)) + 1, data=dict(data), trust=1.0,
             worker_trust=1.0, golden=unit.golden, tainted=False, channel="api", country="",
             region="", city="", ip="", started_at=at, created_at=at,
         )  # fmt: skip
@@ -257,6 +261,21 @@ class Orders:
         job.judgments.remove(judgment)
         job.judgments_count -= 1
         if not judgment.tainted and not judgment.golden:
+            self.reopen(job, {judgment.unit_id: 1})
+
+    def reject_judgment(self, job: Job, judgment: Judgment, *, redo: bool) -> None:
+        """FOUND (the Ruby gem's history): a judgment is rejected with ``redo`` true or false.
+
+        INFERRED: the judgment is marked rejected; with ``redo`` it also stops counting
+        (it is tainted) and its unit collects another in its place, as a rejected
+        worker's units do. Rejecting it again changes nothing more.
+        """
+        judgment.rejected = True
+        if not redo or judgment.tainted:
+            return
+        judgment.tainted = True
+        job.judgments.tainted += 1
+        if not judgment.golden:
             self.reopen(job, {judgment.unit_id: 1})
 
     def reopen(self, job: Job, lost: dict[int, int]) -> int:

@@ -3,7 +3,8 @@
 FOUND: a contributor of a job can be paid a bonus (``amount`` in US cents, with an
 optional ``reason``), sent a message, flagged (``persist`` flags them across every
 job) or unflagged, and rejected; the answers are application messages. A worker id
-is the ``worker_id`` of their judgments.
+is the ``worker_id`` of their judgments. The gem's history also had ``ban``, ``deban``,
+``approve`` (each a bare PUT) and ``notifications`` (a POST of ``message``).
 
 INFERRED: a worker is known to a job once they have judged one of its units, and
 any other id is not found (404); a bonus is debited from the account as is (no fee)
@@ -72,12 +73,19 @@ class Contributor:
     reject_reason: str | None = None
     manual: bool = False
     rejected_at: float | None = None
+    banned_at: float | None = None
+    approved_at: float | None = None
     bonuses: list[Bonus] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
 
     @property
     def bonus_cents(self) -> int:
         return sum(b.cents for b in self.bonuses)
+
+    @property
+    def barred(self) -> bool:
+        """Whether the worker is kept out of the job: flagged, rejected or banned."""
+        return self.flagged or self.rejected or self.banned_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +157,29 @@ class Workers:
         contributor = self._contributor(job, worker_id)
         contributor.flagged, contributor.flag_reason = False, None
         contributor.persist, contributor.flagged_at = False, None
-        _bar(job, worker_id, barred=contributor.rejected)
+        _bar(job, worker_id, barred=contributor.barred)
+        return contributor
+
+    # -- the legacy worker actions (FOUND in the Ruby gem's history only) -------------------
+
+    def ban(self, job: Job, worker_id: int) -> Contributor:
+        """INFERRED: a ban keeps the worker out of the job, as a flag does."""
+        contributor = self._contributor(job, worker_id)
+        contributor.banned_at = self._clock.now()
+        _bar(job, worker_id, barred=True)
+        return contributor
+
+    def deban(self, job: Job, worker_id: int) -> Contributor:
+        """INFERRED: lifting a ban lets the worker back unless a flag or a reject holds."""
+        contributor = self._contributor(job, worker_id)
+        contributor.banned_at = None
+        _bar(job, worker_id, barred=contributor.barred)
+        return contributor
+
+    def approve(self, job: Job, worker_id: int) -> Contributor:
+        """INFERRED: an approval is recorded and changes nothing else (it paid on AMT)."""
+        contributor = self._contributor(job, worker_id)
+        contributor.approved_at = self._clock.now()
         return contributor
 
     def reject(self, job: Job, worker_id: int, reason: Any, *, manual: bool) -> Rejection:
