@@ -145,6 +145,7 @@ def test_uploads_ping_and_list_the_units(gem: RubyGem) -> None:
     gem.wait_until(lambda: gem.job_get(job_2)["units_count"] == 12)
 
     assert gem.units_ping(job_2) == {"count": 12, "done": True}
+    assert gem.channels(job_2)["enabled_channels"]  # "Checking that channels are turned on."
     assert len(gem.units_all(job_2)) == 12
     first_page = gem.units_all(job_2, 1, 5)
     assert len(first_page) == 5
@@ -204,11 +205,13 @@ def test_unit_methods_and_the_job_state_actions(gem: RubyGem) -> None:
     copied = gem.unit_copy(job_2, unit_2, job_2, {"city": "Bergen"})
     assert copied["data"]["city"] == "Bergen"
     assert gem.units_ping(job_2)["count"] == 7
+    assert gem.job_get(job_2)["units_count"] == 7  # the gem's 13 of its 12 rows
 
     created = gem.unit_create(job_2, {"city": "Oslo", "country": "Norway"}, True)
     assert created["data"] == {"city": "Oslo", "country": "Norway"}
     assert gem.unit_get(job_2, created["id"])["state"] == "golden"
     assert gem.units_ping(job_2)["count"] == 8
+    assert gem.job_get(job_2)["units_count"] == 8  # test questions count: the gem's 14
     assert gem.job_get(job_2)["golds_count"] == 2
 
     assert gem.unit_cancel(job_2, unit_2) == {"success": f"Unit {unit_2} has been canceled."}
@@ -284,6 +287,7 @@ def test_judgments_as_the_gem_counts_them(gem: RubyGem) -> None:
     assert len(by_unit) == gem.unit_get(job, unit)["judgments_count"]
     one = gem.judgment_get(job, by_unit[0]["id"])
     assert (one["id"], str(one["unit_id"])) == (by_unit[0]["id"], unit)
+    assert one["judgment"] == 1  # a unit's first judgment is number 1
 
     assert gem.judgments_all(job, 2) == {}
 
