@@ -15,11 +15,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Scope
 
+from mockserver.core import multipart
 from mockserver.core.context import tenant_of
-from mockserver.core.contract import FORM, contract
+from mockserver.core.contract import FORM, MULTIPART, contract
 from mockserver.core.errors import MalformedBody, MockError
 from mockserver.core.formvalues import typed
-from mockserver.core.params import parse_query
+from mockserver.core.params import nest, parse_query
 from mockserver.core.validation import load_schema, validate
 from mockserver.core.wire import JSONBody, body_bytes, media_type, read_json_object, storage_url
 
@@ -47,16 +48,22 @@ async def read_body(request: Request, schema: str) -> dict[str, Any]:
     INFERRED (the docs show JSON bodies only and no 415): a gateway in front of a
     Lambda hands the function the body whatever its ``Content-Type``, so JSON sent as
     ``text/plain`` (a browser ``fetch()``'s default) or with no type is read as JSON,
-    and a form (``application/x-www-form-urlencoded``, Rails-style keys for objects
-    and lists) is read as the same fields, typed as the JSON ``schema`` says.
+    and a form (``application/x-www-form-urlencoded``, or the fields of a
+    ``multipart/form-data`` body; Rails-style keys for objects and lists) is read as
+    the same fields, typed as the JSON ``schema`` says.
     """
-    if media_type(request) == FORM:
+    kind = media_type(request)
+    if kind == FORM:
         raw = await body_bytes(request)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise MalformedBody("Request body is not valid UTF-8") from None
         return dict(typed(parse_query(text), load_schema(VENDOR, schema)))
+    if kind == MULTIPART:
+        raw = await body_bytes(request)
+        fields = multipart.form_fields(request.headers.get("content-type", ""), raw)
+        return dict(typed(nest(fields), load_schema(VENDOR, schema)))
     return await read_json_object(request, require_media_type=False)
 
 

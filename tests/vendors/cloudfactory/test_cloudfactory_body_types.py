@@ -31,8 +31,20 @@ def test_json_sent_as_another_type_is_read_as_json(
     assert record["fields"]["errors"] == seed_quality["errors"]
 
 
+def multipart_form(fields: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+    """``fields`` as the parts of a ``multipart/form-data`` body, as ``curl -F`` sends them."""
+    boundary = "------------------------d74496d66958873e"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+    return body, {"content-type": f"multipart/form-data; boundary={boundary}"}
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
 def test_a_form_is_read_as_the_same_fields_typed_as_the_json_body(
-    cf: Any, seed_quality: dict[str, Any]
+    cf: Any, seed_quality: dict[str, Any], encoding: str
 ) -> None:
     fields = {
         "workstream_id": seed_quality["workstream_id"],
@@ -48,7 +60,11 @@ def test_a_form_is_read_as_the_same_fields_typed_as_the_json_body(
         "review_metadata[Date accuracy]": "1",
     }
     url = f"/v1/workstreams/{cf.workstream}/task_reviewed"
-    response = cf.call("POST", url, content=urlencode(fields).encode(), headers=FORM)
+    if encoding == "urlencoded":
+        content, headers = urlencode(fields).encode(), FORM
+    else:
+        content, headers = multipart_form(fields)
+    response = cf.call("POST", url, content=content, headers=headers)
     assert (response.status_code, response.json()) == (202, RECEIVED), response.text
     (record,) = cf.records()
     stored = record["fields"]
