@@ -131,7 +131,7 @@ def test_a_table_dataset_has_the_table_format(api: Api) -> None:
     assert view["dataset_format"] == 1 and view["data_format"] == "CarbonData"
 
 
-def test_list_pages_by_record_offset_newest_first(api: Api) -> None:
+def test_list_offset_is_a_page_number_newest_first(api: Api) -> None:
     for index in range(12):
         api.made(f"set-{index:02d}")
         api.advance(1)
@@ -141,10 +141,10 @@ def test_list_pages_by_record_offset_newest_first(api: Api) -> None:
     assert [d["dataset_name"] for d in first.json()["datasets"]] == [
         f"set-{i:02d}" for i in range(11, 1, -1)
     ]
-    assert api.names(offset=10) == ["set-01", "set-00"]
-    assert api.names(offset=3, limit=2) == ["set-08", "set-07"]
-    assert api.names(offset=12) == []
-    assert api.list(offset=12).json()["total_number"] == 12
+    assert api.names(offset=1) == ["set-01", "set-00"]
+    assert api.names(offset=1, limit=2) == ["set-09", "set-08"]
+    assert api.names(offset=2) == []
+    assert api.list(offset=2).json()["total_number"] == 12
     times = [d["create_time"] for d in api.list(limit=100).json()["datasets"]]
     assert times == sorted(times, reverse=True) and len(set(times)) == 12
 
@@ -157,7 +157,7 @@ def test_list_sorts_by_name_or_time_either_way(api: Api) -> None:
     assert api.names(sort_by="dataset_name", order="asc") == ["alpha", "beta", "gamma"]
     assert api.names(sort_by="dataset_name") == ["gamma", "beta", "alpha"]
     assert api.names(sort_by="dataset_name", offset=1, limit=1) == ["beta"]
-    assert api.names(sort_by="dataset_name", order="asc", offset=2) == ["gamma"]
+    assert api.names(sort_by="dataset_name", order="asc", offset=2, limit=1) == ["gamma"]
 
 
 def test_search_content_matches_part_of_the_name_and_counts_the_matches(api: Api) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -71,11 +72,12 @@ class Api:
 
     def all_names(self) -> list[str]:
         names: list[str] = []
-        while True:
-            page = self.samples(offset=len(names), limit=100)["samples"]
+        for number in itertools.count():
+            page = self.samples(offset=number, limit=100)["samples"]
             if not page:
-                return names
+                break
             names.extend(sample["sample_name"] for sample in page)
+        return names
 
     def total(self) -> int:
         response = self.client.get(f"{self.base}/{self.dataset}", headers=self.headers)

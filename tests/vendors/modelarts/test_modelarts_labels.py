@@ -95,7 +95,7 @@ def test_list_pages_with_offset_and_limit_and_counts_all(api: Api) -> None:
     dataset_id = api.dataset(labels=labels)
     body = api.call("GET", dataset_id, "labels", params={"offset": 1, "limit": 2}).json()
     assert body["total_number"] == 5
-    assert [label["name"] for label in body["labels"]] == ["l1", "l2"]
+    assert [label["name"] for label in body["labels"]] == ["l2", "l3"]
 
 
 @pytest.mark.parametrize(

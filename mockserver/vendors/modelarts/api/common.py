@@ -5,6 +5,7 @@ FOUND: the SDK reads ``X-Request-Id`` from every answer (into exceptions too).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from starlette.requests import Request
@@ -64,6 +65,24 @@ def whole_number(
         bound = f" to {most}" if most is not None else " or more"
         raise InvalidInput.one(name, f"must be a whole number from {least}{bound}")
     return number
+
+
+def page_window(
+    query: Mapping[str, str], *, default_limit: int, most_limit: int
+) -> tuple[int, int]:
+    """The first record and the size of the page that ``offset``/``limit`` ask for.
+
+    FOUND: every documented list calls ``offset`` the "start page of the paging
+    list" (default 0), and the ModelArts SDK reference (``list_datasets``,
+    support.huaweicloud.com sdkreference-modelarts/modelarts_04_0327) shows
+    ``offset=1, limit=50`` fetching "the 51st to 100th records": ``offset``
+    counts pages of ``limit`` records from 0. Paging clients add 1 to it.
+    """
+    page = whole_number(query.get("offset"), "offset", default=0, least=0)
+    limit = whole_number(
+        query.get("limit"), "limit", default=default_limit, least=1, most=most_limit
+    )
+    return page * limit, limit
 
 
 def sample_state(value: str | None) -> str | None:

@@ -8,7 +8,7 @@ sorts with ``sort_by`` (``create_time`` | ``dataset_name``) and ``order`` (``asc
 answers 200 ``{"dataset_id"}``; DeleteDataset answers 204. Times are epoch
 milliseconds. The inner paths are ``<work_path><name>-<id>/{annotation,data,logs,temp,task}/``.
 
-INFERRED: ``offset`` counts records; a bad paging or sorting parameter is 400
+INFERRED: a bad paging or sorting parameter is 400
 ``ModelArts.0104`` naming it; ``dataset_type`` and ``workspace_id`` also filter the
 list; other documented query parameters are accepted and change nothing (no
 versions are not listed inline); counters a dataset without samples would show
@@ -33,7 +33,7 @@ from mockserver.core.wire import dumps, read_json_object
 from ..backend.datasets import DATASET_TYPES, Dataset, Order, SortBy
 from ..backend.versions import NORMAL
 from ..errors import DatasetVersionMissing
-from .common import answer, answer_rendered, request_id, whole_number, world_of
+from .common import answer, answer_rendered, page_window, request_id, whole_number, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -102,10 +102,7 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
 @contract(query=("paging", "dataset_filters"))
 async def list_datasets(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     sort_by = _choice(query.get("sort_by"), "sort_by", SORT_KEYS)
     order = _choice(query.get("order"), "order", ORDERS, default="desc")
     dataset_type = None

@@ -26,7 +26,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.exports import EXPORT_TYPES, RUNNING, SUCCEEDED, ExportTask
-from .common import answer, whole_number, world_of
+from .common import answer, page_window, whole_number, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -61,10 +61,7 @@ async def create_export(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_exports(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     export_type: int | None = None
     if query.get("export_type") not in (None, ""):
         most = max(EXPORT_TYPES)

@@ -10,7 +10,7 @@ workforce-tasks/{workforce_task_id}`` (body ``workforces_config``, optional
 carries the fields of the seed example, ``user`` (camelCase) included.
 
 INFERRED: the start body may be empty; the task keeps the members it was created
-with; ``offset`` counts records; a bad paging or sorting parameter is 400
+with; a bad paging or sorting parameter is 400
 ``ModelArts.0104`` naming it; unknown query parameters (``filePreview``) are
 ignored; ``search_content`` matches a part of the task name, case aside; the list
 shows every member of every task of the project (the caller is the owner); the
@@ -33,7 +33,7 @@ from mockserver.core.wire import read_json_object
 
 from ..backend.labeling import Order, RowSort, WorkerTask
 from .acceptance import worker_results
-from .common import answer, whole_number, world_of
+from .common import answer, page_window, world_of
 
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
 SORTS: tuple[RowSort, ...] = ("create_time", "workforce_task_name")
@@ -102,10 +102,7 @@ async def start_workforce_task(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_worker_tasks(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     sort_by = _choice(query.get("sort_by"), "sort_by", SORTS, "create_time")
     order = _choice(query.get("order"), "order", ORDERS, "desc")
     world = world_of(request)

@@ -46,7 +46,7 @@ from ..backend.labels import (
 )
 from ..backend.sample_views import SampleView
 from ..errors import DatasetVersionMissing, ModelArtsError
-from .common import answer, request_id, sample_state, whole_number, world_of
+from .common import answer, page_window, request_id, sample_state, whole_number, world_of
 from .datasets import VENDOR
 
 LIMIT_MOST = 100000
@@ -57,8 +57,7 @@ async def list_labels(request: Request) -> Response:
     query = request.query_params
     datasets = world_of(request).datasets
     datasets.get(request.path_params["dataset_id"])
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(query.get("limit"), "limit", default=LIMIT_MOST, least=1, most=LIMIT_MOST)
+    offset, limit = page_window(query, default_limit=LIMIT_MOST, most_limit=LIMIT_MOST)
     version_id = query.get("version_id", "")
     if version_id:
         raise DatasetVersionMissing(f"version_id: the version {version_id} does not exist")

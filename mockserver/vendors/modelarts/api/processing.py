@@ -10,7 +10,7 @@ answers ``{"count", "versions"}``; DeleteProcessorTaskVersion answers 204;
 ListProcessorTaskVersionResults pages ``limit`` 1–100 (default 10) and answers
 ``{"count", "has_more", "results"}``.
 
-INFERRED: ``offset`` counts records; the create body is ``name``,
+INFERRED: the create body is ``name``,
 ``template: {"id"}``, ``inputs: [{"type", "source"}]``, optional
 ``description`` and ``work_path``; ``task_name`` filters by name (fuzzy, as does
 ``search_content``), ``order`` is ``asc`` | ``desc`` (default ``desc``);
@@ -32,7 +32,7 @@ from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
 from ..backend.processing import COMPLETED, TEMPLATES, ProcessorTask, ProcessorVersion
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, page_window, request_id, whole_number, world_of
 
 SORTS = ("create_time", "name", "duration_seconds")
 
@@ -85,13 +85,6 @@ def task_view(task: ProcessorTask, now: int) -> dict[str, Any]:
     }
 
 
-def _page(request: Request, *, default: int, most: int) -> tuple[int, int]:
-    query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(query.get("limit"), "limit", default=default, least=1, most=most)
-    return offset, limit
-
-
 def _order(request: Request) -> bool:
     order = request.query_params.get("order") or "desc"
     if order not in ("asc", "desc"):
@@ -101,14 +94,14 @@ def _order(request: Request) -> bool:
 
 @contract(query=("paging",))
 async def task_items(request: Request) -> Response:
-    offset, limit = _page(request, default=1000, most=1000)
+    offset, limit = page_window(request.query_params, default_limit=1000, most_limit=1000)
     items = [{"id": key, "name": name} for key, name in TEMPLATES.items()]
     return answer(request, {"total": len(items), "items": items[offset : offset + limit]})
 
 
 @contract(query=("paging",))
 async def list_tasks(request: Request) -> Response:
-    offset, limit = _page(request, default=10, most=100)
+    offset, limit = page_window(request.query_params, default_limit=10, most_limit=100)
     query = request.query_params
     sort_by = query.get("sort_by") or "create_time"
     if sort_by not in SORTS:
@@ -177,7 +170,7 @@ async def delete_task(request: Request) -> Response:
 
 @contract(query=("paging",))
 async def list_versions(request: Request) -> Response:
-    offset, limit = _page(request, default=100, most=100)
+    offset, limit = page_window(request.query_params, default_limit=100, most_limit=100)
     task = world_of(request).processing.get(request.path_params["task_id"])
     versions = list(task.versions.values())
     if _order(request):
@@ -218,7 +211,7 @@ async def stop_version(request: Request) -> Response:
 
 @contract(query=("paging",))
 async def list_results(request: Request) -> Response:
-    offset, limit = _page(request, default=10, most=100)
+    offset, limit = page_window(request.query_params, default_limit=10, most_limit=100)
     version = _version(request)
     rows = version.results if version.status == COMPLETED else []
     page = rows[offset : offset + limit]

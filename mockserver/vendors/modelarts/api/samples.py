@@ -7,7 +7,7 @@ FOUND: UploadSamplesJson (POST, 200) answers ``{"success", "results": [{"success
 DescribeSample (GET, 200) answers the sample; UpdateSamples (PUT, 200) and
 DeleteSamples (POST ``.../samples/delete``, 200) answer the BatchResponse envelope.
 
-INFERRED: ``offset`` counts records; a batch answers one result per item in the
+INFERRED: a batch answers one result per item in the
 order given, and is ``success`` only if every item is; a failed item carries its
 ``error_code`` and an ``error_msg`` naming its field; a body that fails its schema
 is refused whole (400 ``ModelArts.0104``) and changes nothing; ``search_conditions``
@@ -34,7 +34,7 @@ from mockserver.core.wire import read_json_object
 
 from ..backend.samples import Match, Outcome, Sample
 from ..errors import ModelArtsError, SampleMissing
-from .common import answer, sample_state, whole_number, world_of
+from .common import answer, page_window, sample_state, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -100,10 +100,7 @@ async def upload_samples(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_samples(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     state = sample_state(query.get("sample_state"))
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
@@ -133,10 +130,7 @@ async def list_auto_annotation_samples(request: Request) -> Response:
     that range; ``label_name`` and ``search_conditions`` filter as in ListSamples.
     """
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     low, high = (
         _score(query.get("low_score"), "low_score", 0.0),
         _score(query.get("high_score"), "high_score", 1.0),

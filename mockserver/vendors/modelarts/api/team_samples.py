@@ -25,7 +25,7 @@ from mockserver.core.contract import contract
 from mockserver.core.wire import read_json_object
 
 from ..errors import ParameterInvalid, SampleMissing
-from .common import answer, request_id, sample_state, whole_number, world_of
+from .common import answer, page_window, request_id, sample_state, world_of
 from .samples import sample_view
 
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -79,10 +79,7 @@ async def workforce_task_metrics(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_workforce_task_samples(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     state = sample_state(query.get("sample_state"))
     world = world_of(request)
     total, page = world.team_tasks.samples_page(

@@ -12,7 +12,7 @@ CreateWorker answers 201 ``{}``; DescWorker and UpdateWorker answer the worker
 route with 200; DeleteWorker answers 204; BatchDeleteWorkers
 (POST ``.../workers/batch-delete``) answers the BatchResponse envelope.
 
-INFERRED: ``offset`` counts records; a bad paging, sorting or ``role`` parameter is
+INFERRED: a bad paging, sorting or ``role`` parameter is
 400 ``ModelArts.0104`` naming it; UpdateWorkforce answers ``{"workforce_id"}`` and
 UpdateWorker ``{}``; DeleteWorkforce's documented BatchResponse cannot travel with
 a 204, so the answer is empty; ``workforce_task_id`` keeps only the workforces of
@@ -58,7 +58,7 @@ from ..backend.workforces import (
 )
 from ..errors import ModelArtsError
 from .acceptance import task_results, worker_results
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, page_window, request_id, whole_number, world_of
 from .labeling import user_of, worker_task_view
 
 VENDOR = "modelarts"
@@ -109,10 +109,7 @@ def _choice(
 
 def _paging(request: Request) -> tuple[int, int, Order]:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     return offset, limit, _choice(query.get("order"), "order", ORDERS, default="desc")
 
 
@@ -329,10 +326,7 @@ async def create_workforce_task(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_workforce_tasks(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=TASK_LIMIT_DEFAULT, least=1, most=TASK_LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=TASK_LIMIT_DEFAULT, most_limit=TASK_LIMIT_MOST)
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
     total, page = world.workforces.tasks_page(dataset.id, offset=offset, limit=limit)
