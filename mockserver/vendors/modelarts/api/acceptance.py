@@ -31,7 +31,7 @@ from ..backend import ModelArtsWorld
 from ..backend.acceptance import Round
 from ..backend.labeling import WorkerTask
 from ..backend.workforces import WorkforceTask
-from ..errors import ParameterInvalid
+from ..errors import ParameterInvalid, error_body
 from .common import answer, world_of
 from .samples import sample_view
 
@@ -72,8 +72,10 @@ async def _comments(request: Request) -> Any:
 
 async def review_samples(request: Request) -> Response:
     comments = await _comments(request)
-    world_of(request).acceptance.review(*_ids(request), comments)
-    return answer(request, {})
+    skipped = world_of(request).acceptance.review(*_ids(request), comments)
+    if skipped is None:
+        return answer(request, {})
+    return answer(request, error_body(skipped)[1])
 
 
 def _number(body: dict[str, Any]) -> int | None:

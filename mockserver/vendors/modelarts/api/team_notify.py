@@ -10,7 +10,9 @@ search-condition``) answers ``{"labels", "metadata", "labelers"}``.
 
 INFERRED: ``emails`` must be a non-empty list of strings; the task statistics
 count only the samples handed to the task; a submitted sample outside the task
-fails its item with ``ModelArts.4420``; ``labelers`` lists ``annotated_by`` of
+fails its item with ``ModelArts.4420``; a submitted label waits for review
+(``__UNREVIEWED__``, as members' labels do), and the body's ``email``, when it is
+a member's, records that member as the labeler; ``labelers`` lists ``annotated_by`` of
 the dataset's sample labels.
 """
 
@@ -26,6 +28,7 @@ from mockserver.core.contract import contract
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
+from ..backend.labeling import UNREVIEWED, members_of
 from ..backend.samples import Sample
 from ..errors import ModelArtsError, ParameterInvalid, SampleMissing
 from .common import answer, sample_state, world_of
@@ -71,6 +74,7 @@ async def update_workforce_task_samples(request: Request) -> Response:
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]
     )
     held = world.samples.of(dataset)
+    member = next((w for w in members_of(task) if w.email == body.get("email")), None)
     results: list[dict[str, Any]] = []
     for index, item in enumerate(body["samples"]):
         sample_id = str(item["sample_id"])
@@ -81,7 +85,9 @@ async def update_workforce_task_samples(request: Request) -> Response:
             )
             results.append(_failure(missing))
             continue
-        (outcome,) = world.samples.update(dataset, [item])
+        if member is not None and not item.get("worker_id"):
+            item = {**item, "worker_id": member.id}
+        (outcome,) = world.samples.update(dataset, [item], labeled=UNREVIEWED)
         results.append({"success": True} if isinstance(outcome, Sample) else _failure(outcome))
     return answer(request, {"success": all(r["success"] for r in results), "results": results})
 

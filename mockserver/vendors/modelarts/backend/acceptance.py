@@ -19,8 +19,10 @@ sample waits as ``__REJECTED__`` and its labeler relabels it 60–180 sim second
 later (``__UNREVIEWED__`` again, with the dataset label its upload order
 points to); a batch is checked whole before anything
 changes (a sample not of the task is ``ModelArts.4420``, a bad field
-``ModelArts.4396``); review and rounds need a running (``1``), accepted (``3``)
-or rejected (``4``) task, else ``4615``; a round draws from the task's
+``ModelArts.4396``), except that samples already reviewed are skipped and named
+in a 200 ``ModelArts.4606`` answer while the rest are reviewed; review and
+rounds need a running (``1``), accepted (``3``) or rejected (``4``) task, else
+``4615``; a round draws from the task's
 ``__UNCHECK__`` samples (``sampling_num`` beyond them draws them all, a rate
 draws ``ceil(rate × count)``), at random; sampled samples are
 ``__WORKFORCE_SAMPLED__``, then ``__WORKFORCE_SAMPLED_ACCEPTED__`` or
@@ -211,18 +213,23 @@ class Acceptance:
 
     # Review
 
-    def review(self, dataset_id: str, task_id: str, comments: Any) -> None:
-        """Approves (``__UNCHECK__``) or rejects (back to the labeler) labeled samples."""
+    def review(self, dataset_id: str, task_id: str, comments: Any) -> SampleAlreadyReviewed | None:
+        """Approves (``__UNCHECK__``) or rejects (back to the labeler) labeled samples.
+
+        The samples no longer awaiting review are left as they are and named in
+        the ``ModelArts.4606`` notice returned (the appendix lists it with HTTP
+        200, "proceed with follow-up operations"); the others are reviewed.
+        """
         dataset, task = self._find(dataset_id, task_id)
         checked = check_comments(comments)
         self._workable(task)
         found = self._task_samples(dataset, task, [item["sample_id"] for item in checked])
         reviewed = [sample.id for sample in found if sample.status != UNREVIEWED]
-        if reviewed:
-            raise SampleAlreadyReviewed("samples already reviewed: " + ", ".join(reviewed))
         held = self._samples.of(dataset)
         record = self._record(task)
         for sample, item in zip(found, checked, strict=True):
+            if sample.id in reviewed:
+                continue
             verdict: Verdict = item["verdict"]
             record.reviews[sample.id] = verdict
             if verdict.accept:
@@ -230,6 +237,9 @@ class Acceptance:
             else:
                 self._send_back(dataset, task, sample)
         task.update_time = self._now()
+        if reviewed:
+            return SampleAlreadyReviewed("samples already reviewed: " + ", ".join(reviewed))
+        return None
 
     def review_of(self, task: WorkforceTask, sample_id: str) -> Verdict | None:
         return self._record(task).reviews.get(sample_id)

@@ -263,7 +263,10 @@ class Samples:
         matching = [sample for key in ids if match(sample := held.by_id[key])]
         return len(matching), matching[offset : offset + limit]
 
-    def update(self, dataset: Dataset, items: Iterable[Mapping[str, Any]]) -> list[Outcome]:
+    def update(
+        self, dataset: Dataset, items: Iterable[Mapping[str, Any]], *, labeled: str = LABELED
+    ) -> list[Outcome]:
+        """Sets each item's labels; a labeled sample takes the ``labeled`` state."""
         held = self.of(dataset)
         outcomes: list[Outcome] = []
         for index, item in enumerate(items):
@@ -285,7 +288,7 @@ class Samples:
                     setattr(sample, name, str(item[key]))
             if "source" in item:
                 sample.source = str(item["source"])
-            held.change(sample, LABELED if labels else UNLABELED, labels)
+            held.change(sample, labeled if labels else UNLABELED, labels)
             outcomes.append(sample)
         self._recount(dataset)
         return outcomes
