@@ -37,3 +37,29 @@ def test_a_members_submission_is_reviewed_then_accepted(api: Api) -> None:
     status = task_path(dataset_id, task_id, "/acceptance/status")
     api.ok("PUT", status, {"action": 0}, locale="en-us")
     assert state_of(api, dataset_id, one) == "__ALL__"
+
+
+def test_start_hands_the_work_to_the_teams_its_workforces_config_names(api: Api) -> None:
+    dataset_id = api.dataset(samples=4)
+    first = api.team("first", ("ann@x.io", 0), ("bob@x.io", 0))
+    second = api.team("second", ("cy@x.io", 0), ("dee@x.io", 0))
+    task_id = api.task(dataset_id, "round-1", first)
+    body = {"workforces_config": {"workforces": [
+        {"workforce_id": second, "workers": [{"email": "cy@x.io"}]},
+    ]}}  # fmt: skip
+    assert api.start(dataset_id, task_id, body).json() == {}
+    api.advance(5)
+    rows = api.worker_tasks()["worker_tasks"]
+    assert [(row["email"], row["sample_stats"]["total_sample_count"]) for row in rows] == [
+        ("cy@x.io", 4)
+    ]
+    view = api.ok("GET", task_path(dataset_id, task_id))
+    assert [team["workforce_id"] for team in view["workforces_config"]["workforces"]] == [second]
+
+
+def test_start_with_a_team_that_does_not_exist_changes_nothing(api: Api) -> None:
+    dataset_id = api.dataset(samples=1)
+    task_id = api.task(dataset_id, "round-1", api.team("first", ("ann@x.io", 0)))
+    body = {"workforces_config": {"workforces": [{"workforce_id": "A" * 19}]}}
+    assert api.start(dataset_id, task_id, body).json()["error_code"] == "ModelArts.4601"
+    assert api.ok("GET", task_path(dataset_id, task_id))["status"] == 6

@@ -19,7 +19,7 @@ from mockserver.core.wire import Body, JSONBody
 
 from ..backend import ModelArtsWorld
 from ..backend.sample_views import SAMPLE_STATES
-from ..errors import error_body
+from ..errors import ParameterInvalid, error_body
 
 
 def world_of(request: Request) -> ModelArtsWorld:
@@ -90,3 +90,13 @@ def sample_state(value: str | None) -> str | None:
     if value is not None and value != "" and value not in SAMPLE_STATES:
         raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
     return value or None
+
+
+def workforces_config(body: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The body's ``workforces_config`` (FOUND: an object with a ``workforces`` list), if given."""
+    config = body.get("workforces_config")
+    if config is not None and (
+        not isinstance(config, dict) or not isinstance(config.get("workforces") or [], list)
+    ):
+        raise ParameterInvalid("workforces_config: must be an object with a workforces list")
+    return config

@@ -9,8 +9,9 @@ workforce-tasks/{workforce_task_id}`` (body ``workforces_config``, optional
 ``search_content``, answering ``{"count", "worker_tasks"}``; each worker task
 carries the fields of the seed example, ``user`` (camelCase) included.
 
-INFERRED: the start body may be empty; the task keeps the members it was created
-with; a bad paging or sorting parameter is 400
+INFERRED: the start body may be empty (the task keeps the members it was created
+with); a ``workforces_config`` naming teams replaces them, as UpdateWorkforceTask
+would; a bad paging or sorting parameter is 400
 ``ModelArts.0104`` naming it; unknown query parameters (``filePreview``) are
 ignored; ``search_content`` matches a part of the task name, case aside; the list
 shows every member of every task of the project (the caller is the owner); the
@@ -32,8 +33,9 @@ from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
 from ..backend.labeling import Order, RowSort, WorkerTask
+from ..backend.workforces import TASK_CREATED
 from .acceptance import worker_results
-from .common import answer, page_window, world_of
+from .common import answer, page_window, workforces_config, world_of
 
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
 SORTS: tuple[RowSort, ...] = ("create_time", "workforce_task_name")
@@ -90,12 +92,18 @@ def worker_task_view(row: WorkerTask, user: dict[str, str]) -> dict[str, Any]:
 
 
 async def start_workforce_task(request: Request) -> Response:
+    """FOUND: the body's optional ``workforces_config`` says who labels the task."""
+    body: dict[str, Any] = {}
     if await request.body():
-        await read_json_object(request, require_media_type=False)
+        body = await read_json_object(request, require_media_type=False)
+    config = workforces_config(body)
     world = world_of(request)
-    world.labeling.start(
-        request.path_params["dataset_id"], request.path_params["workforce_task_id"]
-    )
+    dataset_id = request.path_params["dataset_id"]
+    task_id = request.path_params["workforce_task_id"]
+    _, task = world.team_tasks.task(dataset_id, task_id)
+    if config and config.get("workforces") and task.status == TASK_CREATED:
+        world.team_tasks.update(dataset_id, task_id, config=config)
+    world.labeling.start(dataset_id, task_id)
     return answer(request, {})
 
 

@@ -25,7 +25,7 @@ from mockserver.core.contract import contract
 from mockserver.core.wire import read_json_object
 
 from ..errors import ParameterInvalid, SampleMissing
-from .common import answer, page_window, request_id, sample_state, world_of
+from .common import answer, page_window, request_id, sample_state, workforces_config, world_of
 from .samples import sample_view
 
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -44,11 +44,7 @@ async def update_workforce_task(request: Request) -> Response:
     body: dict[str, Any] = {}
     if await request.body():
         body = await read_json_object(request, require_media_type=False)
-    config = body.get("workforces_config")
-    if config is not None and (
-        not isinstance(config, dict) or not isinstance(config.get("workforces") or [], list)
-    ):
-        raise ParameterInvalid("workforces_config: must be an object with a workforces list")
+    config = workforces_config(body)
     world = world_of(request)
     world.team_tasks.update(
         request.path_params["dataset_id"],
