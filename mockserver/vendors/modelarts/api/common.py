@@ -86,10 +86,17 @@ def page_window(
 
 
 def sample_state(value: str | None) -> str | None:
-    """The ``sample_state`` query parameter: one of the documented states, or none."""
-    if value is not None and value != "" and value not in SAMPLE_STATES:
-        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
-    return value or None
+    """The ``sample_state`` query parameter, spelled as the states are kept, or none.
+
+    FOUND: the docs list the states in upper case (``__UNREVIEWED__``) while the
+    documented ListWorkforceTaskStats example sends ``__unreviewed__``, so case
+    is ignored. INFERRED: nothing documents a refusal of another value; it is a
+    state no sample is in, so it matches nothing.
+    """
+    if not value:
+        return None
+    upper = value.strip().upper()
+    return upper if upper in SAMPLE_STATES else value
 
 
 def workforces_config(body: Mapping[str, Any]) -> dict[str, Any] | None:
