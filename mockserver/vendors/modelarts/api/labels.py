@@ -199,7 +199,9 @@ routes = [
     Route(PATH + "/labels", create_labels, methods=["POST"]),
     Route(PATH + "/labels", update_labels, methods=["PUT"]),
     Route(PATH + "/labels/delete", delete_labels, methods=["POST"]),
-    Route(PATH + "/labels/{label_name}", update_label, methods=["PUT"]),
-    Route(PATH + "/labels/{label_name}", delete_label, methods=["DELETE"]),
+    # FOUND: label names are percent-encoded UTF-8 in the path; a "/" in one (%2F) arrives
+    # decoded, so the name takes the rest of the path.
+    Route(PATH + "/labels/{label_name:path}", update_label, methods=["PUT"]),
+    Route(PATH + "/labels/{label_name:path}", delete_label, methods=["DELETE"]),
     Route(PATH + "/stats", dataset_stats, methods=["GET"]),
 ]
