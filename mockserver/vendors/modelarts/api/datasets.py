@@ -31,6 +31,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import dumps, read_json_object
 
 from ..backend.datasets import DATASET_TYPES, Dataset, Order, SortBy
+from ..backend.samples import DatasetSamples
 from ..backend.versions import NORMAL
 from ..errors import DatasetVersionMissing
 from .common import answer, answer_rendered, page_window, request_id, whole_number, world_of
@@ -119,7 +120,40 @@ async def list_datasets(request: Request) -> Response:
         dataset_type=dataset_type,
         workspace_id=query.get("workspace_id") or None,
     )
-    return answer(request, {"total_number": total, "datasets": [dataset_view(d) for d in page]})
+    views = [dataset_view(d) for d in page]
+    if _flag(query.get("file_preview") or query.get("filePreview")):
+        samples = world_of(request).samples
+        for view, dataset in zip(views, page, strict=True):
+            view["samples"] = preview(dataset, samples.of(dataset))
+    return answer(request, {"total_number": total, "datasets": views})
+
+
+PREVIEW_FILES = 4
+
+
+def preview(dataset: Dataset, held: DatasetSamples) -> list[dict[str, Any]]:
+    """FOUND: ``file_preview=true`` adds "the list of four dataset files" (AnnotationFile)."""
+    files = []
+    for sample_id in held.whole.ids()[:PREVIEW_FILES]:
+        sample = held.by_id[sample_id]
+        files.append(
+            {
+                "create_time": sample.time,
+                "dataset_id": dataset.id,
+                "file_Name": sample.name,  # sic: the documented spelling
+                "file_id": sample.id,
+                "file_type": sample.name.rpartition(".")[2] if "." in sample.name else "",
+                "size": sample.size,
+                "tags": {str(label.get("name", "")): "" for label in sample.labels},
+                "url": sample.source if sample.source is not None else sample.location,
+            }
+        )
+    return files
+
+
+def _flag(value: str | None) -> bool:
+    """A query boolean; anything but ``true`` is its documented default, false."""
+    return (value or "").strip().lower() == "true"
 
 
 @contract(body="create_dataset", yields={"dataset_id": "/dataset_id"})

@@ -4,13 +4,14 @@ FOUND: ExportTask (POST) answers 200 ``{"task_id"}``;
 GetExportTasksStatusOfDataset (GET, 200) pages with ``offset``/``limit`` and filters
 by ``export_type``; GetExportTaskStatusOfDataset (GET, 200) is addressed by
 ``{resource_id}`` (the dataset id) and answers the task with its ``status`` and
-``progress`` (a percentage, Float).
+``progress`` (a percentage, Float), ``total_sample_count`` and
+``finished_sample_count``.
 
 INFERRED: ``limit`` is 1–100 (default 10); lists show the newest task first and
 answer ``{"total_count", "export_tasks"}``; the view carries ``task_id``,
 ``dataset_id``, ``path``, ``export_type``, ``export_format``, ``annotation_format``,
-``status``, ``progress``, ``total_sample``, ``finished_sample`` (the exported
-sample count), ``create_time`` and ``update_time``.
+``status``, ``progress``, the sample counts (finished: the exported ones),
+``create_time`` and ``update_time``.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def task_view(task: ExportTask) -> dict[str, Any]:
         "annotation_format": task.annotation_format,
         "status": task.status,
         "progress": progress,
-        "total_sample": task.total_sample,
-        "finished_sample": task.finished_sample,
+        "total_sample_count": task.total_sample,
+        "finished_sample_count": task.finished_sample,
         "create_time": task.create_time,
         "update_time": task.update_time,
     }

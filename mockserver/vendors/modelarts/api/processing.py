@@ -35,6 +35,15 @@ from ..backend.processing import COMPLETED, TEMPLATES, ProcessorTask, ProcessorV
 from .common import answer, page_window, request_id, whole_number, world_of
 
 SORTS = ("create_time", "name", "duration_seconds")
+# FOUND: GetProcessorTaskItems answers {template_id, label_en, label_zh}; the Chinese
+# names are the console's (INFERRED: the documented example shows a placeholder).
+LABELS_ZH = {
+    "sys_data_analyse": "数据分析",
+    "sys_data_cleaning": "数据清洗",
+    "sys_data_augmentation": "数据增强",
+    "sys_data_validation": "数据校验",
+    "sys_data_selection": "数据选择",
+}
 
 
 def _now(request: Request) -> int:
@@ -69,10 +78,12 @@ def version_view(version: ProcessorVersion, now: int) -> dict[str, Any]:
 
 def task_view(task: ProcessorTask, now: int) -> dict[str, Any]:
     latest = next(reversed(task.versions.values()), None)
+    source = task.data_source or (task.inputs[0] if task.inputs else None)
     return {
         "task_id": task.id,
         "name": task.name,
         "description": task.description,
+        **({"data_source": source} if source is not None else {}),
         "template": {"id": task.template_id, "name": TEMPLATES[task.template_id]},
         "inputs": task.inputs,
         "work_path": task.work_path,
@@ -95,7 +106,10 @@ def _order(request: Request) -> bool:
 @contract(query=("paging",))
 async def task_items(request: Request) -> Response:
     offset, limit = page_window(request.query_params, default_limit=1000, most_limit=1000)
-    items = [{"id": key, "name": name} for key, name in TEMPLATES.items()]
+    items = [
+        {"template_id": key, "label_en": name, "label_zh": LABELS_ZH[key]}
+        for key, name in TEMPLATES.items()
+    ]
     return answer(request, {"total": len(items), "items": items[offset : offset + limit]})
 
 
@@ -138,12 +152,16 @@ async def create_task(request: Request) -> Response:
     if not isinstance(inputs, list) or not all(isinstance(item, dict) for item in inputs):
         raise InvalidInput.one("inputs", "must be a list of objects")
     work_path = body.get("work_path")
+    data_source = body.get("data_source")
+    if data_source is not None and not isinstance(data_source, dict):
+        raise InvalidInput.one("data_source", "must be an object")
     task = world_of(request).processing.create(
         name=_text(body, "name") or "",
         template_id=template_id if isinstance(template_id, str) else "",
         inputs=inputs,
         description=_text(body, "description") or "",
         work_path=work_path if isinstance(work_path, dict) else None,
+        data_source=data_source,
     )
     return answer(request, {"task_id": task.id})
 

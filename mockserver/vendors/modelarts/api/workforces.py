@@ -24,7 +24,8 @@ Team labeling tasks, ``/v2/{project_id}/datasets/{dataset_id}/workforce-tasks``
 (GET) pages with ``offset``/``limit`` (1–1000, default 1000) and answers ``{"count",
 "tasks"}``; DescWorkforceTask (GET) adds ``worker_stats`` and switches
 ``label_stats``, ``sample_stats`` and ``workforce_stats`` on with query flags
-(default false). INFERRED: an unknown dataset is 400 ``ModelArts.4352`` and an
+(default false); ListWorkforceTasks items carry ``sample_stats`` (the documented
+example). INFERRED: an unknown dataset is 400 ``ModelArts.4352`` and an
 unknown task 400 ``ModelArts.4619``; lists are newest first and always carry
 ``workforce_stats``; ``sample_stats`` counts the samples handed to members
 (none before the task starts) and ``label_stats`` the labels they carry;
@@ -330,7 +331,14 @@ async def list_workforce_tasks(request: Request) -> Response:
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
     total, page = world.workforces.tasks_page(dataset.id, offset=offset, limit=limit)
-    views = [{**workforce_task_view(t), **task_results(world, t)} for t in page]
+    views = [
+        {
+            **workforce_task_view(t),
+            "sample_stats": world.labeling.stats(t),
+            **task_results(world, t),
+        }
+        for t in page
+    ]
     return answer(request, {"count": total, "tasks": views})
 
 
