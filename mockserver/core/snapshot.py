@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 FORMAT = "mockserver-state"
-VERSION = 3  # one more whenever the pickled classes change shape (3: the ticker's entries)
+VERSION = 4  # one more whenever the pickled classes change shape (4: ModelArts OBS directories)
 
 
 class SnapshotError(ValueError):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from modelarts_kit import token_headers
+from modelarts_kit import holds_files, token_headers
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -26,6 +26,7 @@ class Api:
         self.client = client
         self.base = f"{ROOT}/v2/{PROJECT}"
         self.headers = token_headers(client, PROJECT)
+        holds_files(client, PROJECT)
         self.dataset_id = ""
         self.task_id = ""
 

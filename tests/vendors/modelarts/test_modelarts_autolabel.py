@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from modelarts_kit import token_headers
+from modelarts_kit import holds_files, token_headers
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -28,6 +28,7 @@ class Api:
         self.client = client
         self.base = f"{ROOT}/v2/{project}/datasets"
         self.headers = token_headers(client, project)
+        holds_files(client, project, "/bucket/input/pets/")
         self.dataset = ""
 
     def make_dataset(self, labels: list[dict[str, Any]]) -> str:

@@ -94,8 +94,8 @@ def refused(response: Any, status: int, code: str, *words: str) -> None:
 def test_create_answers_201_with_a_19_char_id_and_the_request_id(api: Api) -> None:
     response = api.create()
     assert response.status_code == 201
-    assert list(response.json()) == ["dataset_id"]
-    assert ID.match(response.json()["dataset_id"])
+    assert list(response.json()) == ["dataset_id", "import_task_id"]
+    assert ID.match(response.json()["dataset_id"]) and ID.match(response.json()["import_task_id"])
     assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
 
 

@@ -160,7 +160,8 @@ def _flag(value: str | None) -> bool:
 async def create_dataset(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "create_dataset", body)
-    dataset = world_of(request).datasets.create(
+    world = world_of(request)
+    dataset = world.datasets.create(
         name=body["dataset_name"],
         data_sources=body["data_sources"],
         work_path=body["work_path"],
@@ -176,7 +177,24 @@ async def create_dataset(request: Request) -> Response:
         import_annotations=body.get("import_annotations", True),
         label_format=body.get("label_format"),
     )
-    return answer(request, {"dataset_id": dataset.id}, 201)
+    created: dict[str, Any] = {"dataset_id": dataset.id}
+    source = input_path(dataset.data_sources)
+    if source is not None:
+        created["import_task_id"] = world.imports.create(dataset.id, import_path=source).id
+    return answer(request, created, 201)
+
+
+def input_path(sources: list[dict[str, Any]]) -> str | None:
+    """The OBS input path a new dataset imports its files from, if it has one.
+
+    FOUND: ``data_sources`` is the "input dataset path, which is used to
+    synchronize source data" and the create answer carries ``import_task_id``:
+    creating a dataset imports its input path, as an import task on the clock.
+    """
+    for source in sources:
+        if source.get("data_type", 0) == 0 and source.get("data_path"):
+            return str(source["data_path"])
+    return None
 
 
 async def describe_dataset(request: Request) -> Response:
