@@ -63,15 +63,16 @@ def _ids(request: Request) -> tuple[str, str]:
     return request.path_params["dataset_id"], request.path_params["workforce_task_id"]
 
 
-async def _comments(request: Request) -> Any:
+async def _comments(request: Request, *, required: bool) -> Any:
     body = await read_json_object(request, require_media_type=False)
-    if "comments" not in body:
+    if required and "comments" not in body:
         raise InvalidInput.one("comments", "is required")
-    return body["comments"]
+    return body.get("comments") or []
 
 
 async def review_samples(request: Request) -> Response:
-    comments = await _comments(request)
+    # FOUND: ReviewSamples' ``comments`` is not mandatory; AcceptSamples' is ("Yes").
+    comments = await _comments(request, required=False)
     skipped = world_of(request).acceptance.review(*_ids(request), comments)
     if skipped is None:
         return answer(request, {})
@@ -124,7 +125,7 @@ async def sampling_report(request: Request) -> Response:
 
 
 async def comment_samples(request: Request) -> Response:
-    comments = await _comments(request)
+    comments = await _comments(request, required=True)
     world_of(request).acceptance.comment(*_ids(request), comments)
     return answer(request, {})
 

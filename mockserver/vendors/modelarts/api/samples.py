@@ -85,11 +85,12 @@ async def upload_samples(request: Request) -> Response:
     validate(VENDOR, "upload_samples", body)
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
+    items = body.get("samples") or []  # FOUND: not mandatory in the UploadSamplesJson table
     outcomes = world.samples.upload(
-        dataset, body["samples"], final_annotation=body.get("final_annotation", True)
+        dataset, items, final_annotation=body.get("final_annotation", True)
     )
     results: list[dict[str, Any]] = []
-    for item, outcome in zip(body["samples"], outcomes, strict=True):
+    for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Sample):
             results.append({"success": True, "name": outcome.location, "info": outcome.id})
         else:
@@ -178,7 +179,9 @@ async def update_samples(request: Request) -> Response:
     validate(VENDOR, "update_samples", body)
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
-    return answer(request, _plain(world.samples.update(dataset, body["samples"])))
+    # FOUND: ``samples`` and their ``sample_id`` are not mandatory in the UpdateSamples table;
+    # an item without an id fails alone (ModelArts.4420).
+    return answer(request, _plain(world.samples.update(dataset, body.get("samples") or [])))
 
 
 @contract(body="delete_samples")
@@ -187,7 +190,8 @@ async def delete_samples(request: Request) -> Response:
     validate(VENDOR, "delete_samples", body)
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
-    return answer(request, _plain(world.samples.delete(dataset, body["samples"])))
+    # FOUND: ``samples`` is not mandatory in the DeleteSamples table.
+    return answer(request, _plain(world.samples.delete(dataset, body.get("samples") or [])))
 
 
 def _matcher(conditions: str | None) -> Match | None:

@@ -76,8 +76,8 @@ async def update_workforce_task_samples(request: Request) -> Response:
     held = world.samples.of(dataset)
     member = next((w for w in members_of(task) if w.email == body.get("email")), None)
     results: list[dict[str, Any]] = []
-    for index, item in enumerate(body["samples"]):
-        sample_id = str(item["sample_id"])
+    for index, item in enumerate(body.get("samples") or []):  # FOUND: not mandatory
+        sample_id = str(item.get("sample_id") or "")
         sample = held.by_id.get(sample_id)
         if sample is None or not world.labeling.holds(task, sample):
             missing = SampleMissing(

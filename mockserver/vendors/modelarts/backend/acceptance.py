@@ -115,8 +115,8 @@ class TaskRecord:
 
 def check_comments(comments: Any) -> list[dict[str, Any]]:
     """The SampleComment list, each checked; a bad one is ``ModelArts.4396`` naming it."""
-    if not isinstance(comments, list) or not comments:
-        raise ParameterInvalid("comments: must be a non-empty list")
+    if not isinstance(comments, list):  # FOUND: an Array of SampleComment
+        raise ParameterInvalid("comments: must be a list")
     checked: list[dict[str, Any]] = []
     for index, item in enumerate(comments):
         where = f"comments.{index}"

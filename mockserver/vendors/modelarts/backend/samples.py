@@ -195,7 +195,7 @@ class Samples:
         for index, item in enumerate(items):
             where = f"samples.{index}"
             try:
-                size = len(base64_bytes(str(item["data"])))
+                size = len(base64_bytes(str(item.get("data") or "")))  # FOUND: not mandatory
             except MalformedBody:
                 outcomes.append(SampleUploadFailed(f"{where}.data: is not base64-encoded"))
                 continue
@@ -270,11 +270,12 @@ class Samples:
         held = self.of(dataset)
         outcomes: list[Outcome] = []
         for index, item in enumerate(items):
-            sample = held.by_id.get(str(item["sample_id"]))
+            sample_id = str(item.get("sample_id") or "")
+            sample = held.by_id.get(sample_id)
             if sample is None:
                 outcomes.append(
                     SampleMissing(
-                        f"samples.{index}.sample_id: the sample {item['sample_id']} does not exist"
+                        f"samples.{index}.sample_id: the sample {sample_id!r} does not exist"
                     )
                 )
                 continue
