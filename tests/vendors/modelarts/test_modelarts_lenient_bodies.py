@@ -57,3 +57,27 @@ def test_an_empty_member_batch_delete_deletes_nobody(api: Api) -> None:
     answer = api.ok("POST", f"/workforces/{team}/workers/batch-delete", {"workers": []})
     assert answer["success"] is True
     assert api.ok("GET", f"/workforces/{team}/workers")["total_number"] == 1
+
+
+def test_a_workforce_named_twice_in_a_task_is_taken_once_with_both_member_lists(api: Api) -> None:
+    dataset_id = api.dataset()
+    team = api.team("team", ("ann@x.io", 0), ("bob@x.io", 0))
+    config = {"workforces": [
+        {"workforce_id": team, "workers": [{"email": "ann@x.io"}]},
+        {"workforce_id": team, "workers": [{"email": "bob@x.io"}]},
+    ]}  # fmt: skip
+    body = {"task_name": "round 1 (any name)", "workforces_config": config}
+    task_id = api.ok("POST", f"/datasets/{dataset_id}/workforce-tasks", body)["task_id"]
+    view = api.ok("GET", f"/datasets/{dataset_id}/workforce-tasks/{task_id}")
+    (taken,) = view["workforces_config"]["workforces"]
+    assert [worker["email"] for worker in taken["workers"]] == ["ann@x.io", "bob@x.io"]
+
+
+def test_labels_of_a_published_version_are_listed(api: Api) -> None:
+    dataset_id = api.dataset(labels=[{"name": "cat", "type": 0}])
+    version_id = api.ok("POST", f"/datasets/{dataset_id}/versions", {})["version_id"]
+    path = f"/datasets/{dataset_id}/data-annotations/labels"
+    listed = api.ok("GET", path, version_id=version_id)
+    assert [label["name"] for label in listed["labels"]] == ["cat"]
+    unknown = api.call("GET", path, version_id="V" * 19)
+    assert (unknown.status_code, unknown.json()["error_code"]) == (400, "ModelArts.4353")

@@ -87,5 +87,5 @@ def test_dataset_metrics_by_day_and_state(api: Api) -> None:
     assert day == {"total": 3, "__NONE__": 3}
     assert api.ok("GET", path, start_time=0, end_time=1) == {"metrics": {}}
     refused(api.call("GET", path, end_time=5), 400, "ModelArts.0104")
-    refused(api.call("GET", path, start_time=9, end_time=5), 400, "ModelArts.0104")
+    assert api.ok("GET", path, start_time=9, end_time=5) == {"metrics": {}}
     refused(api.call("GET", path, start_time="x", end_time=5), 400, "ModelArts.0104")

@@ -580,7 +580,6 @@ def test_a_workforce_without_workers_brings_every_member_and_tasks_page(api: Api
 @pytest.mark.parametrize(
     ("body", "code", "word"),
     [
-        ({"task_name": "bad name"}, "ModelArts.4396", "task_name"),
         ({"repetition": 0}, "ModelArts.4396", "repetition"),
         ({"data_sync_type": 4}, "ModelArts.4396", "data_sync_type"),
         ({"repetition": "2"}, "ModelArts.0104", "repetition"),

@@ -40,12 +40,10 @@ VENDOR = "modelarts"
 async def send_emails(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     emails = body.get("emails")
-    if (
-        not isinstance(emails, list)
-        or not emails
-        or not all(isinstance(email, str) and email for email in emails)
-    ):
-        raise ParameterInvalid("emails: must be a non-empty list of strings")
+    # FOUND: ``emails`` is mandatory, an Array of String (SendEmails); an empty one
+    # notifies nobody.
+    if not isinstance(emails, list) or not all(isinstance(email, str) for email in emails):
+        raise ParameterInvalid("emails: must be a list of strings")
     world_of(request).team_tasks.task(
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]
     )

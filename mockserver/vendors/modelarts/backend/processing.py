@@ -165,9 +165,7 @@ class Processing:
         self, task_id: str, *, name: str | None = None, description: str | None = None
     ) -> ProcessorTask:
         task = self.get(task_id)
-        if name is not None:
-            if not name:
-                raise InvalidInput.one("name", "must not be empty")
+        if name:  # INFERRED: an empty name (nothing documents a refusal) keeps the old one
             task.name = name
         if description is not None:
             task.description = description
