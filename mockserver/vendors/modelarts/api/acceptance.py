@@ -100,6 +100,7 @@ def _rate(body: dict[str, Any]) -> float | None:
 async def start_sampling(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     number, rate = _number(body), _rate(body)
+    # FOUND: "Either this parameter or sampling_rate"; a rate is in "(0,1]".
     if (number is None) == (rate is None):
         raise ParameterInvalid("sampling_num, sampling_rate: give exactly one of them")
     started = world_of(request).acceptance.start(*_ids(request), number=number, rate=rate)
@@ -108,7 +109,7 @@ async def start_sampling(request: Request) -> Response:
 
 async def sampling_report(request: Request) -> Response:
     checking_task_id = request.query_params.get("checking_task_id", "")
-    if not checking_task_id:
+    if not checking_task_id:  # FOUND: a Mandatory query parameter
         raise InvalidInput.one("checking_task_id", "is required")
     world = world_of(request)
     dataset_id, task_id = _ids(request)
@@ -131,7 +132,7 @@ async def comment_samples(request: Request) -> Response:
 
 
 async def update_sampling(request: Request) -> Response:
-    if not request.query_params.get("locale"):
+    if not request.query_params.get("locale"):  # FOUND: Mandatory, as is ``action``
         raise InvalidInput.one("locale", "is required")
     body = await read_json_object(request, require_media_type=False)
     action = body.get("action")

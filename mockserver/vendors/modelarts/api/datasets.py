@@ -110,6 +110,7 @@ async def list_datasets(request: Request) -> Response:
     if query.get("dataset_type", "") != "":
         dataset_type = whole_number(query.get("dataset_type"), "dataset_type", default=0, least=0)
         if dataset_type not in DATASET_TYPES:
+            # FOUND: the documented options (Type / Options column of the query table).
             raise InvalidInput.one("dataset_type", "is not a dataset type")
     total, page = world_of(request).datasets.page(
         offset=offset,
@@ -242,6 +243,7 @@ async def delete_dataset(request: Request) -> Response:
     return Response(status_code=204, headers={"X-Request-Id": request_id(request.scope)})
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _choice(
     value: str | None, name: str, options: tuple[Choice, ...], default: Choice | None = None
 ) -> Choice:

@@ -43,6 +43,7 @@ ORDERS: tuple[Order, ...] = ("asc", "desc")
 Choice = TypeVar("Choice", bound=str)
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _choice(value: str | None, name: str, allowed: tuple[Choice, ...], default: Choice) -> Choice:
     if value is None or value == "":
         return default

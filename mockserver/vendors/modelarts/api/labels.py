@@ -88,6 +88,7 @@ async def delete_labels(request: Request) -> Response:
     query = request.query_params
     policy = whole_number(query.get("delete_policy"), "delete_policy", default=0, least=0)
     if policy not in DELETE_POLICIES:
+        # FOUND: the documented options (Type / Options column of the query table).
         raise InvalidInput.one("delete_policy", "must be 0, 1 or 2")
     dataset_id, labels = await _batch(request)
     world = world_of(request)
@@ -118,6 +119,7 @@ async def update_label(request: Request) -> Response:
 async def delete_label(request: Request) -> Response:
     label_type = _label_type(request)
     if request.query_params.get("delete_source", "false") not in ("true", "false"):
+        # FOUND: the documented options (Type / Options column of the query table).
         raise InvalidInput.one("delete_source", "must be true or false")
     dataset_id, name = request.path_params["dataset_id"], request.path_params["label_name"]
     world_of(request).datasets.remove_label(dataset_id, name, "label_name", label_type)
@@ -191,6 +193,7 @@ def _label_type(request: Request) -> int | None:
         return None
     number = whole_number(given, "label_type", default=0, least=0)
     if number not in LABEL_TYPES:
+        # FOUND: the documented options (Type / Options column of the query table).
         raise InvalidInput.one("label_type", "is not a label type")
     return number
 

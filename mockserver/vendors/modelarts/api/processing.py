@@ -96,6 +96,7 @@ def task_view(task: ProcessorTask, now: int) -> dict[str, Any]:
     }
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _order(request: Request) -> bool:
     order = request.query_params.get("order") or "desc"
     if order not in ("asc", "desc"):
@@ -119,6 +120,7 @@ async def list_tasks(request: Request) -> Response:
     query = request.query_params
     sort_by = query.get("sort_by") or "create_time"
     if sort_by not in SORTS:
+        # FOUND: the documented options (Type / Options column of the query table).
         raise InvalidInput.one("sort_by", f"must be one of {', '.join(SORTS)}")
     status_text = query.get("status")
     status = whole_number(status_text, "status", default=-1, least=0, most=4)

@@ -164,6 +164,7 @@ async def describe_auto_annotation_sample(request: Request) -> Response:
     return answer(request, sample_view(sample))
 
 
+# INFERRED: bounds of "the confidence score" (defaults 0 and 1); see docs/refusals.
 def _score(value: str | None, name: str, default: float) -> float:
     if value is None or value == "":
         return default
@@ -194,6 +195,7 @@ async def delete_samples(request: Request) -> Response:
     return answer(request, _plain(world.samples.delete(dataset, body.get("samples") or [])))
 
 
+# FOUND: SearchCondition objects "after URL encoding"; malformed JSON is refused.
 def _matcher(conditions: str | None) -> Match | None:
     """A test for the samples ``search_conditions`` asks for (``None``: no conditions)."""
     tests: list[Match] = []

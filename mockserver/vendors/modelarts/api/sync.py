@@ -29,6 +29,7 @@ from .common import answer, world_of
 
 
 def _millis(value: str | None, name: str) -> int:
+    """FOUND (GetDatasetMetrics): ``start_time``, ``end_time`` are Mandatory, Long."""
     if value is None or value == "":
         raise InvalidInput.one(name, "is required")
     millis = natural(value.strip())

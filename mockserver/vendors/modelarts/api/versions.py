@@ -78,6 +78,7 @@ async def list_versions(request: Request) -> Response:
         elif given in VERSION_FORMATS:
             version_format = given
         else:
+            # FOUND: the documented options (Type / Options column of the query table).
             raise InvalidInput.one("version_format", "must be 0, 1 or 2")
     world = world_of(request)
     dataset_id = request.path_params["dataset_id"]

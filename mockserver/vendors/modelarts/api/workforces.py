@@ -98,6 +98,7 @@ def worker_view(worker: Worker) -> dict[str, Any]:
     }
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _choice(
     value: str | None, name: str, options: tuple[Choice, ...], default: Choice | None = None
 ) -> Choice:
@@ -174,6 +175,7 @@ async def _list_workers(request: Request, workforce_id: str | None) -> Response:
     if workforce_id is None:
         role = whole_number(query.get("role"), "role", default=0, least=0)
         if role not in ROLES:
+            # FOUND: the documented options (Type / Options column of the query table).
             raise InvalidInput.one("role", "must be one of 0, 1, 2, 3")
     total, page = world_of(request).workforces.workers_page(
         workforce_id, offset=offset, limit=limit, sort_by=sort_by, order=order, role=role
@@ -295,6 +297,7 @@ def workforce_task_view(task: WorkforceTask, *, details: bool = False) -> dict[s
     return view
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _flag(value: str | None, name: str) -> bool:
     if value in (None, "", "false"):
         return False

@@ -122,17 +122,19 @@ def check_comments(comments: Any) -> list[dict[str, Any]]:
         where = f"comments.{index}"
         if not isinstance(item, Mapping):
             raise ParameterInvalid(f"{where}: must be an object")
-        if not isinstance(item.get("accept"), bool):
+        if not isinstance(item.get("accept"), bool):  # FOUND: Mandatory, Boolean
             raise ParameterInvalid(f"{where}.accept: is required and must be a boolean")
         sample_id = item.get("sample_id")
+        # INFERRED: not marked Mandatory, but a comment judges the sample it names and
+        # every documented example names one.
         if not isinstance(sample_id, str) or not sample_id:
             raise ParameterInvalid(f"{where}.sample_id: is required")
-        comment = item.get("comment", "")
+        comment = item.get("comment", "")  # FOUND: 0-256 characters, none of !<>=&"'
         if not isinstance(comment, str) or len(comment) > COMMENT_MOST:
             raise ParameterInvalid(f"{where}.comment: must be text of at most {COMMENT_MOST}")
         if FORBIDDEN & set(comment):
             raise ParameterInvalid(f"{where}.comment: must not contain ! < > = & \" '")
-        score = item.get("score", "")
+        score = item.get("score", "")  # FOUND: A, B, C or D
         if score not in ("", None, *POINTS):
             raise ParameterInvalid(f"{where}.score: must be one of A, B, C, D")
         worker_id = item.get("worker_id", "")

@@ -118,6 +118,8 @@ class WorkforceTask:
 
 
 def check_name(name: str, field_name: str = "workforce_name") -> None:
+    """FOUND (CreateWorkforce, UpdateWorkforceTask): "1 to 64 characters, including only
+    letters, digits, underscores (_), and hyphens (-)"."""
     low, high = NAME_LENGTH
     if not low <= len(name) <= high:
         raise ParameterInvalid(f"{field_name}: must be {low} to {high} characters long")
@@ -141,6 +143,8 @@ def unique_teams(teams: list[TaskTeam]) -> list[TaskTeam]:
 
 
 def check_email(email: str) -> str:
+    """INFERRED: ``emails`` is "Email address of a labeling team member"; a real client
+    sends one address, and the member is found by it later."""
     text = email.strip()
     local, at, domain = text.partition("@")
     bad = not at or not local or "." not in domain.strip(".") or any(ch.isspace() for ch in text)
