@@ -63,3 +63,14 @@ def test_start_with_a_team_that_does_not_exist_changes_nothing(api: Api) -> None
     body = {"workforces_config": {"workforces": [{"workforce_id": "A" * 19}]}}
     assert api.start(dataset_id, task_id, body).json()["error_code"] == "ModelArts.4601"
     assert api.ok("GET", task_path(dataset_id, task_id))["status"] == 6
+
+
+def test_start_refused_for_a_config_without_members_keeps_the_tasks_teams(api: Api) -> None:
+    dataset_id = api.dataset(samples=1)
+    first = api.team("first", ("ann@x.io", 0))
+    empty = api.team("empty")
+    task_id = api.task(dataset_id, "round-1", first)
+    body = {"workforces_config": {"workforces": [{"workforce_id": empty}]}}
+    assert api.start(dataset_id, task_id, body).json()["error_code"] == "ModelArts.4621"
+    view = api.ok("GET", task_path(dataset_id, task_id))
+    assert [team["workforce_id"] for team in view["workforces_config"]["workforces"]] == [first]

@@ -34,6 +34,7 @@ from mockserver.core.wire import read_json_object
 
 from ..backend.labeling import Order, RowSort, WorkerTask
 from ..backend.workforces import TASK_CREATED
+from ..errors import ModelArtsError
 from .acceptance import worker_results
 from .common import answer, page_window, workforces_config, world_of
 
@@ -102,9 +103,14 @@ async def start_workforce_task(request: Request) -> Response:
     dataset_id = request.path_params["dataset_id"]
     task_id = request.path_params["workforce_task_id"]
     _, task = world.team_tasks.task(dataset_id, task_id)
+    before = (task.teams, task.agency, task.update_time)
     if config and config.get("workforces") and task.status == TASK_CREATED:
         world.team_tasks.update(dataset_id, task_id, config=config)
-    world.labeling.start(dataset_id, task_id)
+    try:
+        world.labeling.start(dataset_id, task_id)
+    except ModelArtsError:
+        task.teams, task.agency, task.update_time = before  # a refusal changes nothing
+        raise
     return answer(request, {})
 
 
