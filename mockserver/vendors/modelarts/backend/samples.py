@@ -172,10 +172,14 @@ class Samples:
         return int(self._clock.now() * 1000)
 
     def of(self, dataset: Dataset) -> DatasetSamples:
+        """The dataset's samples; an empty set, not kept, when it has none yet, so that a
+        read (or a refused request) leaves the store as it was."""
         held = self._sets.get(dataset.id)
-        if held is None:
-            held = self._sets[dataset.id] = DatasetSamples()
-        return held
+        return held if held is not None else DatasetSamples()
+
+    def _holding(self, dataset: Dataset) -> DatasetSamples:
+        """The dataset's samples, kept from now on: the one place samples are added."""
+        return self._sets.setdefault(dataset.id, DatasetSamples())
 
     def forget(self, dataset_id: str) -> None:
         self._sets.pop(dataset_id, None)
@@ -189,7 +193,7 @@ class Samples:
     def upload(
         self, dataset: Dataset, items: Iterable[Mapping[str, Any]], *, final_annotation: bool = True
     ) -> list[Outcome]:
-        held = self.of(dataset)
+        held = self._holding(dataset)
         directory = _upload_directory(dataset)
         outcomes: list[Outcome] = []
         for index, item in enumerate(items):
