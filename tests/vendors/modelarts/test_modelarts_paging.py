@@ -79,3 +79,9 @@ def test_offset_counts_pages_of_limit_records(api: Api) -> None:
         "total_number": 5,
         "workforces": [],
     }
+
+
+@pytest.mark.parametrize("offset", [2**62, 2**63 - 1])
+def test_a_page_far_past_the_end_is_empty(api: Api, offset: int) -> None:
+    api.dataset()
+    assert api.ok("GET", "/datasets", offset=offset, limit=100)["datasets"] == []

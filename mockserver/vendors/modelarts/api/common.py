@@ -67,6 +67,9 @@ def whole_number(
     return number
 
 
+LAST_RECORD = 2**62  # far beyond any list, and ``LAST_RECORD + limit`` is below sys.maxsize
+
+
 def page_window(
     query: Mapping[str, str], *, default_limit: int, most_limit: int
 ) -> tuple[int, int]:
@@ -82,7 +85,8 @@ def page_window(
     limit = whole_number(
         query.get("limit"), "limit", default=default_limit, least=1, most=most_limit
     )
-    return page * limit, limit
+    # bound: a page past any list is empty; capped so that first + limit stays an index
+    return min(page * limit, LAST_RECORD), limit
 
 
 def sample_state(value: str | None) -> str | None:
