@@ -472,19 +472,14 @@ class ModelArts(VendorBench):
         return RequestSpec("POST", url, headers, body, showing=b'"results":[{"success":true')
 
     def lifecycle(self, client: httpx.Client, receiver: str, index: int) -> int:
-        """ModelArts sends no webhooks: dataset, import, advance, poll, list the samples."""
+        """ModelArts sends no webhooks: a dataset (whose creation imports its input path),
+        advance, poll the import, list the samples."""
         project = f"{index:032x}"
         headers = {"X-Auth-Token": modelarts_token(client, project)}
         tenant = f"{self.name}:{project}"
         base = f"/modelarts/v2/{project}/datasets"
-        dataset = self._dataset(client, headers, project)
-        task = _ok(
-            client.post(
-                f"{base}/{dataset}/import-tasks",
-                headers=headers,
-                json={"import_path": "obs://bench/in/"},
-            )
-        ).json()["task_id"]
+        created = _ok(client.post(base, json=MA_DATASET, headers=headers), 201).json()
+        dataset, task = created["dataset_id"], created["import_task_id"]
         for _ in range(48):
             advance(client, tenant, 60)
             shown = _ok(client.get(f"{base}/{dataset}/import-tasks/{task}", headers=headers))

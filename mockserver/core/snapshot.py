@@ -45,7 +45,9 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 FORMAT = "mockserver-state"
-VERSION = 4  # one more whenever the pickled classes change shape (4: CrowdFlower ontologies, bans)
+# One more whenever the pickled classes change shape (5: CrowdFlower ontologies and bans,
+# ModelArts OBS directories, lazily seeded generators).
+VERSION = 5
 
 
 class SnapshotError(ValueError):

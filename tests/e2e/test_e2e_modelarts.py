@@ -139,9 +139,11 @@ class Sdk:
 
 
 def team_labeling_flow(api: Sdk) -> None:
-    dataset = api("POST", "/datasets", {**DATASET, "labels": LABELS})["dataset_id"]
-    api("POST", f"/datasets/{dataset}/import-tasks", {"import_path": "obs://pets-bucket/input/"})
+    created = api("POST", "/datasets", {**DATASET, "labels": LABELS})
+    dataset = created["dataset_id"]  # its creation imports the input path's files
     api.advance(600)
+    imported = api("GET", f"/datasets/{dataset}/import-tasks/{created['import_task_id']}")
+    assert imported["status"] == "COMPLETED"
     samples = api("GET", f"/datasets/{dataset}/data-annotations/samples", limit=100)
     assert samples["sample_count"] >= 20
 
@@ -162,8 +164,13 @@ def team_labeling_flow(api: Sdk) -> None:
     labeled = sum(r["sample_stats"]["unreviewed_sample_count"] for r in rows if r["role"] == 0)
     assert labeled == samples["sample_count"]
 
-    unreviewed = api("GET", f"/datasets/{dataset}/data-annotations/samples",
-                     sample_state="__UNREVIEWED__", limit=100)["samples"]  # fmt: skip
+    unreviewed = []  # every page of them: offset is the page number
+    while page := api("GET", f"/datasets/{dataset}/data-annotations/samples",
+                      sample_state="__UNREVIEWED__", offset=len(unreviewed) // 100,
+                      limit=100)["samples"]:  # fmt: skip
+        unreviewed += page
+        if len(page) < 100:
+            break
     api(
         "POST",
         f"{path}/data-annotations/review",

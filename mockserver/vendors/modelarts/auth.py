@@ -112,7 +112,9 @@ def _by_signature(
     request: Request, headers: dict[bytes, bytes], authorization: str, project: str, lookup: Lookup
 ) -> Tenant:
     signed = signing.parse_authorization(authorization)
-    # FOUND: 401 ModelArts.0206 incorrect header format (appendix); the SDK always signs host
+    # FOUND: the header format (SDK signer; the appendix's 0206 "incorrect format", 401).
+    # INFERRED: ``host`` and ``x-sdk-date`` are signed and the date is within 15 minutes,
+    # as API gateways demand; the SDK always signs both with the current time.
     if signed is None or "host" not in signed.signed_headers:
         raise BadAuthHeader()
     date = _text(headers.get(b"x-sdk-date", b""))

@@ -12,6 +12,16 @@ ROOT = "/modelarts"
 DATA = base64.b64encode(b"\x89PNG fake image bytes").decode()
 
 
+INPUT = "/bucket/input/flowers/"
+
+
+def holds_files(client: TestClient, project: str, path: str = INPUT, count: int = 0) -> None:
+    """Says the OBS directory holds ``count`` files (none: a new dataset imports nothing)."""
+    body = {"project_id": project, "path": path, "file_count": count}
+    response = client.put("/_mock/modelarts/obs", json=body)
+    assert response.status_code == 200, response.text
+
+
 def token_headers(client: TestClient, project: str) -> dict[str, str]:
     """Logs in to IAM for ``project`` and answers the headers that carry its token."""
     body = {"auth": {
@@ -32,6 +42,7 @@ class Api:
         self.project = project
         self.base = f"{ROOT}/v2/{project}"
         self.headers = token_headers(client, project)
+        holds_files(client, project)
 
     def call(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
         return self.client.request(

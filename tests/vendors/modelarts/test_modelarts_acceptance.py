@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from modelarts_kit import token_headers
+from modelarts_kit import holds_files, token_headers
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -26,6 +26,7 @@ class Api:
         self.client = client
         self.base = f"{ROOT}/v2/{PROJECT}"
         self.headers = token_headers(client, PROJECT)
+        holds_files(client, PROJECT)
         self.dataset_id = ""
         self.task_id = ""
 
@@ -151,13 +152,16 @@ def test_review_approves_and_rejected_samples_are_relabeled_on_the_clock(api: Ap
     assert all(sample["labels"][0]["name"] in {"daisy", "rose"} for sample in relabeled)
 
 
-def test_reviewing_twice_answers_4606_with_200_and_changes_nothing(api: Api) -> None:
+def test_a_batch_with_a_reviewed_sample_reviews_the_rest_and_names_it_in_a_200_4606(
+    api: Api,
+) -> None:
     api.start()
     ids = [sample["sample_id"] for sample in api.samples()]
     api.review(ids[0])
-    response = api.review(ids[0], ids[1])
+    response = api.review(ids[0], ids[1], accept=False)
     refused(response, 200, "ModelArts.4606")
-    assert api.states() == ["__UNCHECK__"] + ["__UNREVIEWED__"] * 5
+    assert ids[0] in response.json()["error_msg"] and ids[1] not in response.json()["error_msg"]
+    assert api.states() == ["__UNCHECK__", "__REJECTED__"] + ["__UNREVIEWED__"] * 4
 
 
 def test_review_refusals_change_nothing(api: Api) -> None:
@@ -168,8 +172,7 @@ def test_review_refusals_change_nothing(api: Api) -> None:
     bad = [{"sample_id": ids[0], "accept": True, "score": "F"}]
     response = api.call("POST", api.task_path("/data-annotations/review"), {"comments": bad})
     refused(response, 400, "ModelArts.4396")
-    response = api.call("POST", api.task_path("/data-annotations/review"), {})
-    refused(response, 400, "ModelArts.0104")
+    assert api.ok("POST", api.task_path("/data-annotations/review"), {}) == {}  # none to review
     assert api.states() == ["__UNREVIEWED__"] * 6
 
 

@@ -94,8 +94,8 @@ def refused(response: Any, status: int, code: str, *words: str) -> None:
 def test_create_answers_201_with_a_19_char_id_and_the_request_id(api: Api) -> None:
     response = api.create()
     assert response.status_code == 201
-    assert list(response.json()) == ["dataset_id"]
-    assert ID.match(response.json()["dataset_id"])
+    assert list(response.json()) == ["dataset_id", "import_task_id"]
+    assert ID.match(response.json()["dataset_id"]) and ID.match(response.json()["import_task_id"])
     assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
 
 
@@ -131,7 +131,7 @@ def test_a_table_dataset_has_the_table_format(api: Api) -> None:
     assert view["dataset_format"] == 1 and view["data_format"] == "CarbonData"
 
 
-def test_list_pages_by_record_offset_newest_first(api: Api) -> None:
+def test_list_offset_is_a_page_number_newest_first(api: Api) -> None:
     for index in range(12):
         api.made(f"set-{index:02d}")
         api.advance(1)
@@ -141,10 +141,10 @@ def test_list_pages_by_record_offset_newest_first(api: Api) -> None:
     assert [d["dataset_name"] for d in first.json()["datasets"]] == [
         f"set-{i:02d}" for i in range(11, 1, -1)
     ]
-    assert api.names(offset=10) == ["set-01", "set-00"]
-    assert api.names(offset=3, limit=2) == ["set-08", "set-07"]
-    assert api.names(offset=12) == []
-    assert api.list(offset=12).json()["total_number"] == 12
+    assert api.names(offset=1) == ["set-01", "set-00"]
+    assert api.names(offset=1, limit=2) == ["set-09", "set-08"]
+    assert api.names(offset=2) == []
+    assert api.list(offset=2).json()["total_number"] == 12
     times = [d["create_time"] for d in api.list(limit=100).json()["datasets"]]
     assert times == sorted(times, reverse=True) and len(set(times)) == 12
 
@@ -157,7 +157,7 @@ def test_list_sorts_by_name_or_time_either_way(api: Api) -> None:
     assert api.names(sort_by="dataset_name", order="asc") == ["alpha", "beta", "gamma"]
     assert api.names(sort_by="dataset_name") == ["gamma", "beta", "alpha"]
     assert api.names(sort_by="dataset_name", offset=1, limit=1) == ["beta"]
-    assert api.names(sort_by="dataset_name", order="asc", offset=2) == ["gamma"]
+    assert api.names(sort_by="dataset_name", order="asc", offset=2, limit=1) == ["gamma"]
 
 
 def test_search_content_matches_part_of_the_name_and_counts_the_matches(api: Api) -> None:
@@ -214,9 +214,6 @@ def test_limit_100_is_accepted(api: Api) -> None:
         ({"description": "it's"}, 400, "ModelArts.4396", "description"),
         ({"dataset_type": 2}, 400, "ModelArts.0104", "dataset_type"),
         ({"work_path_type": 1}, 400, "ModelArts.0104", "work_path_type"),
-        ({"data_sources": []}, 400, "ModelArts.0104", "data_sources"),
-        ({"data_sources": [{"data_type": 0}]}, 400, "ModelArts.0104", "data_sources.0.data_path"),
-        ({"data_sources": [{"data_path": "/b/a/"}] * 2}, 400, "ModelArts.0104", "data_sources"),
         ({"data_sources": [{"data_type": 9, "data_path": "/b/a/"}]}, 400, "ModelArts.0104",
          "data_sources.0.data_type"),
         ({"work_path": "/bucket/"}, 400, "ModelArts.4205", "work_path"),

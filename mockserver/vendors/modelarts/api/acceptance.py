@@ -31,7 +31,7 @@ from ..backend import ModelArtsWorld
 from ..backend.acceptance import Round
 from ..backend.labeling import WorkerTask
 from ..backend.workforces import WorkforceTask
-from ..errors import ParameterInvalid
+from ..errors import ParameterInvalid, error_body
 from .common import answer, world_of
 from .samples import sample_view
 
@@ -63,17 +63,20 @@ def _ids(request: Request) -> tuple[str, str]:
     return request.path_params["dataset_id"], request.path_params["workforce_task_id"]
 
 
-async def _comments(request: Request) -> Any:
+async def _comments(request: Request, *, required: bool) -> Any:
     body = await read_json_object(request, require_media_type=False)
-    if "comments" not in body:
+    if required and "comments" not in body:
         raise InvalidInput.one("comments", "is required")
-    return body["comments"]
+    return body.get("comments") or []
 
 
 async def review_samples(request: Request) -> Response:
-    comments = await _comments(request)
-    world_of(request).acceptance.review(*_ids(request), comments)
-    return answer(request, {})
+    # FOUND: ReviewSamples' ``comments`` is not mandatory; AcceptSamples' is ("Yes").
+    comments = await _comments(request, required=False)
+    skipped = world_of(request).acceptance.review(*_ids(request), comments)
+    if skipped is None:
+        return answer(request, {})
+    return answer(request, error_body(skipped)[1])
 
 
 def _number(body: dict[str, Any]) -> int | None:
@@ -97,6 +100,7 @@ def _rate(body: dict[str, Any]) -> float | None:
 async def start_sampling(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     number, rate = _number(body), _rate(body)
+    # FOUND: "Either this parameter or sampling_rate"; a rate is in "(0,1]".
     if (number is None) == (rate is None):
         raise ParameterInvalid("sampling_num, sampling_rate: give exactly one of them")
     started = world_of(request).acceptance.start(*_ids(request), number=number, rate=rate)
@@ -105,7 +109,7 @@ async def start_sampling(request: Request) -> Response:
 
 async def sampling_report(request: Request) -> Response:
     checking_task_id = request.query_params.get("checking_task_id", "")
-    if not checking_task_id:
+    if not checking_task_id:  # FOUND: a Mandatory query parameter
         raise InvalidInput.one("checking_task_id", "is required")
     world = world_of(request)
     dataset_id, task_id = _ids(request)
@@ -122,13 +126,13 @@ async def sampling_report(request: Request) -> Response:
 
 
 async def comment_samples(request: Request) -> Response:
-    comments = await _comments(request)
+    comments = await _comments(request, required=True)
     world_of(request).acceptance.comment(*_ids(request), comments)
     return answer(request, {})
 
 
 async def update_sampling(request: Request) -> Response:
-    if not request.query_params.get("locale"):
+    if not request.query_params.get("locale"):  # FOUND: Mandatory, as is ``action``
         raise InvalidInput.one("locale", "is required")
     body = await read_json_object(request, require_media_type=False)
     action = body.get("action")

@@ -26,7 +26,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.autolabel import AutoLabelTask
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, page_window, request_id, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -66,10 +66,7 @@ async def create_task(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_tasks(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     total, page = world_of(request).autolabel.page(
         request.path_params["dataset_id"],
         offset=offset,

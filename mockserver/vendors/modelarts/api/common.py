@@ -5,6 +5,7 @@ FOUND: the SDK reads ``X-Request-Id`` from every answer (into exceptions too).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from starlette.requests import Request
@@ -18,7 +19,7 @@ from mockserver.core.wire import Body, JSONBody
 
 from ..backend import ModelArtsWorld
 from ..backend.sample_views import SAMPLE_STATES
-from ..errors import error_body
+from ..errors import ParameterInvalid, error_body
 
 
 def world_of(request: Request) -> ModelArtsWorld:
@@ -66,8 +67,47 @@ def whole_number(
     return number
 
 
+LAST_RECORD = 2**62  # far beyond any list, and ``LAST_RECORD + limit`` is below sys.maxsize
+
+
+def page_window(
+    query: Mapping[str, str], *, default_limit: int, most_limit: int
+) -> tuple[int, int]:
+    """The first record and the size of the page that ``offset``/``limit`` ask for.
+
+    FOUND: every documented list calls ``offset`` the "start page of the paging
+    list" (default 0), and the ModelArts SDK reference (``list_datasets``,
+    support.huaweicloud.com sdkreference-modelarts/modelarts_04_0327) shows
+    ``offset=1, limit=50`` fetching "the 51st to 100th records": ``offset``
+    counts pages of ``limit`` records from 0. Paging clients add 1 to it.
+    """
+    page = whole_number(query.get("offset"), "offset", default=0, least=0)
+    limit = whole_number(
+        query.get("limit"), "limit", default=default_limit, least=1, most=most_limit
+    )
+    # bound: a page past any list is empty; capped so that first + limit stays an index
+    return min(page * limit, LAST_RECORD), limit
+
+
 def sample_state(value: str | None) -> str | None:
-    """The ``sample_state`` query parameter: one of the documented states, or none."""
-    if value is not None and value != "" and value not in SAMPLE_STATES:
-        raise InvalidInput.one("sample_state", "must be one of " + ", ".join(SAMPLE_STATES))
-    return value or None
+    """The ``sample_state`` query parameter, spelled as the states are kept, or none.
+
+    FOUND: the docs list the states in upper case (``__UNREVIEWED__``) while the
+    documented ListWorkforceTaskStats example sends ``__unreviewed__``, so case
+    is ignored. INFERRED: nothing documents a refusal of another value; it is a
+    state no sample is in, so it matches nothing.
+    """
+    if not value:
+        return None
+    upper = value.strip().upper()
+    return upper if upper in SAMPLE_STATES else value
+
+
+def workforces_config(body: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The body's ``workforces_config`` (FOUND: an object with a ``workforces`` list), if given."""
+    config = body.get("workforces_config")
+    if config is not None and (
+        not isinstance(config, dict) or not isinstance(config.get("workforces") or [], list)
+    ):
+        raise ParameterInvalid("workforces_config: must be an object with a workforces list")
+    return config

@@ -8,7 +8,7 @@ sorts with ``sort_by`` (``create_time`` | ``dataset_name``) and ``order`` (``asc
 answers 200 ``{"dataset_id"}``; DeleteDataset answers 204. Times are epoch
 milliseconds. The inner paths are ``<work_path><name>-<id>/{annotation,data,logs,temp,task}/``.
 
-INFERRED: ``offset`` counts records; a bad paging or sorting parameter is 400
+INFERRED: a bad paging or sorting parameter is 400
 ``ModelArts.0104`` naming it; ``dataset_type`` and ``workspace_id`` also filter the
 list; other documented query parameters are accepted and change nothing (no
 versions are not listed inline); counters a dataset without samples would show
@@ -31,9 +31,10 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import dumps, read_json_object
 
 from ..backend.datasets import DATASET_TYPES, Dataset, Order, SortBy
+from ..backend.samples import DatasetSamples
 from ..backend.versions import NORMAL
 from ..errors import DatasetVersionMissing
-from .common import answer, answer_rendered, request_id, whole_number, world_of
+from .common import answer, answer_rendered, page_window, request_id, whole_number, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -102,16 +103,14 @@ def dataset_view(dataset: Dataset) -> dict[str, Any]:
 @contract(query=("paging", "dataset_filters"))
 async def list_datasets(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     sort_by = _choice(query.get("sort_by"), "sort_by", SORT_KEYS)
     order = _choice(query.get("order"), "order", ORDERS, default="desc")
     dataset_type = None
     if query.get("dataset_type", "") != "":
         dataset_type = whole_number(query.get("dataset_type"), "dataset_type", default=0, least=0)
         if dataset_type not in DATASET_TYPES:
+            # FOUND: the documented options (Type / Options column of the query table).
             raise InvalidInput.one("dataset_type", "is not a dataset type")
     total, page = world_of(request).datasets.page(
         offset=offset,
@@ -122,14 +121,48 @@ async def list_datasets(request: Request) -> Response:
         dataset_type=dataset_type,
         workspace_id=query.get("workspace_id") or None,
     )
-    return answer(request, {"total_number": total, "datasets": [dataset_view(d) for d in page]})
+    views = [dataset_view(d) for d in page]
+    if _flag(query.get("file_preview") or query.get("filePreview")):
+        samples = world_of(request).samples
+        for view, dataset in zip(views, page, strict=True):
+            view["samples"] = preview(dataset, samples.of(dataset))
+    return answer(request, {"total_number": total, "datasets": views})
+
+
+PREVIEW_FILES = 4
+
+
+def preview(dataset: Dataset, held: DatasetSamples) -> list[dict[str, Any]]:
+    """FOUND: ``file_preview=true`` adds "the list of four dataset files" (AnnotationFile)."""
+    files = []
+    for sample_id in held.whole.ids()[:PREVIEW_FILES]:
+        sample = held.by_id[sample_id]
+        files.append(
+            {
+                "create_time": sample.time,
+                "dataset_id": dataset.id,
+                "file_Name": sample.name,  # sic: the documented spelling
+                "file_id": sample.id,
+                "file_type": sample.name.rpartition(".")[2] if "." in sample.name else "",
+                "size": sample.size,
+                "tags": {str(label.get("name", "")): "" for label in sample.labels},
+                "url": sample.source if sample.source is not None else sample.location,
+            }
+        )
+    return files
+
+
+def _flag(value: str | None) -> bool:
+    """A query boolean; anything but ``true`` is its documented default, false."""
+    return (value or "").strip().lower() == "true"
 
 
 @contract(body="create_dataset", yields={"dataset_id": "/dataset_id"})
 async def create_dataset(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "create_dataset", body)
-    dataset = world_of(request).datasets.create(
+    world = world_of(request)
+    dataset = world.datasets.create(
         name=body["dataset_name"],
         data_sources=body["data_sources"],
         work_path=body["work_path"],
@@ -145,7 +178,24 @@ async def create_dataset(request: Request) -> Response:
         import_annotations=body.get("import_annotations", True),
         label_format=body.get("label_format"),
     )
-    return answer(request, {"dataset_id": dataset.id}, 201)
+    created: dict[str, Any] = {"dataset_id": dataset.id}
+    source = input_path(dataset.data_sources)
+    if source is not None:
+        created["import_task_id"] = world.imports.create(dataset.id, import_path=source).id
+    return answer(request, created, 201)
+
+
+def input_path(sources: list[dict[str, Any]]) -> str | None:
+    """The OBS input path a new dataset imports its files from, if it has one.
+
+    FOUND: ``data_sources`` is the "input dataset path, which is used to
+    synchronize source data" and the create answer carries ``import_task_id``:
+    creating a dataset imports its input path, as an import task on the clock.
+    """
+    for source in sources:
+        if source.get("data_type", 0) == 0 and source.get("data_path"):
+            return str(source["data_path"])
+    return None
 
 
 async def describe_dataset(request: Request) -> Response:
@@ -193,6 +243,7 @@ async def delete_dataset(request: Request) -> Response:
     return Response(status_code=204, headers={"X-Request-Id": request_id(request.scope)})
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _choice(
     value: str | None, name: str, options: tuple[Choice, ...], default: Choice | None = None
 ) -> Choice:

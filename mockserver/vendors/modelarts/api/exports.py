@@ -4,13 +4,14 @@ FOUND: ExportTask (POST) answers 200 ``{"task_id"}``;
 GetExportTasksStatusOfDataset (GET, 200) pages with ``offset``/``limit`` and filters
 by ``export_type``; GetExportTaskStatusOfDataset (GET, 200) is addressed by
 ``{resource_id}`` (the dataset id) and answers the task with its ``status`` and
-``progress`` (a percentage, Float).
+``progress`` (a percentage, Float), ``total_sample_count`` and
+``finished_sample_count``.
 
 INFERRED: ``limit`` is 1–100 (default 10); lists show the newest task first and
 answer ``{"total_count", "export_tasks"}``; the view carries ``task_id``,
 ``dataset_id``, ``path``, ``export_type``, ``export_format``, ``annotation_format``,
-``status``, ``progress``, ``total_sample``, ``finished_sample`` (the exported
-sample count), ``create_time`` and ``update_time``. FOUND: the view also carries
+``status``, ``progress``, the sample counts (finished: the exported ones),
+``create_time`` and ``update_time``. FOUND: the view also carries
 ``export_params``, ``version_format`` and ``version_id`` (the reference's
 GetExportTaskStatusOfDataset table and example): the ones asked for, else ``{}``,
 ``Default`` and ``null``.
@@ -29,7 +30,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.exports import EXPORT_TYPES, RUNNING, SUCCEEDED, ExportTask
-from .common import answer, whole_number, world_of
+from .common import answer, page_window, whole_number, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -46,8 +47,8 @@ def task_view(task: ExportTask) -> dict[str, Any]:
         "annotation_format": task.annotation_format,
         "status": task.status,
         "progress": progress,
-        "total_sample": task.total_sample,
-        "finished_sample": task.finished_sample,
+        "total_sample_count": task.total_sample,
+        "finished_sample_count": task.finished_sample,
         "create_time": task.create_time,
         "update_time": task.update_time,
         "export_params": task.export_params,
@@ -67,10 +68,7 @@ async def create_export(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_exports(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     export_type: int | None = None
     if query.get("export_type") not in (None, ""):
         most = max(EXPORT_TYPES)

@@ -8,7 +8,7 @@ with its ``status`` and counts; ``import_type`` is an Integer in a task's view.
 FOUND: ``import_path`` may be ``s3://bucket/dir/`` and ``included_labels`` label
 names, as the reference's two examples send them.
 
-INFERRED: ``offset`` counts records; lists show the newest task first; the view
+INFERRED: lists show the newest task first; the view
 carries ``task_id``, ``dataset_id``, ``import_path``, ``import_type``,
 ``import_origin``, ``status``, the file and sample counts, ``create_time``,
 ``update_ms`` and ``elapsed_time`` (seconds since the task started running, up to
@@ -30,7 +30,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.imports import COMPLETED, ImportTask
-from .common import answer, whole_number, world_of
+from .common import answer, page_window, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -82,10 +82,7 @@ async def create_import(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_imports(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     total, page = world_of(request).imports.page(
         request.path_params["dataset_id"], offset=offset, limit=limit
     )

@@ -9,8 +9,9 @@ workforce-tasks/{workforce_task_id}`` (body ``workforces_config``, optional
 ``search_content``, answering ``{"count", "worker_tasks"}``; each worker task
 carries the fields of the seed example, ``user`` (camelCase) included.
 
-INFERRED: the start body may be empty; the task keeps the members it was created
-with; ``offset`` counts records; a bad paging or sorting parameter is 400
+INFERRED: the start body may be empty (the task keeps the members it was created
+with); a ``workforces_config`` naming teams replaces them, as UpdateWorkforceTask
+would; a bad paging or sorting parameter is 400
 ``ModelArts.0104`` naming it; unknown query parameters (``filePreview``) are
 ignored; ``search_content`` matches a part of the task name, case aside; the list
 shows every member of every task of the project (the caller is the owner); the
@@ -32,8 +33,10 @@ from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
 from ..backend.labeling import Order, RowSort, WorkerTask
+from ..backend.workforces import TASK_CREATED
+from ..errors import ModelArtsError
 from .acceptance import worker_results
-from .common import answer, whole_number, world_of
+from .common import answer, page_window, workforces_config, world_of
 
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
 SORTS: tuple[RowSort, ...] = ("create_time", "workforce_task_name")
@@ -41,6 +44,7 @@ ORDERS: tuple[Order, ...] = ("asc", "desc")
 Choice = TypeVar("Choice", bound=str)
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _choice(value: str | None, name: str, allowed: tuple[Choice, ...], default: Choice) -> Choice:
     if value is None or value == "":
         return default
@@ -90,22 +94,30 @@ def worker_task_view(row: WorkerTask, user: dict[str, str]) -> dict[str, Any]:
 
 
 async def start_workforce_task(request: Request) -> Response:
+    """FOUND: the body's optional ``workforces_config`` says who labels the task."""
+    body: dict[str, Any] = {}
     if await request.body():
-        await read_json_object(request, require_media_type=False)
+        body = await read_json_object(request, require_media_type=False)
+    config = workforces_config(body)
     world = world_of(request)
-    world.labeling.start(
-        request.path_params["dataset_id"], request.path_params["workforce_task_id"]
-    )
+    dataset_id = request.path_params["dataset_id"]
+    task_id = request.path_params["workforce_task_id"]
+    _, task = world.team_tasks.task(dataset_id, task_id)
+    before = (task.teams, task.agency, task.update_time)
+    if config and config.get("workforces") and task.status == TASK_CREATED:
+        world.team_tasks.update(dataset_id, task_id, config=config)
+    try:
+        world.labeling.start(dataset_id, task_id)
+    except ModelArtsError:
+        task.teams, task.agency, task.update_time = before  # a refusal changes nothing
+        raise
     return answer(request, {})
 
 
 @contract(query=("paging",))
 async def list_worker_tasks(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     sort_by = _choice(query.get("sort_by"), "sort_by", SORTS, "create_time")
     order = _choice(query.get("order"), "order", ORDERS, "desc")
     world = world_of(request)

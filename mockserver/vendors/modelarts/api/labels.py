@@ -45,8 +45,8 @@ from ..backend.labels import (
     statistics,
 )
 from ..backend.sample_views import SampleView
-from ..errors import DatasetVersionMissing, ModelArtsError
-from .common import answer, request_id, sample_state, whole_number, world_of
+from ..errors import ModelArtsError
+from .common import answer, page_window, request_id, sample_state, whole_number, world_of
 from .datasets import VENDOR
 
 LIMIT_MOST = 100000
@@ -55,13 +55,14 @@ LIMIT_MOST = 100000
 @contract(query=("paging",))
 async def list_labels(request: Request) -> Response:
     query = request.query_params
-    datasets = world_of(request).datasets
+    world = world_of(request)
+    datasets = world.datasets
     datasets.get(request.path_params["dataset_id"])
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(query.get("limit"), "limit", default=LIMIT_MOST, least=1, most=LIMIT_MOST)
-    version_id = query.get("version_id", "")
-    if version_id:
-        raise DatasetVersionMissing(f"version_id: the version {version_id} does not exist")
+    offset, limit = page_window(query, default_limit=LIMIT_MOST, most_limit=LIMIT_MOST)
+    if query.get("version_id"):
+        # FOUND: an unknown version is ModelArts.4353 (appendix). INFERRED: a version
+        # keeps no labels of its own here, so a known one lists the dataset's labels.
+        world.versions.get(request.path_params["dataset_id"], query["version_id"])
     total, page = datasets.labels_page(
         request.path_params["dataset_id"], offset=offset, limit=limit
     )
@@ -87,6 +88,7 @@ async def delete_labels(request: Request) -> Response:
     query = request.query_params
     policy = whole_number(query.get("delete_policy"), "delete_policy", default=0, least=0)
     if policy not in DELETE_POLICIES:
+        # FOUND: the documented options (Type / Options column of the query table).
         raise InvalidInput.one("delete_policy", "must be 0, 1 or 2")
     dataset_id, labels = await _batch(request)
     world = world_of(request)
@@ -117,6 +119,7 @@ async def update_label(request: Request) -> Response:
 async def delete_label(request: Request) -> Response:
     label_type = _label_type(request)
     if request.query_params.get("delete_source", "false") not in ("true", "false"):
+        # FOUND: the documented options (Type / Options column of the query table).
         raise InvalidInput.one("delete_source", "must be true or false")
     dataset_id, name = request.path_params["dataset_id"], request.path_params["label_name"]
     world_of(request).datasets.remove_label(dataset_id, name, "label_name", label_type)
@@ -152,7 +155,7 @@ async def _batch(request: Request) -> tuple[str, list[dict[str, Any]]]:
     body = await read_json_object(request, require_media_type=False)
     validate(VENDOR, "label_batch", body)
     dataset = world_of(request).datasets.get(request.path_params["dataset_id"])
-    return dataset.id, body["labels"]
+    return dataset.id, body.get("labels") or []  # FOUND: not mandatory in the three tables
 
 
 def _batch_answer(
@@ -190,6 +193,7 @@ def _label_type(request: Request) -> int | None:
         return None
     number = whole_number(given, "label_type", default=0, least=0)
     if number not in LABEL_TYPES:
+        # FOUND: the documented options (Type / Options column of the query table).
         raise InvalidInput.one("label_type", "is not a label type")
     return number
 
@@ -200,7 +204,9 @@ routes = [
     Route(PATH + "/labels", create_labels, methods=["POST"]),
     Route(PATH + "/labels", update_labels, methods=["PUT"]),
     Route(PATH + "/labels/delete", delete_labels, methods=["POST"]),
-    Route(PATH + "/labels/{label_name}", update_label, methods=["PUT"]),
-    Route(PATH + "/labels/{label_name}", delete_label, methods=["DELETE"]),
+    # FOUND: label names are percent-encoded UTF-8 in the path; a "/" in one (%2F) arrives
+    # decoded, so the name takes the rest of the path.
+    Route(PATH + "/labels/{label_name:path}", update_label, methods=["PUT"]),
+    Route(PATH + "/labels/{label_name:path}", delete_label, methods=["DELETE"]),
     Route(PATH + "/stats", dataset_stats, methods=["GET"]),
 ]

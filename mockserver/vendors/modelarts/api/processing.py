@@ -10,7 +10,7 @@ answers ``{"count", "versions"}``; DeleteProcessorTaskVersion answers 204;
 ListProcessorTaskVersionResults pages ``limit`` 1–100 (default 10) and answers
 ``{"count", "has_more", "results"}``.
 
-INFERRED: ``offset`` counts records; the create body is ``name``,
+INFERRED: the create body is ``name``,
 ``template: {"id"}``, ``inputs: [{"type", "source"}]``, optional
 ``description`` and ``work_path``; ``task_name`` filters by name (fuzzy, as does
 ``search_content``), ``order`` is ``asc`` | ``desc`` (default ``desc``);
@@ -32,9 +32,18 @@ from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
 from ..backend.processing import COMPLETED, TEMPLATES, ProcessorTask, ProcessorVersion
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, page_window, request_id, whole_number, world_of
 
 SORTS = ("create_time", "name", "duration_seconds")
+# FOUND: GetProcessorTaskItems answers {template_id, label_en, label_zh}; the Chinese
+# names are the console's (INFERRED: the documented example shows a placeholder).
+LABELS_ZH = {
+    "sys_data_analyse": "数据分析",
+    "sys_data_cleaning": "数据清洗",
+    "sys_data_augmentation": "数据增强",
+    "sys_data_validation": "数据校验",
+    "sys_data_selection": "数据选择",
+}
 
 
 def _now(request: Request) -> int:
@@ -69,10 +78,12 @@ def version_view(version: ProcessorVersion, now: int) -> dict[str, Any]:
 
 def task_view(task: ProcessorTask, now: int) -> dict[str, Any]:
     latest = next(reversed(task.versions.values()), None)
+    source = task.data_source or (task.inputs[0] if task.inputs else None)
     return {
         "task_id": task.id,
         "name": task.name,
         "description": task.description,
+        **({"data_source": source} if source is not None else {}),
         "template": {"id": task.template_id, "name": TEMPLATES[task.template_id]},
         "inputs": task.inputs,
         "work_path": task.work_path,
@@ -85,13 +96,7 @@ def task_view(task: ProcessorTask, now: int) -> dict[str, Any]:
     }
 
 
-def _page(request: Request, *, default: int, most: int) -> tuple[int, int]:
-    query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(query.get("limit"), "limit", default=default, least=1, most=most)
-    return offset, limit
-
-
+# FOUND: the documented options (Type / Options column of the query table).
 def _order(request: Request) -> bool:
     order = request.query_params.get("order") or "desc"
     if order not in ("asc", "desc"):
@@ -101,17 +106,21 @@ def _order(request: Request) -> bool:
 
 @contract(query=("paging",))
 async def task_items(request: Request) -> Response:
-    offset, limit = _page(request, default=1000, most=1000)
-    items = [{"id": key, "name": name} for key, name in TEMPLATES.items()]
+    offset, limit = page_window(request.query_params, default_limit=1000, most_limit=1000)
+    items = [
+        {"template_id": key, "label_en": name, "label_zh": LABELS_ZH[key]}
+        for key, name in TEMPLATES.items()
+    ]
     return answer(request, {"total": len(items), "items": items[offset : offset + limit]})
 
 
 @contract(query=("paging",))
 async def list_tasks(request: Request) -> Response:
-    offset, limit = _page(request, default=10, most=100)
+    offset, limit = page_window(request.query_params, default_limit=10, most_limit=100)
     query = request.query_params
     sort_by = query.get("sort_by") or "create_time"
     if sort_by not in SORTS:
+        # FOUND: the documented options (Type / Options column of the query table).
         raise InvalidInput.one("sort_by", f"must be one of {', '.join(SORTS)}")
     status_text = query.get("status")
     status = whole_number(status_text, "status", default=-1, least=0, most=4)
@@ -145,12 +154,16 @@ async def create_task(request: Request) -> Response:
     if not isinstance(inputs, list) or not all(isinstance(item, dict) for item in inputs):
         raise InvalidInput.one("inputs", "must be a list of objects")
     work_path = body.get("work_path")
+    data_source = body.get("data_source")
+    if data_source is not None and not isinstance(data_source, dict):
+        raise InvalidInput.one("data_source", "must be an object")
     task = world_of(request).processing.create(
         name=_text(body, "name") or "",
         template_id=template_id if isinstance(template_id, str) else "",
         inputs=inputs,
         description=_text(body, "description") or "",
         work_path=work_path if isinstance(work_path, dict) else None,
+        data_source=data_source,
     )
     return answer(request, {"task_id": task.id})
 
@@ -177,7 +190,7 @@ async def delete_task(request: Request) -> Response:
 
 @contract(query=("paging",))
 async def list_versions(request: Request) -> Response:
-    offset, limit = _page(request, default=100, most=100)
+    offset, limit = page_window(request.query_params, default_limit=100, most_limit=100)
     task = world_of(request).processing.get(request.path_params["task_id"])
     versions = list(task.versions.values())
     if _order(request):
@@ -218,7 +231,7 @@ async def stop_version(request: Request) -> Response:
 
 @contract(query=("paging",))
 async def list_results(request: Request) -> Response:
-    offset, limit = _page(request, default=10, most=100)
+    offset, limit = page_window(request.query_params, default_limit=10, most_limit=100)
     version = _version(request)
     rows = version.results if version.status == COMPLETED else []
     page = rows[offset : offset + limit]

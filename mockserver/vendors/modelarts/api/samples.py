@@ -7,7 +7,7 @@ FOUND: UploadSamplesJson (POST, 200) answers ``{"success", "results": [{"success
 DescribeSample (GET, 200) answers the sample; UpdateSamples (PUT, 200) and
 DeleteSamples (POST ``.../samples/delete``, 200) answer the BatchResponse envelope.
 
-INFERRED: ``offset`` counts records; a batch answers one result per item in the
+INFERRED: a batch answers one result per item in the
 order given, and is ``success`` only if every item is; a failed item carries its
 ``error_code`` and an ``error_msg`` naming its field; a body that fails its schema
 is refused whole (400 ``ModelArts.0104``) and changes nothing; ``search_conditions``
@@ -34,7 +34,7 @@ from mockserver.core.wire import read_json_object
 
 from ..backend.samples import Match, Outcome, Sample
 from ..errors import ModelArtsError, SampleMissing
-from .common import answer, sample_state, whole_number, world_of
+from .common import answer, page_window, sample_state, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -85,11 +85,12 @@ async def upload_samples(request: Request) -> Response:
     validate(VENDOR, "upload_samples", body)
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
+    items = body.get("samples") or []  # FOUND: not mandatory in the UploadSamplesJson table
     outcomes = world.samples.upload(
-        dataset, body["samples"], final_annotation=body.get("final_annotation", True)
+        dataset, items, final_annotation=body.get("final_annotation", True)
     )
     results: list[dict[str, Any]] = []
-    for item, outcome in zip(body["samples"], outcomes, strict=True):
+    for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Sample):
             results.append({"success": True, "name": outcome.location, "info": outcome.id})
         else:
@@ -100,10 +101,7 @@ async def upload_samples(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_samples(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     state = sample_state(query.get("sample_state"))
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
@@ -133,10 +131,7 @@ async def list_auto_annotation_samples(request: Request) -> Response:
     that range; ``label_name`` and ``search_conditions`` filter as in ListSamples.
     """
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     low, high = (
         _score(query.get("low_score"), "low_score", 0.0),
         _score(query.get("high_score"), "high_score", 1.0),
@@ -169,6 +164,7 @@ async def describe_auto_annotation_sample(request: Request) -> Response:
     return answer(request, sample_view(sample))
 
 
+# INFERRED: bounds of "the confidence score" (defaults 0 and 1); see docs/refusals.
 def _score(value: str | None, name: str, default: float) -> float:
     if value is None or value == "":
         return default
@@ -184,7 +180,9 @@ async def update_samples(request: Request) -> Response:
     validate(VENDOR, "update_samples", body)
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
-    return answer(request, _plain(world.samples.update(dataset, body["samples"])))
+    # FOUND: ``samples`` and their ``sample_id`` are not mandatory in the UpdateSamples table;
+    # an item without an id fails alone (ModelArts.4420).
+    return answer(request, _plain(world.samples.update(dataset, body.get("samples") or [])))
 
 
 @contract(body="delete_samples")
@@ -193,9 +191,11 @@ async def delete_samples(request: Request) -> Response:
     validate(VENDOR, "delete_samples", body)
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
-    return answer(request, _plain(world.samples.delete(dataset, body["samples"])))
+    # FOUND: ``samples`` is not mandatory in the DeleteSamples table.
+    return answer(request, _plain(world.samples.delete(dataset, body.get("samples") or [])))
 
 
+# FOUND: SearchCondition objects "after URL encoding"; malformed JSON is refused.
 def _matcher(conditions: str | None) -> Match | None:
     """A test for the samples ``search_conditions`` asks for (``None``: no conditions)."""
     tests: list[Match] = []

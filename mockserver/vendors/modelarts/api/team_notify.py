@@ -10,7 +10,9 @@ search-condition``) answers ``{"labels", "metadata", "labelers"}``.
 
 INFERRED: ``emails`` must be a non-empty list of strings; the task statistics
 count only the samples handed to the task; a submitted sample outside the task
-fails its item with ``ModelArts.4420``; ``labelers`` lists ``annotated_by`` of
+fails its item with ``ModelArts.4420``; a submitted label waits for review
+(``__UNREVIEWED__``, as members' labels do), and the body's ``email``, when it is
+a member's, records that member as the labeler; ``labelers`` lists ``annotated_by`` of
 the dataset's sample labels.
 """
 
@@ -26,6 +28,7 @@ from mockserver.core.contract import contract
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
+from ..backend.labeling import UNREVIEWED, members_of
 from ..backend.samples import Sample
 from ..errors import ModelArtsError, ParameterInvalid, SampleMissing
 from .common import answer, sample_state, world_of
@@ -37,12 +40,10 @@ VENDOR = "modelarts"
 async def send_emails(request: Request) -> Response:
     body = await read_json_object(request, require_media_type=False)
     emails = body.get("emails")
-    if (
-        not isinstance(emails, list)
-        or not emails
-        or not all(isinstance(email, str) and email for email in emails)
-    ):
-        raise ParameterInvalid("emails: must be a non-empty list of strings")
+    # FOUND: ``emails`` is mandatory, an Array of String (SendEmails); an empty one
+    # notifies nobody.
+    if not isinstance(emails, list) or not all(isinstance(email, str) for email in emails):
+        raise ParameterInvalid("emails: must be a list of strings")
     world_of(request).team_tasks.task(
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]
     )
@@ -71,9 +72,10 @@ async def update_workforce_task_samples(request: Request) -> Response:
         request.path_params["dataset_id"], request.path_params["workforce_task_id"]
     )
     held = world.samples.of(dataset)
+    member = next((w for w in members_of(task) if w.email == body.get("email")), None)
     results: list[dict[str, Any]] = []
-    for index, item in enumerate(body["samples"]):
-        sample_id = str(item["sample_id"])
+    for index, item in enumerate(body.get("samples") or []):  # FOUND: not mandatory
+        sample_id = str(item.get("sample_id") or "")
         sample = held.by_id.get(sample_id)
         if sample is None or not world.labeling.holds(task, sample):
             missing = SampleMissing(
@@ -81,7 +83,9 @@ async def update_workforce_task_samples(request: Request) -> Response:
             )
             results.append(_failure(missing))
             continue
-        (outcome,) = world.samples.update(dataset, [item])
+        if member is not None and not item.get("worker_id"):
+            item = {**item, "worker_id": member.id}
+        (outcome,) = world.samples.update(dataset, [item], labeled=UNREVIEWED)
         results.append({"success": True} if isinstance(outcome, Sample) else _failure(outcome))
     return answer(request, {"success": all(r["success"] for r in results), "results": results})
 

@@ -25,7 +25,7 @@ from mockserver.core.contract import contract
 from mockserver.core.wire import read_json_object
 
 from ..errors import ParameterInvalid, SampleMissing
-from .common import answer, request_id, sample_state, whole_number, world_of
+from .common import answer, page_window, request_id, sample_state, workforces_config, world_of
 from .samples import sample_view
 
 LIMIT_DEFAULT, LIMIT_MOST = 10, 100
@@ -44,11 +44,7 @@ async def update_workforce_task(request: Request) -> Response:
     body: dict[str, Any] = {}
     if await request.body():
         body = await read_json_object(request, require_media_type=False)
-    config = body.get("workforces_config")
-    if config is not None and (
-        not isinstance(config, dict) or not isinstance(config.get("workforces") or [], list)
-    ):
-        raise ParameterInvalid("workforces_config: must be an object with a workforces list")
+    config = workforces_config(body)
     world = world_of(request)
     world.team_tasks.update(
         request.path_params["dataset_id"],
@@ -79,10 +75,7 @@ async def workforce_task_metrics(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_workforce_task_samples(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     state = sample_state(query.get("sample_state"))
     world = world_of(request)
     total, page = world.team_tasks.samples_page(

@@ -7,7 +7,7 @@ CreateDatasetVersion (POST) answers 201 ``{"version_id"}``;
 DescribeDatasetVersion (GET) answers 200 with the version; DeleteDatasetVersion
 answers 204.
 
-INFERRED: ``offset`` counts records; ``status`` is one of ``0``–``4`` and
+INFERRED: ``status`` is one of ``0``–``4`` and
 ``version_format`` is ``0`` Default, ``1`` CarbonData, ``2`` CSV or the name;
 ``train_evaluate_ratio`` is accepted and changes nothing; the manifest lives at
 ``<inner_annotation_path><version_name>/<version_name>.manifest``; the view's
@@ -29,7 +29,7 @@ from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
 from ..backend.versions import NORMAL, VERSION_FORMATS, DatasetVersion
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, page_window, request_id, whole_number, world_of
 
 VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 1000, 1000
@@ -65,10 +65,7 @@ def version_view(version: DatasetVersion, manifest_dir: str, current: str) -> di
 @contract(query=("paging",))
 async def list_versions(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     status = None
     if query.get("status", "") != "":
         status = whole_number(query.get("status"), "status", default=0, least=0, most=4)
@@ -81,6 +78,7 @@ async def list_versions(request: Request) -> Response:
         elif given in VERSION_FORMATS:
             version_format = given
         else:
+            # FOUND: the documented options (Type / Options column of the query table).
             raise InvalidInput.one("version_format", "must be 0, 1 or 2")
     world = world_of(request)
     dataset_id = request.path_params["dataset_id"]

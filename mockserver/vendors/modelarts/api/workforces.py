@@ -12,7 +12,7 @@ CreateWorker answers 201 ``{}``; DescWorker and UpdateWorker answer the worker
 route with 200; DeleteWorker answers 204; BatchDeleteWorkers
 (POST ``.../workers/batch-delete``) answers the BatchResponse envelope.
 
-INFERRED: ``offset`` counts records; a bad paging, sorting or ``role`` parameter is
+INFERRED: a bad paging, sorting or ``role`` parameter is
 400 ``ModelArts.0104`` naming it; UpdateWorkforce answers ``{"workforce_id"}`` and
 UpdateWorker ``{}``; DeleteWorkforce's documented BatchResponse cannot travel with
 a 204, so the answer is empty; ``workforce_task_id`` keeps only the workforces of
@@ -24,7 +24,8 @@ Team labeling tasks, ``/v2/{project_id}/datasets/{dataset_id}/workforce-tasks``
 (GET) pages with ``offset``/``limit`` (1–1000, default 1000) and answers ``{"count",
 "tasks"}``; DescWorkforceTask (GET) adds ``worker_stats`` and switches
 ``label_stats``, ``sample_stats`` and ``workforce_stats`` on with query flags
-(default false). INFERRED: an unknown dataset is 400 ``ModelArts.4352`` and an
+(default false); ListWorkforceTasks items carry ``sample_stats`` (the documented
+example). INFERRED: an unknown dataset is 400 ``ModelArts.4352`` and an
 unknown task 400 ``ModelArts.4619``; lists are newest first and always carry
 ``workforce_stats``; ``sample_stats`` counts the samples handed to members
 (none before the task starts) and ``label_stats`` the labels they carry;
@@ -58,7 +59,7 @@ from ..backend.workforces import (
 )
 from ..errors import ModelArtsError
 from .acceptance import task_results, worker_results
-from .common import answer, request_id, whole_number, world_of
+from .common import answer, page_window, request_id, whole_number, world_of
 from .labeling import user_of, worker_task_view
 
 VENDOR = "modelarts"
@@ -97,6 +98,7 @@ def worker_view(worker: Worker) -> dict[str, Any]:
     }
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _choice(
     value: str | None, name: str, options: tuple[Choice, ...], default: Choice | None = None
 ) -> Choice:
@@ -109,10 +111,7 @@ def _choice(
 
 def _paging(request: Request) -> tuple[int, int, Order]:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=LIMIT_DEFAULT, least=1, most=LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=LIMIT_DEFAULT, most_limit=LIMIT_MOST)
     return offset, limit, _choice(query.get("order"), "order", ORDERS, default="desc")
 
 
@@ -176,6 +175,7 @@ async def _list_workers(request: Request, workforce_id: str | None) -> Response:
     if workforce_id is None:
         role = whole_number(query.get("role"), "role", default=0, least=0)
         if role not in ROLES:
+            # FOUND: the documented options (Type / Options column of the query table).
             raise InvalidInput.one("role", "must be one of 0, 1, 2, 3")
     total, page = world_of(request).workforces.workers_page(
         workforce_id, offset=offset, limit=limit, sort_by=sort_by, order=order, role=role
@@ -297,6 +297,7 @@ def workforce_task_view(task: WorkforceTask, *, details: bool = False) -> dict[s
     return view
 
 
+# FOUND: the documented options (Type / Options column of the query table).
 def _flag(value: str | None, name: str) -> bool:
     if value in (None, "", "false"):
         return False
@@ -329,14 +330,18 @@ async def create_workforce_task(request: Request) -> Response:
 @contract(query=("paging",))
 async def list_workforce_tasks(request: Request) -> Response:
     query = request.query_params
-    offset = whole_number(query.get("offset"), "offset", default=0, least=0)
-    limit = whole_number(
-        query.get("limit"), "limit", default=TASK_LIMIT_DEFAULT, least=1, most=TASK_LIMIT_MOST
-    )
+    offset, limit = page_window(query, default_limit=TASK_LIMIT_DEFAULT, most_limit=TASK_LIMIT_MOST)
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
     total, page = world.workforces.tasks_page(dataset.id, offset=offset, limit=limit)
-    views = [{**workforce_task_view(t), **task_results(world, t)} for t in page]
+    views = [
+        {
+            **workforce_task_view(t),
+            "sample_stats": world.labeling.stats(t),
+            **task_results(world, t),
+        }
+        for t in page
+    ]
     return answer(request, {"count": total, "tasks": views})
 
 

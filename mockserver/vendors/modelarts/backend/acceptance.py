@@ -19,8 +19,10 @@ sample waits as ``__REJECTED__`` and its labeler relabels it 60–180 sim second
 later (``__UNREVIEWED__`` again, with the dataset label its upload order
 points to); a batch is checked whole before anything
 changes (a sample not of the task is ``ModelArts.4420``, a bad field
-``ModelArts.4396``); review and rounds need a running (``1``), accepted (``3``)
-or rejected (``4``) task, else ``4615``; a round draws from the task's
+``ModelArts.4396``), except that samples already reviewed are skipped and named
+in a 200 ``ModelArts.4606`` answer while the rest are reviewed; review and
+rounds need a running (``1``), accepted (``3``) or rejected (``4``) task, else
+``4615``; a round draws from the task's
 ``__UNCHECK__`` samples (``sampling_num`` beyond them draws them all, a rate
 draws ``ceil(rate × count)``), at random; sampled samples are
 ``__WORKFORCE_SAMPLED__``, then ``__WORKFORCE_SAMPLED_ACCEPTED__`` or
@@ -113,24 +115,26 @@ class TaskRecord:
 
 def check_comments(comments: Any) -> list[dict[str, Any]]:
     """The SampleComment list, each checked; a bad one is ``ModelArts.4396`` naming it."""
-    if not isinstance(comments, list) or not comments:
-        raise ParameterInvalid("comments: must be a non-empty list")
+    if not isinstance(comments, list):  # FOUND: an Array of SampleComment
+        raise ParameterInvalid("comments: must be a list")
     checked: list[dict[str, Any]] = []
     for index, item in enumerate(comments):
         where = f"comments.{index}"
         if not isinstance(item, Mapping):
             raise ParameterInvalid(f"{where}: must be an object")
-        if not isinstance(item.get("accept"), bool):
+        if not isinstance(item.get("accept"), bool):  # FOUND: Mandatory, Boolean
             raise ParameterInvalid(f"{where}.accept: is required and must be a boolean")
         sample_id = item.get("sample_id")
+        # INFERRED: not marked Mandatory, but a comment judges the sample it names and
+        # every documented example names one.
         if not isinstance(sample_id, str) or not sample_id:
             raise ParameterInvalid(f"{where}.sample_id: is required")
-        comment = item.get("comment", "")
+        comment = item.get("comment", "")  # FOUND: 0-256 characters, none of !<>=&"'
         if not isinstance(comment, str) or len(comment) > COMMENT_MOST:
             raise ParameterInvalid(f"{where}.comment: must be text of at most {COMMENT_MOST}")
         if FORBIDDEN & set(comment):
             raise ParameterInvalid(f"{where}.comment: must not contain ! < > = & \" '")
-        score = item.get("score", "")
+        score = item.get("score", "")  # FOUND: A, B, C or D
         if score not in ("", None, *POINTS):
             raise ParameterInvalid(f"{where}.score: must be one of A, B, C, D")
         worker_id = item.get("worker_id", "")
@@ -211,18 +215,23 @@ class Acceptance:
 
     # Review
 
-    def review(self, dataset_id: str, task_id: str, comments: Any) -> None:
-        """Approves (``__UNCHECK__``) or rejects (back to the labeler) labeled samples."""
+    def review(self, dataset_id: str, task_id: str, comments: Any) -> SampleAlreadyReviewed | None:
+        """Approves (``__UNCHECK__``) or rejects (back to the labeler) labeled samples.
+
+        The samples no longer awaiting review are left as they are and named in
+        the ``ModelArts.4606`` notice returned (the appendix lists it with HTTP
+        200, "proceed with follow-up operations"); the others are reviewed.
+        """
         dataset, task = self._find(dataset_id, task_id)
         checked = check_comments(comments)
         self._workable(task)
         found = self._task_samples(dataset, task, [item["sample_id"] for item in checked])
         reviewed = [sample.id for sample in found if sample.status != UNREVIEWED]
-        if reviewed:
-            raise SampleAlreadyReviewed("samples already reviewed: " + ", ".join(reviewed))
         held = self._samples.of(dataset)
         record = self._record(task)
         for sample, item in zip(found, checked, strict=True):
+            if sample.id in reviewed:
+                continue
             verdict: Verdict = item["verdict"]
             record.reviews[sample.id] = verdict
             if verdict.accept:
@@ -230,6 +239,9 @@ class Acceptance:
             else:
                 self._send_back(dataset, task, sample)
         task.update_time = self._now()
+        if reviewed:
+            return SampleAlreadyReviewed("samples already reviewed: " + ", ".join(reviewed))
+        return None
 
     def review_of(self, task: WorkforceTask, sample_id: str) -> Verdict | None:
         return self._record(task).reviews.get(sample_id)

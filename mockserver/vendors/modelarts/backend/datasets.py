@@ -103,6 +103,7 @@ class Dataset:
 
 
 def check_name(name: str, field_name: str = "dataset_name") -> None:
+    """FOUND (CreateDataset): "1 to 100 characters. Only letters, digits, _ and -"."""
     low, high = NAME_LENGTH
     if not low <= len(name) <= high:
         raise ParameterInvalid(f"{field_name}: must be {low} to {high} characters long")
@@ -111,6 +112,7 @@ def check_name(name: str, field_name: str = "dataset_name") -> None:
 
 
 def check_description(text: str) -> None:
+    """FOUND (every ``description`` row): "0 to 256 characters", none of ``^!<>=&"'``."""
     if len(text) > DESCRIPTION_LENGTH:
         raise ParameterInvalid(f"description: must be at most {DESCRIPTION_LENGTH} characters")
     if any(ch in DESCRIPTION_FORBIDDEN for ch in text):
@@ -140,6 +142,9 @@ def obs_directory(path: str, field_name: str) -> str:
 
 
 def check_sources(sources: list[dict[str, Any]], work_path: str) -> None:
+    """FOUND (CreateDataset ``work_path``): "3 to 700 characters", "/Bucket name/File
+    path", "a bucket cannot be directly used", "different from the input dataset path
+    or its subdirectory"."""
     low, high = WORK_PATH_LENGTH
     if not low <= len(work_path) <= high:
         raise ParameterInvalid(f"work_path: must be {low} to {high} characters long")

@@ -10,7 +10,8 @@ INFERRED: OBS is not emulated, so the files a path holds are made up, the same
 for the same seed: a ``dir`` path is an OBS directory (``/bucket/dir/`` or
 ``obs://bucket/dir/``) holding 20–200 files named ``<kind>_0001.<ext>``, ... after
 the dataset's type (``image_NNNN.jpg`` for image types, ``text_NNNN.txt``,
-``audio_NNNN.wav``, ``table_NNNN.csv``, ``video_NNNN.mp4``, ``file_NNNN.bin``); a
+``audio_NNNN.wav``, ``table_NNNN.csv``, ``video_NNNN.mp4``, ``file_NNNN.bin``),
+unless ``/_mock/modelarts/obs`` said how many files the directory holds; a
 ``manifest`` path is a ``.manifest`` file inside such a directory and lists files
 of that directory. A task waits :data:`QUEUE_SECONDS` as ``QUEUING``, then runs
 for :data:`SECONDS_PER_FILE` per file as ``RUNNING`` (``total_file_count`` known),
@@ -25,10 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mockserver.core.scheduler import Event
+from mockserver.core.vendor import WorldContext
 
 from ..errors import DatasetMissing, ImportTaskMissing, ImportTaskRunning, ObsPathInvalid
-from .datasets import Dataset, obs_directory
-from .samples import Sample
+from .datasets import Dataset, Datasets, obs_directory
+from .samples import Sample, Samples
 from .task_store import DatasetTasks
 
 ACTION_PREFIX = "import."
@@ -97,6 +99,16 @@ class Imports(DatasetTasks[ImportTask]):
     missing = ImportTaskMissing
     noun = "import task"
 
+    def __init__(self, context: WorldContext, datasets: Datasets, samples: Samples) -> None:
+        super().__init__(context, datasets, samples)
+        self._declared: dict[str, int] = {}  # OBS directory -> how many files it holds
+
+    def declare(self, path: str, file_count: int) -> str:
+        """Says how many files an OBS directory holds; answers the directory."""
+        directory = obs_directory(path, "path")
+        self._declared[directory] = file_count
+        return directory
+
     def create(
         self, dataset_id: str, *, import_path: str, import_type: str = "dir", origin: str = "obs"
     ) -> ImportTask:
@@ -121,7 +133,9 @@ class Imports(DatasetTasks[ImportTask]):
             directory=directory,
             import_type=IMPORT_TYPES[import_type],
             import_origin=origin,
-            file_count=self._rng.integer(*FILE_COUNT),
+            file_count=self._declared[directory]
+            if directory in self._declared
+            else self._rng.integer(*FILE_COUNT),
             create_time=now,
             update_time=now,
         )

@@ -80,6 +80,7 @@ class ProcessorTask:
     update_time: int
     next_version: int = 1
     versions: dict[str, ProcessorVersion] = field(default_factory=dict)
+    data_source: dict[str, Any] | None = None
 
     @property
     def dataset_id(self) -> str | None:
@@ -126,8 +127,13 @@ class Processing:
         inputs: list[dict[str, Any]],
         description: str = "",
         work_path: dict[str, Any] | None = None,
+        data_source: dict[str, Any] | None = None,
     ) -> ProcessorTask:
-        """Checks everything first: a refusal changes nothing."""
+        """Checks everything first: a refusal changes nothing.
+
+        FOUND: the input is ``data_source`` or ``inputs`` ("either this parameter
+        or"); a task given only ``data_source`` reads it as its one input.
+        """
         if not name:
             raise InvalidInput.one("name", "is required")
         if template_id not in TEMPLATES:
@@ -138,10 +144,11 @@ class Processing:
             name=name,
             description=description,
             template_id=template_id,
-            inputs=inputs,
+            inputs=inputs or ([data_source] if data_source else []),
             work_path=work_path,
             create_time=now,
             update_time=now,
+            data_source=data_source,
         )
         if task.dataset_id is not None:
             self._datasets.get(task.dataset_id)
@@ -158,9 +165,7 @@ class Processing:
         self, task_id: str, *, name: str | None = None, description: str | None = None
     ) -> ProcessorTask:
         task = self.get(task_id)
-        if name is not None:
-            if not name:
-                raise InvalidInput.one("name", "must not be empty")
+        if name:  # INFERRED: an empty name (nothing documents a refusal) keeps the old one
             task.name = name
         if description is not None:
             task.description = description

@@ -172,10 +172,14 @@ class Samples:
         return int(self._clock.now() * 1000)
 
     def of(self, dataset: Dataset) -> DatasetSamples:
+        """The dataset's samples; an empty set, not kept, when it has none yet, so that a
+        read (or a refused request) leaves the store as it was."""
         held = self._sets.get(dataset.id)
-        if held is None:
-            held = self._sets[dataset.id] = DatasetSamples()
-        return held
+        return held if held is not None else DatasetSamples()
+
+    def _holding(self, dataset: Dataset) -> DatasetSamples:
+        """The dataset's samples, kept from now on: the one place samples are added."""
+        return self._sets.setdefault(dataset.id, DatasetSamples())
 
     def forget(self, dataset_id: str) -> None:
         self._sets.pop(dataset_id, None)
@@ -189,13 +193,13 @@ class Samples:
     def upload(
         self, dataset: Dataset, items: Iterable[Mapping[str, Any]], *, final_annotation: bool = True
     ) -> list[Outcome]:
-        held = self.of(dataset)
+        held = self._holding(dataset)
         directory = _upload_directory(dataset)
         outcomes: list[Outcome] = []
         for index, item in enumerate(items):
             where = f"samples.{index}"
             try:
-                size = len(base64_bytes(str(item["data"])))
+                size = len(base64_bytes(str(item.get("data") or "")))  # FOUND: not mandatory
             except MalformedBody:
                 outcomes.append(SampleUploadFailed(f"{where}.data: is not base64-encoded"))
                 continue
@@ -266,15 +270,19 @@ class Samples:
         matching = [sample for key in ids if match(sample := held.by_id[key])]
         return len(matching), matching[offset : offset + limit]
 
-    def update(self, dataset: Dataset, items: Iterable[Mapping[str, Any]]) -> list[Outcome]:
+    def update(
+        self, dataset: Dataset, items: Iterable[Mapping[str, Any]], *, labeled: str = LABELED
+    ) -> list[Outcome]:
+        """Sets each item's labels; a labeled sample takes the ``labeled`` state."""
         held = self.of(dataset)
         outcomes: list[Outcome] = []
         for index, item in enumerate(items):
-            sample = held.by_id.get(str(item["sample_id"]))
+            sample_id = str(item.get("sample_id") or "")
+            sample = held.by_id.get(sample_id)
             if sample is None:
                 outcomes.append(
                     SampleMissing(
-                        f"samples.{index}.sample_id: the sample {item['sample_id']} does not exist"
+                        f"samples.{index}.sample_id: the sample {sample_id!r} does not exist"
                     )
                 )
                 continue
@@ -288,7 +296,7 @@ class Samples:
                     setattr(sample, name, str(item[key]))
             if "source" in item:
                 sample.source = str(item["source"])
-            held.change(sample, LABELED if labels else UNLABELED, labels)
+            held.change(sample, labeled if labels else UNLABELED, labels)
             outcomes.append(sample)
         self._recount(dataset)
         return outcomes

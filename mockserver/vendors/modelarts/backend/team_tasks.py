@@ -30,11 +30,11 @@ from typing import Any
 from mockserver.core.clock import Clock
 from mockserver.core.rng import Rng
 
-from ..errors import AcceptanceRunning, ParameterInvalid, WorkforceTaskExists
+from ..errors import AcceptanceRunning, WorkforceTaskExists
 from .datasets import Dataset, Datasets, check_description
 from .labeling import Labeling
 from .samples import Sample, Samples
-from .workforces import TASK_CREATED, Workforces, WorkforceTask, check_name
+from .workforces import TASK_CREATED, Workforces, WorkforceTask, check_name, unique_teams
 
 ID_LENGTH = 19
 UNDER_ACCEPTANCE = (2, 5, 7)
@@ -113,9 +113,7 @@ class TeamTasks:
                 self._workforces._team(team, f"workforces_config.workforces.{index}")
                 for index, team in enumerate(given)
             ]
-            ids = [team.workforce_id for team in teams]
-            if len(set(ids)) != len(ids):
-                raise ParameterInvalid("workforces_config.workforces: a workforce is given twice")
+            teams = unique_teams(teams)
         if name is not None:
             task.name = name
         if description is not None:

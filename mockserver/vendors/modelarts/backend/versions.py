@@ -69,6 +69,7 @@ class DatasetVersion:
 
 
 def check_ratio(ratio: str) -> None:
+    """INFERRED: a split ratio ("1.00": all training); a real client sends one in [0, 1]."""
     value = real(ratio.strip())
     if value is None or not 0.0 <= value <= 1.0:
         raise ParameterInvalid("train_evaluate_sample_ratio: must be a number from 0 to 1")
@@ -114,7 +115,7 @@ class Versions:
         """Checks everything first: a refusal changes nothing."""
         dataset = self._datasets.get(dataset_id)
         held = self._held(dataset)
-        if name is not None:
+        if name is not None:  # FOUND: "Version name consisting of 1 to 32 characters"
             low, high = NAME_LENGTH
             if not low <= len(name) <= high:
                 raise ParameterInvalid(f"version_name: must be {low} to {high} characters long")

@@ -118,6 +118,8 @@ class WorkforceTask:
 
 
 def check_name(name: str, field_name: str = "workforce_name") -> None:
+    """FOUND (CreateWorkforce, UpdateWorkforceTask): "1 to 64 characters, including only
+    letters, digits, underscores (_), and hyphens (-)"."""
     low, high = NAME_LENGTH
     if not low <= len(name) <= high:
         raise ParameterInvalid(f"{field_name}: must be {low} to {high} characters long")
@@ -125,7 +127,24 @@ def check_name(name: str, field_name: str = "workforce_name") -> None:
         raise ParameterInvalid(f"{field_name}: only letters, digits, _ and - are allowed")
 
 
+def unique_teams(teams: list[TaskTeam]) -> list[TaskTeam]:
+    """The teams, a workforce named twice merged into its first entry.
+
+    INFERRED: nothing documents a refusal of a workforce named twice in
+    ``workforces_config``; its members are the union of both entries.
+    """
+    merged: dict[str, TaskTeam] = {}
+    for team in teams:
+        kept = merged.setdefault(
+            team.workforce_id, TaskTeam(team.workforce_id, team.workforce_name, [])
+        )
+        kept.workers.extend(w for w in team.workers if w not in kept.workers)
+    return list(merged.values())
+
+
 def check_email(email: str) -> str:
+    """INFERRED: ``emails`` is "Email address of a labeling team member"; a real client
+    sends one address, and the member is found by it later."""
     text = email.strip()
     local, at, domain = text.partition("@")
     bad = not at or not local or "." not in domain.strip(".") or any(ch.isspace() for ch in text)
@@ -391,10 +410,10 @@ class Workforces:
         config: dict[str, Any] | None = None,
     ) -> WorkforceTask:
         """Checks the whole request, then keeps the task (a refusal changes nothing)."""
-        if name is not None:
-            check_name(name, "task_name")
+        # INFERRED: CreateWorkforceTask documents no rule for task_name (UpdateWorkforceTask
+        # does, and applies it); the description rule is the documented one.
         check_description(description)
-        if repetition < 1:
+        if repetition < 1:  # FOUND: "The minimum value is 1."
             raise ParameterInvalid("repetition: must be 1 or more")
         if data_sync_type not in DATA_SYNC_TYPES:
             raise ParameterInvalid("data_sync_type: must be one of 0, 1, 2, 3")
@@ -405,12 +424,7 @@ class Workforces:
             self._team(team, f"workforces_config.workforces.{index}")
             for index, team in enumerate(config.get("workforces") or [])
         ]
-        seen: set[str] = set()
-        for index, team in enumerate(teams):
-            if team.workforce_id in seen:
-                where = f"workforces_config.workforces.{index}.workforce_id"
-                raise ParameterInvalid(f"{where}: the workforce is given twice")
-            seen.add(team.workforce_id)
+        teams = unique_teams(teams)
         while True:
             task_id = self._rng.token(ID_LENGTH)
             if task_id not in self._tasks:
