@@ -77,6 +77,7 @@ class World:
             "labels": [{"name": name, "type": 0} for name in LABELS],
         }
         dataset_id = self.ok("POST", "/datasets", body)["dataset_id"]
+        self.advance(3600)  # the import of its input path, which creation starts, ends
         samples = [{"name": f"{n}.jpg", "data": IMAGE} for n in range(6)]
         self.ok("POST", f"/datasets/{dataset_id}/data-annotations/samples", {"samples": samples})
         listed = self.ok("GET", f"/datasets/{dataset_id}/data-annotations/samples?limit=100")
@@ -143,7 +144,6 @@ class World:
 
     def import_(self) -> None:
         path = f"/datasets/{self.ids['dataset_id']}/import-tasks"
-        self.advance(3600)  # an import the dataset's creation started has ended
         made = self.ok("POST", path, {"import_path": "/test-obs/more-images/"})
         self.ids["import_task_id"] = made["task_id"]
 
