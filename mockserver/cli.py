@@ -16,11 +16,19 @@ import os
 import signal
 import sys
 import types
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from typing import Any, Literal, NoReturn, get_args, get_origin, get_type_hints
 
-from mockserver.settings import ACCESS_LOG_LEVELS, ENV_PREFIX, Settings, settings_from_env
+from mockserver.settings import (
+    ACCESS_LOG_LEVELS,
+    ENV_PREFIX,
+    Settings,
+    number,
+    settings_from_env,
+    unknown_env,
+    whole_number,
+)
 
 _TRUE = ("on", "true", "yes", "1")
 _FALSE = ("off", "false", "no", "0")
@@ -67,6 +75,24 @@ def _on_off(raw: str) -> bool:
     raise argparse.ArgumentTypeError(f"must be on or off, not {raw!r}")
 
 
+def _parsed_by(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type from a settings check: its message, not ``invalid int value``."""
+
+    def parse(raw: str) -> Any:
+        try:
+            return check(raw)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+_PARSERS: dict[type, Callable[[str], Any]] = {
+    int: _parsed_by(whole_number),
+    float: _parsed_by(number),
+}
+
+
 def _value_type(hint: Any) -> tuple[type, tuple[str, ...]]:
     """The type a field's flag parses to and, for a ``Literal`` field, its choices."""
     origin = get_origin(hint)
@@ -105,7 +131,7 @@ def _add_setting_flags(parser: argparse.ArgumentParser, defaults: Settings) -> N
             options.update(choices=choices, metavar="|".join(choices))
         else:
             metavar = {int: "N", float: "X"}.get(kind, f.name.upper())
-            options.update(type=kind, metavar=metavar)
+            options.update(type=_PARSERS.get(kind, kind), metavar=metavar)
         parser.add_argument(flag_name(f.name), **options)
 
 
@@ -115,6 +141,9 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         prog="mockserver",
         description="A stateful sandbox of crowdsourcing vendor APIs.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="store_true", help="print the installed version and exit"
     )
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     serve_parser = commands.add_parser(
@@ -147,12 +176,25 @@ def _check_env_choices(settings: Settings) -> None:
 
 
 def _env_defaults(environ: Mapping[str, str]) -> Settings:
+    for name in unknown_env(environ):
+        print(f"mockserver: warning: {name} {_no_such_setting(name)}", file=sys.stderr)
     try:
         settings = settings_from_env(environ)
         _check_env_choices(settings)
     except ValueError as exc:
         raise CliError(f"environment: {exc}") from None
     return settings
+
+
+def _no_such_setting(variable: str) -> str:
+    """Why a ``MOCKSERVER_*`` variable is ignored, with the setting it may have meant."""
+    import difflib
+
+    # Compared without the prefix, which every name shares.
+    known = [f.name.upper() for f in fields(Settings)]
+    close = difflib.get_close_matches(variable.removeprefix(ENV_PREFIX), known, n=1)
+    hint = f"; did you mean {ENV_PREFIX}{close[0]}?" if close else ""
+    return f"names no setting and is ignored{hint}"
 
 
 def _check_epoch(epoch: str | None) -> None:
@@ -270,8 +312,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mockserver`` script; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     try:
-        parser = build_parser(_env_defaults(os.environ))
+        defaults = _env_defaults(os.environ)
+        parser = build_parser(defaults)
         args = parser.parse_args(argv)
+        if args.version and args.command is None:
+            args.command = "version"
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
@@ -281,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"mockserver {__version__}")
             return 0
         if args.command == "openapi":
-            return print_openapi(args.vendor, _env_defaults(os.environ))
+            return print_openapi(args.vendor, defaults)
         settings = _settings_from_args(args)
         return serve(settings)
     except CliError as exc:

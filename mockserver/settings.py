@@ -201,7 +201,8 @@ class Settings:
 
 
 def _coerce(name: str, raw: str, default: Any) -> Any:
-    """Turns an environment string into the type of the field's default."""
+    """Turns an environment string into the type of the field's default; a value that
+    is not of that type says so in words, as the flag's own check does."""
     if isinstance(default, bool):
         lowered = raw.strip().lower()
         if lowered in ("1", "true", "yes", "on"):
@@ -210,22 +211,47 @@ def _coerce(name: str, raw: str, default: Any) -> Any:
             return False
         raise ValueError(f"must be on or off, not {raw!r}")
     if isinstance(default, int):
-        return int(raw)
+        return whole_number(raw)
     if isinstance(default, float):
-        return float(raw)
-    return raw or None if default is None else raw
+        return number(raw)
+    return raw
+
+
+def whole_number(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ValueError(f"must be a whole number, not {raw!r}") from None
+
+
+def number(raw: str) -> float:
+    try:
+        return float(raw.strip())
+    except ValueError:
+        raise ValueError(f"must be a number, not {raw!r}") from None
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
-    """Builds settings from ``MOCKSERVER_<FIELD>`` variables over the defaults."""
+    """Builds settings from ``MOCKSERVER_<FIELD>`` variables over the defaults.
+
+    An empty variable counts as unset (``MOCKSERVER_SEED=`` in a compose file or a CI
+    matrix means "no value", not "the value nothing").
+    """
     environ = os.environ if environ is None else environ
     base = Settings()
     changes: dict[str, Any] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())
-        if raw is not None:
+        if raw is not None and raw.strip():
             try:
                 changes[f.name] = _coerce(f.name, raw, getattr(base, f.name))
             except ValueError as exc:
                 raise ValueError(f"{ENV_PREFIX}{f.name.upper()}: {exc}") from None
     return base.with_changes(**changes)
+
+
+def unknown_env(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The ``MOCKSERVER_*`` variables that name no setting (a typo is otherwise silent)."""
+    environ = os.environ if environ is None else environ
+    known = {ENV_PREFIX + f.name.upper() for f in fields(Settings)}
+    return sorted(name for name in environ if name.startswith(ENV_PREFIX) and name not in known)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import types
@@ -105,9 +106,55 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
     assert "serve" in capsys.readouterr().err
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["version"]) == 0
+@pytest.mark.parametrize("argv", [["version"], ["--version"]])
+def test_version(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 0
     assert capsys.readouterr().out.startswith("mockserver ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "variable", "value", "words"),
+    [
+        (["--port", "eighty"], None, None, "argument --port: must be a whole number, not 'eighty'"),
+        (["--speed", "fast"], None, None, "argument --speed: must be a number, not 'fast'"),
+        ([], "MOCKSERVER_PORT", "eighty", "MOCKSERVER_PORT: must be a whole number, not 'eighty'"),
+        ([], "MOCKSERVER_SPEED", "1,5", "MOCKSERVER_SPEED: must be a number, not '1,5'"),
+    ],
+)
+def test_a_bad_number_is_named_in_words(
+    argv: list[str],
+    variable: str | None,
+    value: str | None,
+    words: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if variable is not None and value is not None:
+        monkeypatch.setenv(variable, value)
+    assert main(["serve", *argv]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert words in line
+    assert "invalid" not in line
+
+
+def test_an_empty_variable_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCKSERVER_SEED", "")
+    monkeypatch.setenv("MOCKSERVER_PORT", "  ")
+    assert build_settings([], os.environ) == Settings()
+
+
+def test_an_unknown_variable_is_warned_about_with_the_likely_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOCKSERVER_PORTT", "9000")
+    monkeypatch.setenv("MOCKSERVER_NOTHING_LIKE_IT", "1")
+    assert main(["version"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "mockserver: warning: MOCKSERVER_NOTHING_LIKE_IT names no setting and is ignored",
+        "mockserver: warning: MOCKSERVER_PORTT names no setting and is ignored; "
+        "did you mean MOCKSERVER_PORT?",
+    ]
 
 
 def test_defaults_without_flags_or_environment() -> None:

@@ -61,8 +61,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _settings(config: pytest.Config, **overrides: Any) -> Settings:
+    from dataclasses import fields
+
     from ..settings import Settings
 
+    known = [f.name for f in fields(Settings)]
+    unknown = sorted(set(overrides) - set(known))
+    if unknown:
+        raise pytest.UsageError(
+            f"@pytest.mark.{MARKER}: no setting named {', '.join(map(repr, unknown))}; "
+            f"the settings are {', '.join(known)}"
+        )
     return Settings(
         **{
             "seed": config.getoption("--mockserver-seed"),

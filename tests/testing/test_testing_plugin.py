@@ -100,6 +100,22 @@ def test_from_the_options(mockserver):
     result.assert_outcomes(passed=2)
 
 
+def test_a_misspelt_marker_setting_names_the_settings(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+
+@pytest.mark.mockserver(sede=7)
+def test_marked(mockserver):
+    pass
+"""
+    )
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*@pytest.mark.mockserver: no setting named 'sede'*seed*"])
+
+
 def test_fresh_credentials_are_the_same_for_the_same_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
