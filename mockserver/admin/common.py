@@ -43,11 +43,15 @@ def vendor_param(request: Request, value: str | None) -> str | None:
 
 
 async def read_body(request: Request, schema: str, *, optional: bool = False) -> dict[str, Any]:
-    """The JSON object body, checked against ``schemas/admin/<schema>.json``."""
+    """The JSON object body, checked against ``schemas/admin/<schema>.json``.
+
+    Read as JSON whatever its ``Content-Type``: ``curl -d '{...}'`` labels a JSON body
+    as a urlencoded form, and the control API takes nothing else.
+    """
     if optional and not (await request.body()).strip():
         body: dict[str, Any] = {}
     else:
-        body = await read_json_object(request)
+        body = await read_json_object(request, require_media_type=False)
     validate(SCHEMAS, schema, body)
     return body
 

@@ -53,6 +53,18 @@ def test_register_then_list_and_show_a_tenant(client: TestClient) -> None:
     assert shown["resources"]["workstreams"] == 0
 
 
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", None])
+def test_a_json_body_is_read_whatever_curl_calls_it(
+    client: TestClient, content_type: str | None
+) -> None:
+    """``curl -d '{...}'`` sends ``application/x-www-form-urlencoded``."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    body = b'{"vendor": "cloudfactory", "credential": "k2"}'
+    created = client.post("/_mock/tenants", content=body, headers=headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["id"] == "cloudfactory:k2"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
