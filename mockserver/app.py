@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from . import fixtures
+from . import banner, fixtures
 from .admin import admin_app
 from .admin.access import headers_for
 from .core.context import SANDBOX
@@ -82,6 +82,7 @@ class MockServer:
                 f"unknown fixture {missing[0]!r}; known: {', '.join(fixtures.names())}"
             )
         self.snapshots = Snapshots(self.sandbox, settings.state_file)
+        self.state_line = "in memory (no --state-file)"  # what start-up did, for the banner
         self.restored = self._load_state_file()
         admin = admin_app(self.sandbox, settings)
         admin.state.snapshots = self.snapshots
@@ -121,9 +122,19 @@ class MockServer:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                if not self.restored:
+                fixtures = ", ".join(self.settings.fixtures)
+                if not fixtures:
+                    fixtures = "none"
+                elif self.restored:
+                    fixtures = f"{fixtures}: skipped, the state file was restored"
+                else:
                     for name in self.settings.fixtures:
                         await self.load_fixture(name)
+                    fixtures = f"{fixtures}: loaded"
+                for line in banner.lines(
+                    self.settings, VENDORS, state=self.state_line, fixtures=fixtures
+                ):
+                    log.info(line)
                 loop = asyncio.get_running_loop()
                 self._ticker = loop.create_task(self.sandbox.run_ticker())
                 self._stopping = asyncio.Event()
@@ -165,14 +176,20 @@ class MockServer:
         if path is None:
             return False
         check_writable(path)
+        saved = (
+            f"saved every {self.settings.autosave:g} s and at shutdown"
+            if self.settings.autosave
+            else "saved at shutdown"
+        )
         if not os.path.exists(path):
+            self.state_line = f"{path}: not there yet, starts empty; {saved}"
             return False
         try:
             header = self.snapshots.restore_state_file()
         except SnapshotError as exc:
             raise SnapshotError(f"state file {path}: {exc}") from None
-        log.info(
-            "state restored from %s (%d tenants, taken %s)", path, header.tenants, header.taken_at
+        self.state_line = (
+            f"{path}: restored ({header.tenants} tenants, taken {header.taken_at}); {saved}"
         )
         return True
 

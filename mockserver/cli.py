@@ -21,7 +21,6 @@ from dataclasses import fields
 from typing import Any, Literal, NoReturn, get_args, get_origin, get_type_hints
 
 from mockserver.settings import (
-    ACCESS_LOG_LEVELS,
     ENV_PREFIX,
     Settings,
     number,
@@ -268,6 +267,7 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     from mockserver.app import create_app
+    from mockserver.logs import log_config
 
     # What the imports made (about 29,000 objects: modules, classes, functions) lives as
     # long as the process, so the collector is told to stop walking it: every full
@@ -284,10 +284,11 @@ def serve(settings: Settings) -> int:
             app,
             host=settings.host,
             port=settings.port,
+            log_config=log_config(
+                settings.log_level, settings.log_format, access_log=settings.access_log
+            ),
             log_level=settings.log_level,
-            # uvicorn formats each access line's fields before its logger drops them, so
-            # below the level that prints them the access log is switched off outright.
-            access_log=settings.log_level in ACCESS_LOG_LEVELS,
+            access_log=settings.access_log,
             lifespan="on",
         )
     return 1 if app.state_lost else 0

@@ -16,10 +16,10 @@ from typing import Any, Literal
 ClockMode = Literal["realtime", "manual"]
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
 CredentialView = Literal["masked", "shown"]
+LogFormat = Literal["text", "json"]
 
 ENV_PREFIX = "MOCKSERVER_"
 LOG_LEVELS: tuple[LogLevel, ...] = ("critical", "error", "warning", "info", "debug", "trace")
-ACCESS_LOG_LEVELS: tuple[LogLevel, ...] = ("info", "debug", "trace")  # print one line a request
 
 
 def _is_instant(text: str) -> bool:
@@ -148,6 +148,14 @@ class Settings:
             "help": "seconds of wall time between saves of --state-file, bounding what a "
             "crash loses (0: save only at shutdown and on POST /_mock/snapshot)"
         },
+    )
+    log_format: LogFormat = field(
+        default="text",
+        metadata={"help": "text: a line a record; json: a JSON object a line, for log collectors"},
+    )
+    access_log: bool = field(
+        default=False,
+        metadata={"help": "log a line per request (default: off; GET /_mock/journal records them)"},
     )
 
     def __post_init__(self) -> None:

@@ -220,9 +220,12 @@ def test_vendor_must_be_a_mounted_vendor(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_serve_runs_uvicorn_with_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
     import uvicorn
 
     import mockserver.app
+    from mockserver.logs import log_config
 
     app = types.SimpleNamespace(state_lost=False)
     created: list[Settings] = []
@@ -234,17 +237,36 @@ def test_serve_runs_uvicorn_with_the_settings(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(mockserver.app, "create_app", fake_create_app)
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: runs.append((app, kwargs)))
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the test process is no server
 
     assert main(["serve", "--port", "9002", "--log-level", "warning"]) == 0
-    assert main(["serve", "--port", "9003", "--log-level", "info"]) == 0
+    assert main(["serve", "--port", "9003", "--access-log", "--log-format", "json"]) == 0
     assert created == [
         build_settings(["--port", "9002", "--log-level", "warning"], {}),
-        build_settings(["--port", "9003", "--log-level", "info"], {}),
+        build_settings(["--port", "9003", "--access-log", "--log-format", "json"], {}),
     ]
     common = {"host": "127.0.0.1", "lifespan": "on"}
-    assert runs == [  # one access line per request only at a level that prints it
-        (app, {**common, "port": 9002, "log_level": "warning", "access_log": False}),
-        (app, {**common, "port": 9003, "log_level": "info", "access_log": True}),
+    assert runs == [  # no line per request unless asked for: the journal records them
+        (
+            app,
+            {
+                **common,
+                "port": 9002,
+                "log_level": "warning",
+                "access_log": False,
+                "log_config": log_config("warning", "text", access_log=False),
+            },
+        ),
+        (
+            app,
+            {
+                **common,
+                "port": 9003,
+                "log_level": "info",
+                "access_log": True,
+                "log_config": log_config("info", "json", access_log=True),
+            },
+        ),
     ]
 
 

@@ -27,6 +27,7 @@ class VendorRef:
     module: str  # defines ``VENDOR``
     hosts: tuple[str, ...] = ()
     host_patterns: tuple[re.Pattern[str], ...] = ()
+    base_path: str = ""  # below the vendor's mount: where a client's base URL points
 
     def serves_host(self, host: str) -> bool:
         return host in self.hosts or any(p.fullmatch(host) for p in self.host_patterns)

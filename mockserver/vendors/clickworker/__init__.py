@@ -7,5 +7,6 @@ from mockserver.core.registry import VendorRef
 REF = VendorRef(
     name="clickworker",
     module=f"{__name__}.vendor",
+    base_path="/api/marketplace/v2",
     hosts=("api.clickworker.com", "sandbox.clickworker.com", "sandbox-beta.clickworker.com"),
 )

@@ -7,6 +7,7 @@ from mockserver.core.registry import VendorRef
 REF = VendorRef(
     name="crowdflower",
     module=f"{__name__}.vendor",
+    base_path="/v1",
     # FOUND: adapapi calls api.eu.appen.com for an EU account; Appen's OpenAPI document
     # serves the ontology from api-proxy.appen.com.
     hosts=(

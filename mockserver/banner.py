@@ -1,0 +1,50 @@
+"""The start-up banner: where everything is, and what the server started from.
+
+A new user's first question is which URL to give their client; a CI log's reader's is
+which clock, fixtures and state the run had. The banner answers both in a few lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .core.openapi import OPENAPI_PATH
+from .core.registry import VendorRef
+from .core.routing import ADMIN_PREFIX
+from .settings import Settings
+
+
+def server_url(settings: Settings) -> str:
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"http://{host}:{settings.port}"
+
+
+def base_url(settings: Settings, ref: VendorRef) -> str:
+    """The URL a client of ``ref`` is pointed at on this server."""
+    mount = "" if settings.vendor == ref.name else f"/{ref.name}"
+    return f"{server_url(settings)}{mount}{ref.base_path}"
+
+
+def lines(settings: Settings, refs: Sequence[VendorRef], *, state: str, fixtures: str) -> list[str]:
+    """The banner, a line each: ``state`` and ``fixtures`` say what start-up did."""
+    served = [ref for ref in refs if settings.vendor in (None, ref.name)]
+    width = max(len("control API"), *(len(ref.name) for ref in served))
+    root = server_url(settings)
+    clock = (
+        "manual (moves on POST /_mock/clock/advance)"
+        if settings.clock == "manual"
+        else f"realtime x{settings.speed:g}"
+    )
+    found = [f"mockserver on {root}"]
+    for ref in served:
+        by_host = f" (or Host: {ref.hosts[0]})" if ref.hosts else ""
+        found.append(f"  {ref.name:<{width}}  {base_url(settings, ref)}{by_host}")
+    rows = [
+        ("control API", f"{root}{ADMIN_PREFIX} (health {ADMIN_PREFIX}/health, OpenAPI "
+         f"{ADMIN_PREFIX}{OPENAPI_PATH} and /<vendor>{OPENAPI_PATH})"),
+        ("clock", f"{clock}, seed {settings.seed}"),
+        ("fixtures", fixtures),
+        ("state", state),
+    ]  # fmt: skip
+    found += [f"  {name:<{width}}  {text}" for name, text in rows]
+    return found
