@@ -297,8 +297,28 @@ def test_the_report_and_status_examples_without_their_query_parameters(api: Api)
     assert report["checking_stats"]["sampling_num"] == 2
     moved = api.ok("PUT", api.task_path("/acceptance/status"), {"action": 0})  # no locale
     assert moved["sample_count"] == 6 and api.task()["status"] == 3
-    assert api.ok("GET", api.task_path("/acceptance/report"))["checking_stats"] == (
-        api.ok("GET", api.task_path("/acceptance/report"), checking_task_id=first)[
-            "checking_stats"
-        ]
+    assert (
+        api.ok("GET", api.task_path("/acceptance/report"))["checking_stats"]
+        == (
+            api.ok("GET", api.task_path("/acceptance/report"), checking_task_id=first)[
+                "checking_stats"
+            ]
+        )
     )
+
+
+def test_the_task_answers_its_stats_without_flags_as_its_example_does(api: Api) -> None:
+    api.start()  # every sample labeled, waiting for review
+    view = api.ok("GET", api.task_path())
+    assert view["sample_stats"]["total_sample_count"] == 6
+    assert view["sample_stats"]["unreviewed_sample_count"] == 6
+    assert view["workforce_stats"] == {
+        "workforce_count": 1,
+        "labeler_count": 2,
+        "reviewer_count": 1,
+    }
+    assert view["checking_task_desc"] is None and "label_stats" not in view
+    assert api.review(*[sample["sample_id"] for sample in api.samples()]).status_code == 200
+    assert api.ok("GET", api.task_path())["sample_stats"]["uncheck_sample_count"] == 6
+    opened = api.open_round(sampling_num=1).json()["task_id"]
+    assert api.ok("GET", api.task_path())["checking_task_desc"]["checking_task_id"] == opened
