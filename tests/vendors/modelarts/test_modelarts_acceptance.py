@@ -205,7 +205,7 @@ def test_acceptance_by_number_comments_and_passes_all(api: Api) -> None:
     assert answer["sample_count"] == 6
     assert api.states() == ["__ALL__"] * 6
     view = api.task()
-    assert view["status"] == 3 and "checking_task_desc" not in view
+    assert view["status"] == 3 and view["checking_task_desc"] is None  # no round is open
     assert view["pass_rate"] == 0.5 and view["score"] == 3.0
     assert view["check_rate"] == pytest.approx(2 / 6, abs=1e-4)
     assert view["sample_stats"]["accepted_sample_count"] == 6
@@ -281,11 +281,44 @@ def test_acceptance_refusals_change_nothing(api: Api) -> None:
     bad = [{"sample_id": sampled, "accept": True, "comment": "a<b"}]
     refused(api.comment(bad), 400, "ModelArts.4396")
     refused(api.finish(9), 400, "ModelArts.4396")
-    response = api.call("PUT", api.task_path("/acceptance/status"), {"action": 0})
-    refused(response, 400, "ModelArts.0104")  # locale is required
-    response = api.call("GET", api.task_path("/acceptance/report"))
-    refused(response, 400, "ModelArts.0104")
     response = api.call("GET", api.task_path("/acceptance/report"), checking_task_id="x")
     refused(response, 400, "ModelArts.4631")
     assert api.task()["status"] == 2
     assert api.states().count("__WORKFORCE_SAMPLED__") == 1
+
+
+def test_the_report_and_status_examples_without_their_query_parameters(api: Api) -> None:
+    """Both pages' examples leave out a parameter their tables mark Mandatory."""
+    refused(api.call("GET", api.task_path("/acceptance/report")), 400, "ModelArts.4631")
+    reviewed(api)
+    first = api.open_round(sampling_num=2).json()["task_id"]
+    report = api.ok("GET", api.task_path("/acceptance/report"))
+    assert report["checking_stats"]["task_id"] == first
+    assert report["checking_stats"]["sampling_num"] == 2
+    moved = api.ok("PUT", api.task_path("/acceptance/status"), {"action": 0})  # no locale
+    assert moved["sample_count"] == 6 and api.task()["status"] == 3
+    assert (
+        api.ok("GET", api.task_path("/acceptance/report"))["checking_stats"]
+        == (
+            api.ok("GET", api.task_path("/acceptance/report"), checking_task_id=first)[
+                "checking_stats"
+            ]
+        )
+    )
+
+
+def test_the_task_answers_its_stats_without_flags_as_its_example_does(api: Api) -> None:
+    api.start()  # every sample labeled, waiting for review
+    view = api.ok("GET", api.task_path())
+    assert view["sample_stats"]["total_sample_count"] == 6
+    assert view["sample_stats"]["unreviewed_sample_count"] == 6
+    assert view["workforce_stats"] == {
+        "workforce_count": 1,
+        "labeler_count": 2,
+        "reviewer_count": 1,
+    }
+    assert view["checking_task_desc"] is None and "label_stats" not in view
+    assert api.review(*[sample["sample_id"] for sample in api.samples()]).status_code == 200
+    assert api.ok("GET", api.task_path())["sample_stats"]["uncheck_sample_count"] == 6
+    opened = api.open_round(sampling_num=1).json()["task_id"]
+    assert api.ok("GET", api.task_path())["checking_task_desc"]["checking_task_id"] == opened

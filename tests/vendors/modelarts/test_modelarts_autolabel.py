@@ -180,7 +180,7 @@ def test_a_dataset_without_labels_cannot_be_auto_labeled(client: TestClient) -> 
     api = Api(client, PROJECT)
     api.make_dataset([])
     refused(api.create({"task_type": "auto-label"}), "ModelArts.4405", "labels")
-    assert api.list().json() == {"total_count": 0, "tasks": []}
+    assert api.list().json() == {"exist_running_deploy_task": False, "total_count": 0, "tasks": []}
 
 
 def test_list_pages_and_filters(api: Api) -> None:
@@ -195,6 +195,31 @@ def test_list_pages_and_filters(api: Api) -> None:
     refused(api.list(limit=0), "ModelArts.0104", "limit")
     api.advance(DONE)
     assert api.task(grouping)["result"]["annotated_sample_count"] == 0
+
+
+def test_a_task_reports_the_documented_code_and_message_of_its_kind(api: Api) -> None:
+    first = api.started()
+    running = api.task(first)
+    assert (running["code"], running["message"]) == (
+        "ModelArts.4914",
+        "Auto labeling task submitted.",
+    )
+    assert running["export_type"] == 0
+    api.advance(DONE)
+    done = api.task(first)
+    assert done["status"] == 3
+    assert (done["code"], done["message"]) == ("ModelArts.4916", "Auto labeling task executed.")
+
+
+def test_a_running_pre_labeling_task_is_a_running_deployment(api: Api) -> None:
+    api.started()
+    assert api.list().json()["exist_running_deploy_task"] is False
+    pre = api.started(task_type="pre-label")
+    assert api.list().json()["exist_running_deploy_task"] is True
+    assert api.task(pre)["code"] == "ModelArts.4950"
+    api.advance(DONE)
+    assert api.list().json()["exist_running_deploy_task"] is False
+    assert api.task(pre)["code"] == "ModelArts.4952"
 
 
 def test_bad_bodies_and_unknown_ids_are_refused(api: Api) -> None:

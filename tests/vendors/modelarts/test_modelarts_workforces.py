@@ -529,7 +529,16 @@ def test_create_workforce_task_then_describe_and_list_it(api: Api) -> None:
     assert view["status"] == 6 and view["repetition"] == 2
     assert view["auto_sync_dataset"] is True and view["synchronize_data"] is False
     assert view["worker_stats"] == []
-    assert "workforce_stats" not in view and "sample_stats" not in view
+    # as the documented example (sent without flags) answers: both stats, no label_stats
+    assert view["workforce_stats"]["labeler_count"] == 1
+    assert view["sample_stats"]["total_sample_count"] == 0
+    assert "label_stats" not in view and view["checking_task_desc"] is None
+    unflagged = api.client.get(
+        f"{base}/{task_id}",
+        params={"workforce_stats": "false", "sample_stats": "false"},
+        headers=api.headers,
+    ).json()
+    assert "workforce_stats" not in unflagged and "sample_stats" not in unflagged
     config = view["workforces_config"]
     assert config["agency"] == "owner"
     assert [w["workforce_id"] for w in config["workforces"]] == [team]

@@ -5,15 +5,18 @@ data-annotations/review`` and AcceptSamples ``POST .../acceptance/batch-comment`
 both with ``{"comments": [SampleComment]}`` answering 200 ``{}``;
 StartWorkforceSamplingTask is ``POST .../acceptance`` (``sampling_num`` or
 ``sampling_rate``) answering ``{"task_id"}``; GetWorkforceSamplingTask is ``GET
-.../acceptance/report?checking_task_id=`` (required) answering
-``{"checking_stats", "total_stats"}``; UpdateWorkforceSamplingTask is ``PUT
-.../acceptance/status?locale=`` (required) with ``action`` (required) and
-``overwrite_last_result`` answering ``{"sample_count", "samples"}``.
+.../acceptance/report?checking_task_id=`` answering ``{"checking_stats",
+"total_stats"}``; UpdateWorkforceSamplingTask is ``PUT .../acceptance/status?locale=``
+with ``action`` (required) and ``overwrite_last_result`` answering
+``{"sample_count", "samples"}``. Both pages' query tables mark their parameter
+Mandatory, yet both pages' example requests leave it out: a client that copies an
+example is answered, the report for the task's latest round and the status in
+``en-us``.
 
-INFERRED: a missing required field or query parameter is 400 ``ModelArts.0104``
-naming it; both or neither of ``sampling_num`` and ``sampling_rate`` is 400
-``ModelArts.4396``; ``locale`` is not checked further; the status answer lists
-the samples the action moved (for action ``3``, the conflicting ones).
+INFERRED: a missing required body field is 400 ``ModelArts.0104`` naming it; both
+or neither of ``sampling_num`` and ``sampling_rate`` is 400 ``ModelArts.4396``;
+``locale`` is not checked further; the status answer lists the samples the action
+moved (for action ``3``, the conflicting ones).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from ..backend import ModelArtsWorld
 from ..backend.acceptance import Round
 from ..backend.labeling import WorkerTask
 from ..backend.workforces import WorkforceTask
-from ..errors import ParameterInvalid, error_body
+from ..errors import CheckingTaskMissing, ParameterInvalid, error_body
 from .common import answer, world_of
 from .samples import sample_view
 
@@ -108,13 +111,20 @@ async def start_sampling(request: Request) -> Response:
 
 
 async def sampling_report(request: Request) -> Response:
-    checking_task_id = request.query_params.get("checking_task_id", "")
-    if not checking_task_id:  # FOUND: a Mandatory query parameter
-        raise InvalidInput.one("checking_task_id", "is required")
     world = world_of(request)
     dataset_id, task_id = _ids(request)
     task = world.workforces.get_task(world.datasets.get(dataset_id).id, task_id)
-    chosen: Round = world.acceptance.get_round(task, checking_task_id)
+    checking_task_id = request.query_params.get("checking_task_id", "")
+    # The query table makes ``checking_task_id`` Mandatory but the page's example sends
+    # none: without it, the report is of the task's latest round.
+    chosen: Round
+    if checking_task_id:
+        chosen = world.acceptance.get_round(task, checking_task_id)
+    else:
+        rounds = world.acceptance.rounds(task)
+        if not rounds:  # FOUND: APPX 4631 "the task does not exist"
+            raise CheckingTaskMissing("checking_task_id: the task has no acceptance round")
+        chosen = rounds[-1]
     done = [each for each in world.acceptance.rounds(task) if each.action is not None]
     return answer(
         request,
@@ -132,8 +142,8 @@ async def comment_samples(request: Request) -> Response:
 
 
 async def update_sampling(request: Request) -> Response:
-    if not request.query_params.get("locale"):  # FOUND: Mandatory, as is ``action``
-        raise InvalidInput.one("locale", "is required")
+    # ``locale`` (a language, read nowhere else) is Mandatory in the query table but
+    # absent from the page's example request: without it the answer is in en-us.
     body = await read_json_object(request, require_media_type=False)
     action = body.get("action")
     if action is None:

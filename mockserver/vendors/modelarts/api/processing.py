@@ -17,6 +17,14 @@ INFERRED: the create body is ``name``,
 CreateProcessorTaskVersion answers 200 ``{"version_id"}``; StopProcessorTaskVersion
 answers 200 with the version; ``duration_seconds`` counts from running to the end
 (or now); the counts are the rows its results hold.
+
+FOUND (DescribeProcessorTask's table and example): a task answers ``is_current``
+("whether the current task is the latest of the same type of this version") and
+``result`` ("displayed when status is 2 and valid for a feature analysis task");
+a version (DescribeProcessorTaskVersion) answers ``task_version_id`` and its task's
+``inputs``, ``template`` and ``work_path``. INFERRED: ``result`` is ``null`` until
+an analysis task completes, then the counts of its newest version's results; a
+version also keeps ``version_id`` (the same id) for the clients that read it.
 """
 
 from __future__ import annotations
@@ -31,7 +39,14 @@ from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.wire import read_json_object
 
-from ..backend.processing import COMPLETED, TEMPLATES, ProcessorTask, ProcessorVersion
+from ..backend.processing import (
+    ANALYSIS,
+    COMPLETED,
+    TEMPLATES,
+    Processing,
+    ProcessorTask,
+    ProcessorVersion,
+)
 from .common import answer, page_window, request_id, whole_number, world_of
 
 SORTS = ("create_time", "name", "duration_seconds")
@@ -57,10 +72,24 @@ def _duration(version: ProcessorVersion, now: int) -> int:
     return (ended - version.started_time) // 1000
 
 
-def version_view(version: ProcessorVersion, now: int) -> dict[str, Any]:
+def _counts(version: ProcessorVersion) -> dict[str, int]:
     rows = version.results if version.status == COMPLETED else []
     passed = sum(1 for row in rows if row["result"] == "passed")
     return {
+        "total_sample_count": len(version.results) if version.started_time else 0,
+        "processed_sample_count": len(rows),
+        "passed_sample_count": passed,
+        "failed_sample_count": len(rows) - passed,
+    }
+
+
+def _template(task: ProcessorTask) -> dict[str, str]:
+    return {"id": task.template_id, "name": TEMPLATES[task.template_id]}
+
+
+def version_view(task: ProcessorTask, version: ProcessorVersion, now: int) -> dict[str, Any]:
+    return {
+        "task_version_id": version.id,
         "version_id": version.id,
         "version_name": version.name,
         "task_id": version.task_id,
@@ -69,22 +98,23 @@ def version_view(version: ProcessorVersion, now: int) -> dict[str, Any]:
         "create_time": version.create_time,
         "update_time": version.update_time,
         "duration_seconds": _duration(version, now),
-        "total_sample_count": len(version.results) if version.started_time else 0,
-        "processed_sample_count": len(rows),
-        "passed_sample_count": passed,
-        "failed_sample_count": len(rows) - passed,
+        "inputs": task.inputs,
+        "template": _template(task),
+        "work_path": task.work_path,
+        **_counts(version),
     }
 
 
-def task_view(task: ProcessorTask, now: int) -> dict[str, Any]:
+def task_view(processing: Processing, task: ProcessorTask, now: int) -> dict[str, Any]:
     latest = next(reversed(task.versions.values()), None)
     source = task.data_source or (task.inputs[0] if task.inputs else None)
+    analysed = latest is not None and task.template_id == ANALYSIS and task.status == COMPLETED
     return {
         "task_id": task.id,
         "name": task.name,
         "description": task.description,
         **({"data_source": source} if source is not None else {}),
-        "template": {"id": task.template_id, "name": TEMPLATES[task.template_id]},
+        "template": _template(task),
         "inputs": task.inputs,
         "work_path": task.work_path,
         "status": task.status,
@@ -93,6 +123,8 @@ def task_view(task: ProcessorTask, now: int) -> dict[str, Any]:
         "version_count": len(task.versions),
         "duration_seconds": _duration(latest, now) if latest else 0,
         "version_id": latest.id if latest else None,
+        "is_current": processing.is_current(task),
+        "result": _counts(latest) if analysed and latest is not None else None,
     }
 
 
@@ -133,9 +165,10 @@ async def list_tasks(request: Request) -> Response:
         sort_by="name" if sort_by == "name" else "create_time",
         descending=descending,
     )
+    views = [task_view(world.processing, task, now) for task in tasks]
     if sort_by == "duration_seconds":
-        tasks.sort(key=lambda task: task_view(task, now)["duration_seconds"], reverse=descending)
-    page = [task_view(task, now) for task in tasks[offset : offset + limit]]
+        views.sort(key=lambda view: int(view["duration_seconds"]), reverse=descending)
+    page = views[offset : offset + limit]
     return answer(request, {"count": len(tasks), "tasks": page})
 
 
@@ -169,8 +202,9 @@ async def create_task(request: Request) -> Response:
 
 
 async def describe_task(request: Request) -> Response:
-    task = world_of(request).processing.get(request.path_params["task_id"])
-    return answer(request, task_view(task, _now(request)))
+    processing = world_of(request).processing
+    task = processing.get(request.path_params["task_id"])
+    return answer(request, task_view(processing, task, _now(request)))
 
 
 async def update_task(request: Request) -> Response:
@@ -196,7 +230,7 @@ async def list_versions(request: Request) -> Response:
     if _order(request):
         versions.reverse()
     now = _now(request)
-    page = [version_view(version, now) for version in versions[offset : offset + limit]]
+    page = [version_view(task, version, now) for version in versions[offset : offset + limit]]
     return answer(request, {"count": len(versions), "versions": page})
 
 
@@ -208,13 +242,15 @@ async def create_version(request: Request) -> Response:
     return answer(request, {"version_id": version.id})
 
 
-def _version(request: Request) -> ProcessorVersion:
+def _version(request: Request) -> tuple[ProcessorTask, ProcessorVersion]:
     params = request.path_params
-    return world_of(request).processing.version(params["task_id"], params["version_id"])
+    processing = world_of(request).processing
+    task = processing.get(params["task_id"])
+    return task, processing.version(task.id, params["version_id"])
 
 
 async def describe_version(request: Request) -> Response:
-    return answer(request, version_view(_version(request), _now(request)))
+    return answer(request, version_view(*_version(request), _now(request)))
 
 
 async def delete_version(request: Request) -> Response:
@@ -225,14 +261,16 @@ async def delete_version(request: Request) -> Response:
 
 async def stop_version(request: Request) -> Response:
     params = request.path_params
-    version = world_of(request).processing.stop(params["task_id"], params["version_id"])
-    return answer(request, version_view(version, _now(request)))
+    processing = world_of(request).processing
+    version = processing.stop(params["task_id"], params["version_id"])
+    task = processing.get(params["task_id"])
+    return answer(request, version_view(task, version, _now(request)))
 
 
 @contract(query=("paging",))
 async def list_results(request: Request) -> Response:
     offset, limit = page_window(request.query_params, default_limit=10, most_limit=100)
-    version = _version(request)
+    _, version = _version(request)
     rows = version.results if version.status == COMPLETED else []
     page = rows[offset : offset + limit]
     return answer(

@@ -5,12 +5,12 @@ FOUND: SyncDataSource is ``POST /v2/{project_id}/datasets/{dataset_id}/sync-data
 answering ``{task_id, dataset_id, status, create_time, duration_time,
 add_sample_count, deleted_sample_count, total_sample_count, error_code,
 error_msg}``; GetDatasetMetrics is ``GET .../metrics`` with ``start_time`` and
-``end_time`` (required, epoch milliseconds) and an optional ``workforce_task_id``,
+``end_time`` (epoch milliseconds) and an optional ``workforce_task_id``,
 answering ``{"metrics": Map<String, Map<String, Integer>>}``.
 
 INFERRED: SyncDataSource answers ``{}``; ``error_code`` and ``error_msg`` appear
-only on a failed sync (never, in the mock); a missing or non-numeric time, or a
-``start_time`` after ``end_time``, is 400 ``ModelArts.0104`` naming it.
+only on a failed sync (never, in the mock); a non-numeric time is 400
+``ModelArts.0104`` naming it; a missing one leaves that end of the range open.
 """
 
 from __future__ import annotations
@@ -27,11 +27,16 @@ from mockserver.core.numbers import natural
 from ..backend.team_tasks import SYNC_MISSING
 from .common import answer, world_of
 
+# Times default to the whole range: GetDatasetMetrics' query table marks ``start_time``
+# and ``end_time`` Mandatory, but the page's own example request sends neither, and a
+# client that copies it must be answered, not refused.
+WHOLE_RANGE = (0, 2**63 - 1)
 
-def _millis(value: str | None, name: str) -> int:
-    """FOUND (GetDatasetMetrics): ``start_time``, ``end_time`` are Mandatory, Long."""
+
+def _millis(value: str | None, name: str, default: int) -> int:
+    """FOUND (GetDatasetMetrics): ``start_time``, ``end_time`` are Long epoch milliseconds."""
     if value is None or value == "":
-        raise InvalidInput.one(name, "is required")
+        return default
     millis = natural(value.strip())
     if millis is None:
         raise InvalidInput.one(name, "must be a time in epoch milliseconds")
@@ -74,8 +79,8 @@ async def sync_data_source_state(request: Request) -> Response:
 
 async def dataset_metrics(request: Request) -> Response:
     query = request.query_params
-    start = _millis(query.get("start_time"), "start_time")
-    end = _millis(query.get("end_time"), "end_time")
+    start = _millis(query.get("start_time"), "start_time", WHOLE_RANGE[0])
+    end = _millis(query.get("end_time"), "end_time", WHOLE_RANGE[1])
     # INFERRED: a start after the end is not refused (nothing says so); no day falls in it.
     metrics = world_of(request).team_tasks.dataset_metrics(
         request.path_params["dataset_id"], start, end, query.get("workforce_task_id") or None

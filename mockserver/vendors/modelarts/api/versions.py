@@ -12,6 +12,13 @@ INFERRED: ``status`` is one of ``0``–``4`` and
 ``train_evaluate_ratio`` is accepted and changes nothing; the manifest lives at
 ``<inner_annotation_path><version_name>/<version_name>.manifest``; the view's
 field set follows the dataset's ``versions[]`` entries.
+
+FOUND (DescribeDatasetVersion's table and example): the view also answers
+``analysis_status``, ``data_path`` (the example's ``<annotation dir><version>/data/``),
+``label_stats``, ``label_type``, ``task_type`` ("the same as the dataset type"),
+``extract_serial_number`` (default false) and the subsample counts. INFERRED: the
+subsample counts are ``0`` (subsamples come from healthcare datasets, which the
+sandbox does not make); ``extract_serial_number`` is false, as no request sets it.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from mockserver.core.numbers import natural
 from mockserver.core.validation import validate
 from mockserver.core.wire import read_json_object
 
+from ..backend import ModelArtsWorld
+from ..backend.datasets import Dataset
 from ..backend.versions import NORMAL, VERSION_FORMATS, DatasetVersion
 from .common import answer, page_window, request_id, whole_number, world_of
 
@@ -35,7 +44,11 @@ VENDOR = "modelarts"
 LIMIT_DEFAULT, LIMIT_MOST = 1000, 1000
 
 
-def version_view(version: DatasetVersion, manifest_dir: str, current: str) -> dict[str, Any]:
+def version_view(
+    world: ModelArtsWorld, version: DatasetVersion, dataset: Dataset
+) -> dict[str, Any]:
+    released = f"{dataset.inner_work_path}annotation/{version.name}/"
+    published = version.status == NORMAL
     return {
         "version_id": version.id,
         "version_name": version.name,
@@ -53,12 +66,16 @@ def version_view(version: DatasetVersion, manifest_dir: str, current: str) -> di
         "total_sample_count": version.total_sample_count,
         "annotated_sample_count": version.annotated_sample_count,
         "deleted_sample_count": 0,
-        "is_current": version.id == current,
-        "manifest_path": (
-            f"{manifest_dir}{version.name}/{version.name}.manifest"
-            if version.status == NORMAL
-            else ""
-        ),
+        "total_sub_sample_count": 0,
+        "annotated_sub_sample_count": 0,
+        "is_current": version.id == dataset.current_version_id,
+        "manifest_path": f"{released}{version.name}.manifest" if published else "",
+        "data_path": f"{released}data/" if published else "",
+        "analysis_status": world.processing.analysis_status(dataset.id, version.id),
+        "label_stats": version.label_stats,
+        "label_type": version.label_type,
+        "task_type": dataset.dataset_type,
+        "extract_serial_number": False,
     }
 
 
@@ -86,8 +103,7 @@ async def list_versions(request: Request) -> Response:
         dataset_id, offset=offset, limit=limit, status=status, version_format=version_format
     )
     dataset = world.datasets.get(dataset_id)
-    manifest_dir = f"{dataset.inner_work_path}annotation/"
-    views = [version_view(v, manifest_dir, dataset.current_version_id) for v in page]
+    views = [version_view(world, v, dataset) for v in page]
     return answer(request, {"total_number": total, "versions": views})
 
 
@@ -114,8 +130,7 @@ async def describe_version(request: Request) -> Response:
     params = request.path_params
     version = world.versions.get(params["dataset_id"], params["version_id"])
     dataset = world.datasets.get(params["dataset_id"])
-    manifest_dir = f"{dataset.inner_work_path}annotation/"
-    return answer(request, version_view(version, manifest_dir, dataset.current_version_id))
+    return answer(request, version_view(world, version, dataset))
 
 
 async def delete_version(request: Request) -> Response:

@@ -22,16 +22,21 @@ one result per id in the order given, and is ``success`` only if every item is.
 Team labeling tasks, ``/v2/{project_id}/datasets/{dataset_id}/workforce-tasks``
 (FOUND): CreateWorkforceTask (POST) answers 200 ``{"task_id"}``; ListWorkforceTasks
 (GET) pages with ``offset``/``limit`` (1–1000, default 1000) and answers ``{"count",
-"tasks"}``; DescWorkforceTask (GET) adds ``worker_stats`` and switches
-``label_stats``, ``sample_stats`` and ``workforce_stats`` on with query flags
-(default false); ListWorkforceTasks items carry ``sample_stats`` (the documented
-example). INFERRED: an unknown dataset is 400 ``ModelArts.4352`` and an
-unknown task 400 ``ModelArts.4619``; lists are newest first and always carry
-``workforce_stats``; ``sample_stats`` counts the samples handed to members
-(none before the task starts) and ``label_stats`` the labels they carry;
-``worker_stats`` lists the members' worker tasks once it has started (empty
-before); rates are zero, ``sample_search_conditions`` is empty and ``version_id``
-is ``""``; a flag other than ``true``/``false`` is 400 ``ModelArts.0104``.
+"tasks"}``; DescWorkforceTask (GET) adds ``worker_stats`` and ``checking_task_desc``
+and switches ``label_stats``, ``sample_stats`` and ``workforce_stats`` with query
+flags; ListWorkforceTasks items carry ``sample_stats`` (the documented example).
+DescWorkforceTask's query table makes each flag false by default, yet its own
+example, sent without any flag, answers ``sample_stats`` and ``workforce_stats``
+(and no ``label_stats``): a client that copies it reads them, so those two are on
+unless the flag says ``false``, and ``label_stats`` is on only with ``true``.
+INFERRED: ``checking_task_desc`` is the open acceptance round (``null`` when none
+is open); an unknown dataset is 400 ``ModelArts.4352`` and an unknown task 400
+``ModelArts.4619``; lists are newest first and always carry ``workforce_stats``;
+``sample_stats`` counts the samples handed to members (none before the task
+starts) and ``label_stats`` the labels they carry; ``worker_stats`` lists the
+members' worker tasks once it has started (empty before); rates are zero,
+``sample_search_conditions`` is empty and ``version_id`` is ``""``; a flag other
+than ``true``/``false`` is 400 ``ModelArts.0104``.
 """
 
 from __future__ import annotations
@@ -69,7 +74,8 @@ WORKER_SORTS: tuple[WorkerSort, ...] = ("create_time", "email")
 ORDERS: tuple[Order, ...] = ("asc", "desc")
 ROLES = (0, 1, 2, 3)
 TASK_LIMIT_DEFAULT, TASK_LIMIT_MOST = 1000, 1000
-TASK_FLAGS = ("label_stats", "sample_stats", "workforce_stats")
+# Each flag's value when the query leaves it out (see the module docstring).
+TASK_FLAGS = {"label_stats": False, "sample_stats": True, "workforce_stats": True}
 Choice = TypeVar("Choice", bound=str)
 
 
@@ -298,8 +304,10 @@ def workforce_task_view(task: WorkforceTask, *, details: bool = False) -> dict[s
 
 
 # FOUND: the documented options (Type / Options column of the query table).
-def _flag(value: str | None, name: str) -> bool:
-    if value in (None, "", "false"):
+def _flag(value: str | None, name: str, default: bool) -> bool:
+    if value in (None, ""):
+        return default
+    if value == "false":
         return False
     if value == "true":
         return True
@@ -347,11 +355,12 @@ async def list_workforce_tasks(request: Request) -> Response:
 
 async def describe_workforce_task(request: Request) -> Response:
     query = request.query_params
-    flags = {name: _flag(query.get(name), name) for name in TASK_FLAGS}
+    flags = {name: _flag(query.get(name), name, default) for name, default in TASK_FLAGS.items()}
     world = world_of(request)
     dataset = world.datasets.get(request.path_params["dataset_id"])
     task = world.workforces.get_task(dataset.id, request.path_params["workforce_task_id"])
     view = workforce_task_view(task, details=True)
+    view["checking_task_desc"] = None
     view.update(task_results(world, task))
     if not flags["workforce_stats"]:
         del view["workforce_stats"]

@@ -42,7 +42,9 @@ class ModelArtsWorld:
         self.datasets = Datasets(context.clock, context.rng)
         self.samples = Samples(context.clock, context.rng)
         self.workforces = Workforces(context.clock, context.rng)
-        self.versions = Versions(context.clock, context.rng, context.scheduler, self.datasets)
+        self.versions = Versions(
+            context.clock, context.rng, context.scheduler, self.datasets, self.samples
+        )
         self.imports = Imports(context, self.datasets, self.samples)
         self.exports = Exports(context, self.datasets, self.samples)
         self.autolabel = AutoLabeling(context, self.datasets, self.samples)

@@ -127,6 +127,11 @@ class AutoLabeling(DatasetTasks[AutoLabelTask]):
         ]
         return len(tasks), tasks[offset : offset + limit]
 
+    def running_of(self, dataset_id: str, task_type: str) -> bool:
+        """Whether a task of ``task_type`` runs (or waits to) on the dataset."""
+        held = self._held(self._datasets.get(dataset_id)).values()
+        return any(task.running and task.task_type == task_type for task in held)
+
     def stop(self, dataset_id: str, task_id: str) -> AutoLabelTask:
         task = self.get(dataset_id, task_id)
         if task.running:

@@ -17,7 +17,13 @@ stopping an ended version changes nothing. A task's ``status`` is its newest
 version's (``0`` with none). A task id is 20-char alphanumeric, a version id
 20-char alphanumeric; versions are named ``V001``, ``V002``, ... Deleting a task
 deletes its versions; an event for a deleted task or version is ignored. An
-unknown task or version is ``ModelArts.4612``.
+unknown task or version is ``ModelArts.4612``. A task is its version's "latest of
+the same type" (FOUND: DescribeProcessorTask's ``is_current``) when no task made
+after it has its template and reads the same dataset version. A dataset version's
+feature analysis (FOUND: DescribeDatasetVersion's ``analysis_status``, ``0``
+initialized, ``1`` running, ``2`` completed, ``3`` failed) is its latest
+``sys_data_analyse`` task's status, a stopped one counting as failed, and ``0``
+when it has none.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ SECONDS_PER_SAMPLE = 0.1
 LEAST_RUN_SECONDS = 10.0
 ID_LENGTH = 20
 INITIALIZED, RUNNING, COMPLETED, FAILED, STOPPED = 0, 1, 2, 3, 4
+ANALYSIS = "sys_data_analyse"
 TEMPLATES = {
     "sys_data_analyse": "Data analysis",
     "sys_data_cleaning": "Data cleaning",
@@ -84,9 +91,15 @@ class ProcessorTask:
 
     @property
     def dataset_id(self) -> str | None:
+        reads = self.dataset_version
+        return reads[0] if reads is not None else None
+
+    @property
+    def dataset_version(self) -> tuple[str, str] | None:
+        """The dataset and the version of it the task reads, if it reads one."""
         for item in self.inputs:
             if str(item.get("type", "")).upper() == "DATASET" and item.get("source"):
-                return str(item["source"])
+                return str(item["source"]), str(item.get("version_id") or "")
         return None
 
     @property
@@ -197,6 +210,26 @@ class Processing:
         elif descending:
             tasks.reverse()
         return tasks
+
+    def latest_like(self, template_id: str, reads: tuple[str, str] | None) -> ProcessorTask | None:
+        """The newest task of ``template_id`` reading the dataset version ``reads``."""
+        return next(
+            (
+                task
+                for task in reversed(self.tasks.values())
+                if task.template_id == template_id and task.dataset_version == reads
+            ),
+            None,
+        )
+
+    def is_current(self, task: ProcessorTask) -> bool:
+        return self.latest_like(task.template_id, task.dataset_version) is task
+
+    def analysis_status(self, dataset_id: str, version_id: str) -> int:
+        latest = self.latest_like(ANALYSIS, (dataset_id, version_id))
+        if latest is None:
+            return INITIALIZED
+        return FAILED if latest.status == STOPPED else latest.status
 
     def create_version(self, task_id: str, description: str = "") -> ProcessorVersion:
         task = self.get(task_id)

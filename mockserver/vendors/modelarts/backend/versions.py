@@ -11,7 +11,11 @@ use is ``ModelArts.4371``; the dataset shows ``current_version_name`` like
 
 INFERRED: publishing takes :data:`PUBLISH_SECONDS` of sim time, during which the
 version is ``0`` (creating); it then turns ``1`` (normal) and becomes the
-dataset's current version. A version without a given name is named
+dataset's current version. A version keeps, with its counts, the ``label_stats`` of
+its labeled samples (each label with ``count``, the times samples carry it, and
+``sample_count``, the samples carrying it) and its ``label_type``: ``multi`` when a
+labeled sample carries two labels or more, else ``single`` (FOUND: the options of
+DescribeDatasetVersion's ``label_type``). A version without a given name is named
 ``V<next_version_num>`` in three digits; every creation uses up a number, named
 or not. The minute is counted per dataset from the last creation. A version
 keeps the dataset's sample counts at the time it was asked for. Deletion is
@@ -21,7 +25,8 @@ version current (or none). Lists show the newest first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.numbers import real
@@ -36,6 +41,8 @@ from ..errors import (
     VersionPublishLimited,
 )
 from .datasets import Dataset, Datasets
+from .labels import statistics
+from .samples import LABELED, DatasetSamples, Samples
 
 ACTION_PREFIX = "version."
 PUBLISHED = ACTION_PREFIX + "published"
@@ -66,6 +73,8 @@ class DatasetVersion:
     update_time: int
     created_at: float  # sim seconds, for the once-a-minute rule
     status: int = CREATING
+    label_stats: list[dict[str, Any]] = field(default_factory=list)
+    label_type: str = "single"
 
 
 def check_ratio(ratio: str) -> None:
@@ -75,14 +84,29 @@ def check_ratio(ratio: str) -> None:
         raise ParameterInvalid("train_evaluate_sample_ratio: must be a number from 0 to 1")
 
 
+def released_labels(dataset: Dataset, held: DatasetSamples) -> tuple[list[dict[str, Any]], str]:
+    """The ``label_stats`` and ``label_type`` of the dataset's labeled samples, as released.
+
+    Read from the running label counts, not the samples (a release costs the same at
+    any size): the samples carrying each label add up to more than the labeled samples
+    exactly when one of them carries two labels or more.
+    """
+    label_stats, _ = statistics(dataset.labels, held.whole, LABELED)
+    carrying = sum(int(row["sample_count"]) for row in label_stats)
+    return label_stats, "multi" if carrying > held.count(LABELED) else "single"
+
+
 class Versions:
     """Every dataset's versions in a project, keyed by dataset id, in creation order."""
 
-    def __init__(self, clock: Clock, rng: Rng, scheduler: Scheduler, datasets: Datasets) -> None:
+    def __init__(
+        self, clock: Clock, rng: Rng, scheduler: Scheduler, datasets: Datasets, samples: Samples
+    ) -> None:
         self._clock = clock
         self._rng = rng
         self._scheduler = scheduler
         self._datasets = datasets
+        self._samples = samples
         self._sets: dict[str, dict[str, DatasetVersion]] = {}
 
     def _now(self) -> int:
@@ -131,6 +155,7 @@ class Versions:
                     "version_name: only one version of a dataset can be released per minute"
                 )
         stamp = self._now()
+        label_stats, label_type = released_labels(dataset, self._samples.of(dataset))
         version = DatasetVersion(
             id=self._new_id(held),
             dataset_id=dataset.id,
@@ -148,6 +173,8 @@ class Versions:
             create_time=stamp,
             update_time=stamp,
             created_at=now,
+            label_stats=label_stats,
+            label_type=label_type,
         )
         self._sets.setdefault(dataset.id, held)[version.id] = version
         dataset.next_version_num += 1
