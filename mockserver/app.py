@@ -28,7 +28,7 @@ from .core.sandbox import Sandbox
 from .core.snapshot import SnapshotError, Snapshots, StateNotSaved, check_writable
 from .core.tenancy import Retention, TenantDefaults
 from .core.webhooks import Deliveries
-from .core.wire import JSONBody
+from .index import Index
 from .settings import Settings
 from .vendors import clickworker, cloudfactory, crowdflower, modelarts
 
@@ -93,7 +93,7 @@ class MockServer:
             vendors=self.sandbox.vendors,
             served=served,
             pipelines={ref.name: Deferred(self._pipeline_builder(ref.name)) for ref in served},
-            not_found=JSONBody({"message": "Not Found"}, status_code=404),
+            not_found=Index(served),
             single=settings.vendor,
         )
         self._ticker: asyncio.Task[None] | None = None
