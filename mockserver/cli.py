@@ -153,6 +153,12 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     )
     _add_setting_flags(serve_parser, defaults)
     commands.add_parser("version", help="print the installed version")
+    commands.add_parser(
+        "health",
+        help="exit 0 if the server of these settings answers /_mock/health, else 1",
+        description="Probe http://127.0.0.1:<port>/_mock/health, the port as serve would "
+        "take it from MOCKSERVER_PORT: the container's health check.",
+    )
     openapi_parser = commands.add_parser(
         "openapi",
         help="print a vendor's OpenAPI document",
@@ -309,6 +315,24 @@ def print_openapi(vendor: str, settings: Settings) -> int:
     return 0
 
 
+def probe_health(settings: Settings) -> int:
+    """0 when the server on this machine at the settings' port answers its health URL.
+
+    Only the standard library: an image's health check runs every few seconds.
+    """
+    import urllib.error
+    import urllib.request
+
+    url = f"http://127.0.0.1:{settings.port}/_mock/health"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            healthy = answer.status == 200
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"mockserver: {url}: {exc}", file=sys.stderr)
+        return 1
+    return 0 if healthy else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mockserver`` script; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
@@ -326,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"mockserver {__version__}")
             return 0
+        if args.command == "health":
+            return probe_health(defaults)
         if args.command == "openapi":
             return print_openapi(args.vendor, defaults)
         settings = _settings_from_args(args)

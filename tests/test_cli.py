@@ -383,3 +383,15 @@ with TestClient(app) as client:
     assert at_start == []
     assert health == ["clickworker", "cloudfactory", "crowdflower", "modelarts"]
     assert (answered, after) == (200, ["cloudfactory"])
+
+
+def test_health_probes_the_port_serve_would_take(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mockserver.testing import ServerThread
+
+    with ServerThread(Settings(clock="manual")) as server:
+        monkeypatch.setenv("MOCKSERVER_PORT", str(server.port))
+        assert main(["health"]) == 0
+    assert main(["health"]) == 1  # stopped: nothing answers there now
+    assert "_mock/health" in capsys.readouterr().err

@@ -115,15 +115,21 @@ def test_dockerfile_installs_with_the_readme_command() -> None:
 def test_dockerfile_base_and_command() -> None:
     assert _dockerfile("FROM") == ["python:3.11-slim"]
     [command] = _dockerfile("CMD")
-    assert json.loads(command) == ["mockserver", "serve", "--host", "0.0.0.0"]
+    # The interface comes from the environment, so `docker run -e MOCKSERVER_HOST=...` (or
+    # any other MOCKSERVER_* variable) is not overridden by a flag.
+    assert json.loads(command) == ["mockserver", "serve"]
+    assert "MOCKSERVER_HOST=0.0.0.0" in " ".join(_dockerfile("ENV")).split()
     assert "8080" in " ".join(_dockerfile("EXPOSE")).split()
 
 
-def test_dockerfile_probes_health_without_curl() -> None:
+def test_dockerfile_probes_the_configured_port() -> None:
     [healthcheck] = _dockerfile("HEALTHCHECK")
-    assert "http://127.0.0.1:8080/_mock/health" in healthcheck
-    assert "urllib" in healthcheck
-    assert "curl" not in healthcheck
+    assert healthcheck.endswith('CMD ["mockserver", "health"]')
+
+
+def test_dockerfile_has_a_data_volume_its_user_may_write() -> None:
+    assert _dockerfile("VOLUME") == ["/data"]
+    assert any("chown mockserver /data" in run for run in _dockerfile("RUN"))
 
 
 def test_dockerfile_runs_as_a_non_root_user() -> None:
