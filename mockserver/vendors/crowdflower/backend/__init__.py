@@ -6,8 +6,10 @@ clock, ids and chance from its seeded randomness.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
+from mockserver.core.lazyparts import LazyParts
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import Notification, WorldContext
 
@@ -22,7 +24,12 @@ from .workers import Workers
 __all__ = ["CrowdFlowerWorld"]
 
 
-class CrowdFlowerWorld:
+class CrowdFlowerWorld(LazyParts):
+    """The account and its jobs, made with the world; the machinery that works on jobs
+    (orders, test questions, contributors, unit uploads) is made when first used: a
+    shared server keeps thousands of worlds whose key listed its jobs once, and every
+    object of each is one more for a full garbage collection to walk."""
+
     def __init__(self, context: WorldContext) -> None:
         self.context = context
         self.account = Account.open(
@@ -31,16 +38,27 @@ class CrowdFlowerWorld:
         self.jobs = Jobs(context.clock, context.rng)
         self.strict_states = context.setup.get("state_errors") == "422"
         self._next_unit_id = 400_000_000 + context.rng.integer(0, 9_999) * 10_000
-        self.orders = Orders(
-            context.clock, context.scheduler, context.rng, context.crowd, self._signal
-        )
         self.webhook_token = context.setup.get("webhook_token") or context.credential
-        self.gold = GoldActions(context.clock, self._signal)
-        self.workers = Workers(context.clock, self.account, self.orders.reopen)
         self.unit_limit = int(context.setup.get("unit_limit", DEFAULT_UNIT_LIMIT))
         # FOUND: a JSON string as unit[data] was refused (400) in 2014; lenient by default.
         self.strict_unit_data = context.setup.get("unit_data_json") == "strict"
-        self.units = UnitActions(context.clock, self.new_unit_ids, self.unit_limit)
+
+    @cached_property
+    def orders(self) -> Orders:
+        context = self.context
+        return Orders(context.clock, context.scheduler, context.rng, context.crowd, self._signal)
+
+    @cached_property
+    def gold(self) -> GoldActions:
+        return GoldActions(self.context.clock, self._signal)
+
+    @cached_property
+    def workers(self) -> Workers:
+        return Workers(self.context.clock, self.account, self.orders.reopen)
+
+    @cached_property
+    def units(self) -> UnitActions:
+        return UnitActions(self.context.clock, self.new_unit_ids, self.unit_limit)
 
     def add_unit(self, job: Job, data: dict[str, Any], state: UnitState = "new") -> Unit:
         now = self.context.clock.now()

@@ -6,8 +6,10 @@ no HTTP, no JSON; time comes from the project's clock.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
+from mockserver.core.lazyparts import LazyParts
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import WorldContext
 
@@ -34,26 +36,62 @@ from .workforces import Workforces
 __all__ = ["ModelArtsWorld"]
 
 
-class ModelArtsWorld:
+class ModelArtsWorld(LazyParts):
+    """A project's IAM side, made with the world; each registry of its data (datasets,
+    samples, teams and the tasks on them) is made when first used: a shared server keeps
+    thousands of projects that only ever asked for a token, and every object of each is
+    one more for a full garbage collection to walk."""
+
     def __init__(self, context: WorldContext) -> None:
         self.context = context
         self.project_id = context.credential
         self.access = Access(context.clock, context.rng, self.project_id, context.setup)
-        self.datasets = Datasets(context.clock, context.rng)
-        self.samples = Samples(context.clock, context.rng)
-        self.workforces = Workforces(context.clock, context.rng)
-        self.versions = Versions(
-            context.clock, context.rng, context.scheduler, self.datasets, self.samples
-        )
-        self.imports = Imports(context, self.datasets, self.samples)
-        self.exports = Exports(context, self.datasets, self.samples)
-        self.autolabel = AutoLabeling(context, self.datasets, self.samples)
-        self.labeling = Labeling(context, self.datasets, self.samples, self.workforces)
-        self.acceptance = Acceptance(
-            context, self.datasets, self.samples, self.workforces, self.labeling
-        )
-        self.processing = Processing(context, self.datasets, self.samples)
-        self.team_tasks = TeamTasks(
+
+    @cached_property
+    def datasets(self) -> Datasets:
+        return Datasets(self.context.clock, self.context.rng)
+
+    @cached_property
+    def samples(self) -> Samples:
+        return Samples(self.context.clock, self.context.rng)
+
+    @cached_property
+    def workforces(self) -> Workforces:
+        return Workforces(self.context.clock, self.context.rng)
+
+    @cached_property
+    def versions(self) -> Versions:
+        context = self.context
+        return Versions(context.clock, context.rng, context.scheduler, self.datasets, self.samples)
+
+    @cached_property
+    def imports(self) -> Imports:
+        return Imports(self.context, self.datasets, self.samples)
+
+    @cached_property
+    def exports(self) -> Exports:
+        return Exports(self.context, self.datasets, self.samples)
+
+    @cached_property
+    def autolabel(self) -> AutoLabeling:
+        return AutoLabeling(self.context, self.datasets, self.samples)
+
+    @cached_property
+    def labeling(self) -> Labeling:
+        return Labeling(self.context, self.datasets, self.samples, self.workforces)
+
+    @cached_property
+    def acceptance(self) -> Acceptance:
+        return Acceptance(self.context, self.datasets, self.samples, self.workforces, self.labeling)
+
+    @cached_property
+    def processing(self) -> Processing:
+        return Processing(self.context, self.datasets, self.samples)
+
+    @cached_property
+    def team_tasks(self) -> TeamTasks:
+        context = self.context
+        return TeamTasks(
             context.clock, context.rng, self.datasets, self.samples, self.workforces, self.labeling
         )
 
