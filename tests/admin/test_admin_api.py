@@ -63,6 +63,9 @@ def test_a_json_body_is_read_whatever_curl_calls_it(
     created = client.post("/_mock/tenants", content=body, headers=headers)
     assert created.status_code == 201, created.text
     assert created.json()["id"] == "cloudfactory:k2"
+    key = b'{"ak": "AK1", "sk": "SK1", "project_id": "0123456789abcdef0123456789abcdef"}'
+    registered = client.post("/_mock/modelarts/credentials", content=key, headers=headers)
+    assert registered.status_code == 201, registered.text  # a vendor's control routes alike
 
 
 @pytest.mark.parametrize(
