@@ -7,6 +7,7 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
+import dockerfile_kit as dockerfile
 import pytest
 
 from mockserver.cli import env_name, flag_name, show_value
@@ -39,22 +40,6 @@ def _table_rows(section: str) -> dict[str, list[str]]:
             cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
             rows[cells[0]] = cells
     return rows
-
-
-def _dockerfile_instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, with ``\\`` continuations joined."""
-    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
-    instructions = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            keyword, _, rest = line.partition(" ")
-            instructions.append((keyword.upper(), " ".join(rest.split())))
-    return instructions
-
-
-def _dockerfile(keyword: str) -> list[str]:
-    return [rest for kw, rest in _dockerfile_instructions() if kw == keyword]
 
 
 def test_readme_quick_start_is_the_two_commands() -> None:
@@ -109,30 +94,32 @@ def test_dockerfile_installs_with_the_readme_command() -> None:
     assert INSTALL_AND_RUN.startswith("pip install . ")
     # The README's ``pip install .``, optionally with flags such as --no-cache-dir.
     pattern = re.compile(r"(?:^|&&\s*)pip install(?: --?[\w-]+(?:=\S+)?)* \.(?:\s|$)")
-    assert any(pattern.search(run) for run in _dockerfile("RUN")), _dockerfile("RUN")
+    assert any(pattern.search(run) for run in dockerfile.arguments("RUN")), dockerfile.arguments(
+        "RUN"
+    )
 
 
 def test_dockerfile_base_and_command() -> None:
-    assert _dockerfile("FROM") == ["python:3.11-slim"]
-    [command] = _dockerfile("CMD")
+    assert dockerfile.arguments("FROM") == ["python:3.11-slim"]
+    [command] = dockerfile.arguments("CMD")
     # The interface comes from the environment, so `docker run -e MOCKSERVER_HOST=...` (or
     # any other MOCKSERVER_* variable) is not overridden by a flag.
     assert json.loads(command) == ["mockserver", "serve"]
-    assert "MOCKSERVER_HOST=0.0.0.0" in " ".join(_dockerfile("ENV")).split()
-    assert "8080" in " ".join(_dockerfile("EXPOSE")).split()
+    assert "MOCKSERVER_HOST=0.0.0.0" in " ".join(dockerfile.arguments("ENV")).split()
+    assert "8080" in " ".join(dockerfile.arguments("EXPOSE")).split()
 
 
 def test_dockerfile_probes_the_configured_port() -> None:
-    [healthcheck] = _dockerfile("HEALTHCHECK")
+    [healthcheck] = dockerfile.arguments("HEALTHCHECK")
     assert healthcheck.endswith('CMD ["mockserver", "health"]')
 
 
 def test_dockerfile_has_a_data_volume_its_user_may_write() -> None:
-    assert _dockerfile("VOLUME") == ["/data"]
-    assert any("chown mockserver /data" in run for run in _dockerfile("RUN"))
+    assert dockerfile.arguments("VOLUME") == ["/data"]
+    assert any("chown mockserver /data" in run for run in dockerfile.arguments("RUN"))
 
 
 def test_dockerfile_runs_as_a_non_root_user() -> None:
-    users = _dockerfile("USER")
+    users = dockerfile.arguments("USER")
     assert users, "the image runs as root"
     assert users[-1].split(":")[0] not in ("root", "0")

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,43 +21,27 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dockerfile_kit as dockerfile
 import pytest
+from e2e_kit import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 
 
-def instructions() -> list[tuple[str, str]]:
-    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
-    found = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            keyword, _, rest = line.partition(" ")
-            found.append((keyword.upper(), " ".join(rest.split())))
-    return found
-
-
 def image_environment() -> dict[str, str]:
     pairs: dict[str, str] = {}
-    for keyword, rest in instructions():
+    for keyword, rest in dockerfile.instructions():
         if keyword == "ENV":
             pairs.update(re.findall(r"(\w+)=(\S+)", rest))
     return pairs
 
 
 def exec_form(keyword: str) -> list[str]:
-    (rest,) = [rest for kw, rest in instructions() if kw == keyword]
+    (rest,) = dockerfile.arguments(keyword)
     command: list[str] = json.loads(rest.split("CMD ", 1)[-1] if keyword == "HEALTHCHECK" else rest)
     return command
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def interpreter() -> str:
@@ -74,7 +57,7 @@ def interpreter() -> str:
 @pytest.fixture(scope="module")
 def image() -> Iterator[Path]:
     """A virtualenv with the project installed as the Dockerfile's RUN installs it."""
-    (install,) = [rest for kw, rest in instructions() if kw == "RUN" and "pip install" in rest]
+    (install,) = [rest for rest in dockerfile.arguments("RUN") if "pip install" in rest]
     place = Path(tempfile.mkdtemp(prefix="mockserver-image-"))
     try:
         place.chmod(0o755)  # the image's user must reach its installed commands

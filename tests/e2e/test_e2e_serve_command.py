@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 
 import httpx
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from e2e_kit import free_port
 
 
 def test_serve_starts_answers_health_and_stops() -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -65,7 +58,7 @@ def test_serve_starts_answers_health_and_stops() -> None:
 def _served_log(*flags: str) -> list[str]:
     """What ``mockserver serve <flags>`` writes to stderr while it starts, answers one
     vendor request and is stopped with SIGTERM."""
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "mockserver", "serve", "--port", str(port), *flags],

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from e2e_kit import free_port
 
 from mockserver.core.snapshot import VERSION
 from mockserver.testing import Receiver
@@ -39,13 +39,6 @@ CML = (
 FLAGS = ["--clock", "manual", "--seed", "11", "--epoch", "2024-05-01T10:00:00Z"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _argv(state_file: Path, *flags: str) -> list[str]:
     argv = [sys.executable, "-m", "mockserver", "serve", *FLAGS, "--state-file", str(state_file)]
     return [*argv, "--rate-limits", "off", "--log-level", "warning", *flags]
@@ -54,7 +47,7 @@ def _argv(state_file: Path, *flags: str) -> list[str]:
 @contextmanager
 def running(state_file: Path, log: Path, *flags: str) -> Iterator[Server]:
     """A ``mockserver serve`` process on the state file, ready; killed if still running."""
-    port = _free_port()
+    port = free_port()
     with log.open("ab") as output:
         process = subprocess.Popen(
             _argv(state_file, "--port", str(port), *flags), stdout=output, stderr=output
