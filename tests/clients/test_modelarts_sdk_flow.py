@@ -10,7 +10,6 @@ shapes; a step is asserted only where the reference says what it answers.
 
 from __future__ import annotations
 
-import types
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,10 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
+from huawei_sdk_kit import answering_raw
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import SdkException
 from huaweicloudsdkcore.region.region import Region
-from huaweicloudsdkcore.sdk_response import SdkResponse
 from huaweicloudsdkmodelarts.v1 import ModelArtsClient
 
 from mockserver.settings import Settings
@@ -31,13 +30,6 @@ PROJECT = "7c0ffee5a1b2c3d4e5f60718293a4b5c"
 SK = "flow-secret-key"
 REGION = "sandbox-north-1"
 SAMPLED_STATE = "__WORKFORCE_SAMPLED__"
-
-
-class RawResponse(SdkResponse):  # type: ignore[misc]
-    """Keeps the JSON as sent: the SDK's generic call needs a response model."""
-
-    openapi_types: dict[str, str] = {}
-    attribute_map: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -58,8 +50,7 @@ def build(server: ServerThread, access_key: str, how: str) -> Any:
         credentials = BasicCredentials(access_key, SK).with_iam_endpoint(server.url)
         builder = builder.with_credentials(credentials).with_region(Region(REGION, server.url))
     client = builder.build()
-    client.model_package = types.SimpleNamespace(RawResponse=RawResponse)
-    return client
+    return answering_raw(client)
 
 
 class Flow:

@@ -3,16 +3,15 @@ server on loopback, and the same calls with an IAM token instead."""
 
 from __future__ import annotations
 
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from huawei_sdk_kit import answering_raw
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from huaweicloudsdkcore.sdk_response import SdkResponse
 from huaweicloudsdkmodelarts.v1 import ModelArtsClient
 
 from mockserver.settings import Settings
@@ -30,13 +29,6 @@ DATASET = {
 }
 
 
-class RawResponse(SdkResponse):  # type: ignore[misc]
-    """Keeps the JSON as sent: the SDK's generic call needs a response model."""
-
-    openapi_types: dict[str, str] = {}
-    attribute_map: dict[str, str] = {}
-
-
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerThread]:
     monkeypatch.setenv("HOME", str(tmp_path))  # the SDK writes an application id under HOME
@@ -51,8 +43,7 @@ def sdk_client(server: ServerThread, secret: str) -> Any:
         .with_endpoint(server.url)
         .build()
     )
-    client.model_package = types.SimpleNamespace(RawResponse=RawResponse)
-    return client
+    return answering_raw(client)
 
 
 def call(client: Any, method: str, path: str, body: Any = None, **query: Any) -> Any:
