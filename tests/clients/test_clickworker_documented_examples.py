@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import hooks_kit
 import httpx
 import pytest
 from starlette.testclient import TestClient
@@ -68,15 +69,8 @@ def assert_shaped_like(answer: dict[str, Any], documented_answer: dict[str, Any]
     assert not missing, f"documented but not answered: {sorted(missing)}"
 
 
-class Hooks:
+class Hooks(hooks_kit.Hooks):
     """``http://notification.example.com``, the documentation's callback URL."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(200)
 
     def notifications(self) -> list[dict[str, Any]]:
         return [parse_xml(r.content, lists=LISTS) for r in self.requests]

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hooks_kit import Hooks
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -39,17 +40,6 @@ def php_json_encode(value: Any) -> bytes:
     """PHP's ``json_encode`` with no flags: compact, ``/`` escaped as ``\\/``, anything
     beyond ASCII as ``\\uXXXX``; PHP integers stay numbers, ``$_POST`` values strings."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=True).replace("/", "\\/").encode()
-
-
-class Hooks:
-    """The plugin's callback URL (``http://notification.example.com``): taken, recorded."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(200)
 
 
 class Plugin:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import hooks_kit
 import httpx
 from starlette.testclient import TestClient
 
@@ -36,16 +37,8 @@ GRADES = ("grade_gr", "grade_sppu", "grade_sest", "grade_st", "grade_cocl", "gra
           "grade_sein")  # fmt: skip
 
 
-class Hooks:
+class Hooks(hooks_kit.Hooks):
     """Records every notification and answers with the queued statuses, then 200."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.answers: list[int] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.answers.pop(0) if self.answers else 200)
 
     def notifications(self) -> list[dict[str, Any]]:
         """Each body's ``notification``, plain, whatever its format."""
