@@ -19,12 +19,6 @@ def server_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
-def base_url(settings: Settings, ref: VendorRef) -> str:
-    """The URL a client of ``ref`` is pointed at on this server."""
-    mount = "" if settings.vendor == ref.name else f"/{ref.name}"
-    return f"{server_url(settings)}{mount}{ref.base_path}"
-
-
 def lines(settings: Settings, refs: Sequence[VendorRef], *, state: str, fixtures: str) -> list[str]:
     """The banner, a line each: ``state`` and ``fixtures`` say what start-up did."""
     served = [ref for ref in refs if settings.vendor in (None, ref.name)]
@@ -38,7 +32,8 @@ def lines(settings: Settings, refs: Sequence[VendorRef], *, state: str, fixtures
     found = [f"mockserver on {root}"]
     for ref in served:
         by_host = f" (or Host: {ref.hosts[0]})" if ref.hosts else ""
-        found.append(f"  {ref.name:<{width}}  {base_url(settings, ref)}{by_host}")
+        url = ref.base_url(root, at_root=settings.vendor == ref.name)
+        found.append(f"  {ref.name:<{width}}  {url}{by_host}")
     rows = [
         ("control API", f"{root}{ADMIN_PREFIX} (health {ADMIN_PREFIX}/health, OpenAPI "
          f"{ADMIN_PREFIX}{OPENAPI_PATH} and /<vendor>{OPENAPI_PATH})"),

@@ -37,7 +37,7 @@ class Index:
         vendors = [
             {
                 "name": ref.name,
-                "base_url": f"{root}/{ref.name}{ref.base_path}",
+                "base_url": ref.base_url(root),
                 "openapi": f"{root}/{ref.name}{OPENAPI_PATH}",
                 "hosts": list(ref.hosts),
             }

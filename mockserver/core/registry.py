@@ -32,6 +32,12 @@ class VendorRef:
     def serves_host(self, host: str) -> bool:
         return host in self.hosts or any(p.fullmatch(host) for p in self.host_patterns)
 
+    def base_url(self, server: str, *, at_root: bool = False) -> str:
+        """Where a client's base URL points on ``server`` (``http://host:port``): below the
+        vendor's prefix, or at the root in single-vendor mode."""
+        mount = "" if at_root else f"/{self.name}"
+        return f"{server}{mount}{self.base_path}"
+
     def load(self) -> Vendor:
         vendor = importlib.import_module(self.module).VENDOR
         assert isinstance(vendor, Vendor) and vendor.name == self.name, self.module
