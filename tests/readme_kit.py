@@ -68,6 +68,17 @@ def all_blocks() -> tuple[Block, ...]:
     return tuple(found)
 
 
+def code_spans() -> list[str]:
+    """Every inline code span of the README (`like this`), in order."""
+    return [
+        child.content
+        for token in _tokens()
+        if token.type == "inline"
+        for child in token.children or ()
+        if child.type == "code_inline"
+    ]
+
+
 def blocks(section: str, lang: str) -> list[Block]:
     """The blocks of one language in one ``##`` section, in order (at least one)."""
     chosen = [b for b in all_blocks() if b.section == section and b.lang == lang]

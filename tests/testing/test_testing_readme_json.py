@@ -1,9 +1,11 @@
-"""The README's JSON blocks are what the server takes and answers: the request body it
-shows is accepted and does what the README says, the answer it shows is the answer."""
+"""The README's JSON is what the server takes and answers: the request body it shows is
+accepted and does what the README says, the answer it shows is the answer, and the
+webhook it sketches has the headers and keys it lists."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -11,7 +13,7 @@ import pytest
 from readme_kit import all_blocks, blocks
 
 from mockserver.settings import Settings
-from mockserver.testing import ServerThread
+from mockserver.testing import Receiver, ServerThread
 
 THROUGHPUT = {
     "worker_id": "w@example.com",
@@ -21,6 +23,7 @@ THROUGHPUT = {
     "task_completed_at": "2024-05-01T09:30:00Z",
 }
 CHECKED = {"Control API (/_mock)", "CloudFactory"}
+"""The sections whose JSON blocks the tests below hold to the server."""
 
 
 @pytest.fixture
@@ -32,7 +35,7 @@ def client() -> Iterator[httpx.Client]:
 
 def test_every_json_block_is_checked() -> None:
     for block in all_blocks():
-        if block.lang == "json":
+        if block.lang in ("json", ""):  # a plain block sketches a message
             assert block.section in CHECKED, f"no test checks {block}"
 
 
@@ -63,3 +66,38 @@ def test_the_cloudfactory_setup_registers_a_strict_tenant(client: httpx.Client) 
     assert client.post(path.format("ws-2"), headers=key, json=THROUGHPUT).status_code == 403
     other_use_case = {**THROUGHPUT, "use_case_id": "uc-2"}
     assert client.post(path.format("ws-1"), headers=key, json=other_use_case).status_code == 400
+
+
+def _sketched_webhook() -> tuple[list[str], set[str], set[str]]:
+    """The header names, envelope keys and ``data`` keys of the CloudFactory sketch."""
+    (sketch,) = blocks("CloudFactory", "")
+    head, body = sketch.text.split("\n\n", 1)
+    headers = [line.split(":", 1)[0] for line in head.splitlines()]
+    envelope, data = body.split('"data":', 1)
+    return (
+        headers,
+        set(re.findall(r'"(\w+)":', envelope)) | {"data"},
+        set(re.findall(r'"(\w+)"', data)),
+    )
+
+
+def test_the_oversight_webhook_is_as_sketched(client: httpx.Client) -> None:
+    headers, envelope, data = _sketched_webhook()
+    key = {"x-api-key": "hooked"}
+    with Receiver() as receiver:
+        media = client.post("/cloudfactory/v1/media", headers=key, json={"configuration_id": "c"})
+        assert client.put(media.json()["media_upload_url"], content=b"\x89PNG").status_code == 200
+        task = {"configuration_id": "c", "media_key": media.json()["media_key"]}
+        submitted = client.post(
+            "/cloudfactory/v1/tasks", headers=key, json={**task, "callback_url": receiver.url}
+        )
+        assert submitted.status_code == 200
+        client.post("/_mock/clock/advance", json={"seconds": 3600})  # picked up, then done
+        (hook,) = receiver.requests
+    sent = {name.lower(): value for name, value in hook.headers.items()}
+    assert {name.lower() for name in headers} <= set(sent)
+    assert sent["content-type"] == "application/json"
+    assert re.fullmatch(r"t=\d+;v1=[0-9a-f]{64}", sent["x-cf-signature"])
+    body = json.loads(hook.body)
+    assert set(body) == envelope
+    assert set(body["data"]) == data

@@ -8,12 +8,13 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import fields
 
 import httpx
 import pytest
 from readme_kit import README, readme, section_text, sections, shell_env
 
-from mockserver.cli import build_parser, main
+from mockserver.cli import build_parser, env_name, main
 from mockserver.settings import Settings
 from mockserver.testing import ServerThread
 
@@ -48,6 +49,12 @@ def test_every_flag_is_an_option_of_its_command(pytestconfig: pytest.Config) -> 
                 pytestconfig.getoption(flag[2:].replace("-", "_"))  # ValueError if unknown
             else:
                 assert flag in cli | also.get(heading, set()), f"'## {heading}' names {flag}"
+
+
+def test_every_environment_variable_is_a_setting() -> None:
+    named = set(re.findall(r"\bMOCKSERVER_[A-Z_]+", readme()))
+    assert "MOCKSERVER_PORT" in named
+    assert named <= {env_name(f.name) for f in fields(Settings)}
 
 
 def test_every_control_path_is_a_route(server: ServerThread) -> None:

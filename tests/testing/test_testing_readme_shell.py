@@ -22,9 +22,11 @@ import pytest
 import yaml
 from e2e.e2e_kit import free_port
 from readme_kit import (
+    ADDRESS,
     Block,
     all_blocks,
     blocks,
+    code_spans,
     commands,
     curl,
     run,
@@ -92,6 +94,16 @@ def test_the_first_hour_requests(server: ServerThread, tmp_path: Path) -> None:
     assert re.search(r"^x-subject-token: \S+", modelarts.body, re.M | re.I)
     assert clock.status == 200
     assert json.loads(clock.body)["advanced_seconds"] == 3600
+
+
+def test_the_requests_in_the_prose_answer_json(server: ServerThread, tmp_path: Path) -> None:
+    """The index (`curl localhost:8080/`) and Host-header routing, as the text shows them."""
+    inline = [span for span in code_spans() if span.startswith("curl ") and ADDRESS in span]
+    assert "curl localhost:8080/" in inline
+    for command in inline:
+        answer = curl(with_address(command, server.port), tmp_path)
+        assert 200 <= answer.status < 300, (command, answer)
+        assert json.loads(answer.body), command
 
 
 def test_the_fault_rule_fails_half_of_the_requests(server: ServerThread, tmp_path: Path) -> None:
