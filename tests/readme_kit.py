@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -107,6 +108,16 @@ def section_text(heading: str) -> str:
     """The Markdown of one ``##`` section, without its heading."""
     assert heading in sections(), f"README has no '## {heading}' section"
     return sections()[heading]
+
+
+def table_rows(heading: str) -> dict[str, list[str]]:
+    """The rows of the tables in one section, by first cell; ``\\|`` is a literal pipe."""
+    rows = {}
+    for line in section_text(heading).splitlines():
+        if line.startswith("|") and not line.startswith("| ---"):
+            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            rows[cells[0]] = cells
+    return rows
 
 
 def commands(block: Block) -> list[str]:

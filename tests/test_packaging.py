@@ -19,16 +19,6 @@ INSTALL_AND_RUN = "pip install . && mockserver serve"
 TEST_COMMAND = "pip install -e '.[test]' && pytest"
 
 
-def _table_rows(section: str) -> dict[str, list[str]]:
-    """Rows of a markdown table keyed by their first cell; ``\\|`` is a literal pipe."""
-    rows = {}
-    for line in section.splitlines():
-        if line.startswith("|") and not line.startswith("| ---"):
-            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-            rows[cells[0]] = cells
-    return rows
-
-
 def test_readme_quick_start_is_the_two_commands() -> None:
     quick_start = [block.text.strip() for block in readme_kit.blocks("Quick start", "bash")]
     assert quick_start == [INSTALL_AND_RUN, TEST_COMMAND]
@@ -51,7 +41,7 @@ def test_readme_has_its_sections() -> None:
 
 @pytest.mark.parametrize("name", [f.name for f in fields(Settings)])
 def test_readme_settings_table_matches_the_settings(name: str) -> None:
-    rows = _table_rows(readme_kit.section_text("Settings"))
+    rows = readme_kit.table_rows("Settings")
     field = next(f for f in fields(Settings) if f.name == name)
     default = getattr(Settings(), name)
     assert rows.get(f"`{flag_name(name)}`") == [
@@ -63,7 +53,7 @@ def test_readme_settings_table_matches_the_settings(name: str) -> None:
 
 
 def test_readme_settings_table_has_no_stale_rows() -> None:
-    rows = _table_rows(readme_kit.section_text("Settings"))
+    rows = readme_kit.table_rows("Settings")
     flags = {f"`{flag_name(f.name)}`" for f in fields(Settings)}
     assert set(rows) - {"Flag"} == flags
 

@@ -1,6 +1,7 @@
 """The README's JSON is what the server takes and answers: the request body it shows is
-accepted and does what the README says, the answer it shows is the answer, and the
-webhook it sketches has the headers and keys it lists."""
+accepted and does what the README says, the answers it shows (in blocks and in the
+tables' cells) are the answers, and the webhook it sketches has the headers and keys it
+lists."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from readme_kit import all_blocks, blocks
+from readme_kit import all_blocks, blocks, table_rows
 
 from mockserver.settings import Settings
 from mockserver.testing import Receiver, ServerThread
@@ -22,8 +23,25 @@ THROUGHPUT = {
     "task_started_at": "2024-05-01T09:00:00Z",
     "task_completed_at": "2024-05-01T09:30:00Z",
 }
+QUALITY = {
+    "workstream_id": "ws-1",
+    "use_case_id": "uc-1",
+    "task_definition_id": "td-1",
+    "worker_id": "w@example.com",
+    "review_completed_at": "2024-05-01T09:30:00Z",
+    "review_score": 0.9,
+}
+ANSWER = re.compile(r"`(\d{3})(?: (\{.*?\}))?`")
+"""An answer as the README's tables write it: `200 {"key", "other": "value"}`."""
+
+
 CHECKED = {"Control API (/_mock)", "CloudFactory"}
 """The sections whose JSON blocks the tests below hold to the server."""
+
+
+def _keys(shape: str) -> set[str]:
+    """The keys of a shape the README writes (`{"key", "other": "value"}`)."""
+    return set(re.findall(r'(?<!: )"(\w+)"', shape))
 
 
 @pytest.fixture
@@ -101,3 +119,68 @@ def test_the_oversight_webhook_is_as_sketched(client: httpx.Client) -> None:
     body = json.loads(hook.body)
     assert set(body) == envelope
     assert set(body["data"]) == data
+
+
+def _cloudfactory_answers(client: httpx.Client) -> dict[str, list[httpx.Response]]:
+    """A request for each row of the README's CloudFactory table, by the row's first cell."""
+    key = {"x-api-key": "table"}
+    configuration = {"configuration_id": "c"}
+    media = client.post("/cloudfactory/v1/media", headers=key, json=configuration)
+    client.put(media.json()["media_upload_url"], content=b"\x89PNG")
+    task = {"configuration_id": "c", "media_key": media.json()["media_key"]}
+    submitted = client.post("/cloudfactory/v1/tasks", headers=key, json=task)
+    workstream = "/cloudfactory/v1/workstreams/ws-1"
+    tasks = "/cloudfactory/v1/tasks"
+    return {
+        "`POST /v1/workstreams/{id}/task_reviewed` (Quality)": [
+            client.post(f"{workstream}/task_reviewed", headers=key, json=QUALITY)
+        ],
+        "`POST /v1/workstreams/{id}/task_completed` (Throughput)": [
+            client.post(f"{workstream}/task_completed", headers=key, json=THROUGHPUT)
+        ],
+        "`POST` or `GET /v1/workstreams/{id}/upload_url` (Secure Upload)": [
+            client.post(f"{workstream}/upload_url", headers=key, json={}),
+            client.get(f"{workstream}/upload_url", headers=key),
+        ],
+        "`POST /v1/media` (Upload Media; also `/v1/media/upload`, `/v1/upload-media`)": [
+            media,
+            client.post("/cloudfactory/v1/media/upload", headers=key, json=configuration),
+            client.post("/cloudfactory/v1/upload-media", headers=key, json=configuration),
+        ],
+        "`POST /v1/tasks` (Submit Task)": [submitted],
+        "`GET /v1/tasks/{id}` (Task Status)": [
+            client.get(f"{tasks}/{submitted.json()['task_id']}", headers=key),
+            client.get(f"{tasks}/no-such-task", headers=key),
+        ],
+        "`GET /v1/tasks`": [client.get(tasks, headers=key)],
+    }
+
+
+def test_the_cloudfactory_table_shows_the_answers(client: httpx.Client) -> None:
+    rows = table_rows("CloudFactory")
+    answers = _cloudfactory_answers(client)
+    assert set(rows) - {"endpoint"} == set(answers)
+    for endpoint, responses in answers.items():
+        claims = ANSWER.findall(rows[endpoint][1])
+        if len(claims) == 1:  # one answer for each way in
+            claims *= len(responses)
+        for (status, shape), response in zip(claims, responses, strict=True):
+            assert response.status_code == int(status), (endpoint, response.text)
+            if shape:  # the keys it names, and the values it gives
+                assert set(response.json()) == _keys(shape), (endpoint, response.text)
+            for name, value in re.findall(r'"(\w+)": "([^"]*)"', shape):
+                assert response.json()[name] == value, (endpoint, response.text)
+
+
+def test_the_control_table_shows_the_answers(client: httpx.Client) -> None:
+    rows = table_rows("Control API (/_mock)")
+    health, fixtures = (
+        "`GET /_mock/health`",
+        "`GET /_mock/fixtures` · `POST /_mock/fixtures/{name}`",
+    )
+    shown = {row: re.findall(r"`(\{.*?\})`", rows[row][1])[-1] for row in (health, fixtures)}
+    answered = client.get("/_mock/health")
+    assert set(answered.json()) == _keys(shown[health]) and answered.json()["status"] == "ok"
+    loaded = client.post("/_mock/fixtures/tenants")
+    assert loaded.status_code == 201
+    assert set(loaded.json()) == _keys(shown[fixtures])
