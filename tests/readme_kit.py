@@ -69,15 +69,17 @@ def all_blocks() -> tuple[Block, ...]:
     return tuple(found)
 
 
-def code_spans() -> list[str]:
-    """Every inline code span of the README (`like this`), in order."""
-    return [
-        child.content
-        for token in _tokens()
-        if token.type == "inline"
-        for child in token.children or ()
-        if child.type == "code_inline"
-    ]
+def code_spans(section: str | None = None) -> list[str]:
+    """The inline code spans (`like this`) of one ``##`` section, or of the whole README."""
+    found: list[str] = []
+    heading = ""
+    tokens = _tokens()
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            heading = tokens[index + 1].content
+        elif token.type == "inline" and section in (None, heading):
+            found += [c.content for c in token.children or () if c.type == "code_inline"]
+    return found
 
 
 def blocks(section: str, lang: str) -> list[Block]:

@@ -1,22 +1,26 @@
 """What the README's prose names exists: each ``--flag`` is an option of the command it
 is said of, each ``/_mock`` path is a route of the control API, each ``mockserver``
-command is one, and each file it points at is in the repository."""
+command is one, each Python call it writes can be made as written, and each file it
+points at is in the repository."""
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 
 import httpx
 import pytest
-from readme_kit import README, readme, section_text, sections, shell_env
+from readme_kit import README, code_spans, readme, section_text, sections, shell_env
 
 from mockserver.cli import build_parser, env_name, main
 from mockserver.settings import Settings
-from mockserver.testing import ServerThread
+from mockserver.testing import ServerThread, fuzzing, strategies
+from mockserver.testing.handle import MockServerHandle
 
 ROOT = README.parent
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
@@ -92,3 +96,49 @@ def test_every_file_named_is_in_the_repository() -> None:
     assert "docs/refusals/modelarts.md" in named
     for path in named:
         assert (ROOT / path).exists(), path
+
+
+CALL = re.compile(r"(?:strategies\.)?(\w+)\((.*)\)")
+CALLS_OF = {
+    "Testing with pytest": MockServerHandle,
+    "OpenAPI documents and contract testing": fuzzing,
+}
+"""Where the calls a section writes without a module live (``strategies.`` says its own)."""
+
+
+def _call_as_written(function: Callable[..., object], arguments: str, method: bool) -> None:
+    """Binds the arguments as the README writes them: ``x``, ``"literal"``, ``name=...``
+    and ``**name``; a call that could not be made so raises TypeError."""
+    signature = inspect.signature(function)
+    positional: list[object] = [None] if method else []
+    keywords: dict[str, object] = {}
+    for argument in filter(None, arguments.split(", ")):
+        if argument.startswith("**"):
+            kinds = [p.kind for p in signature.parameters.values()]
+            assert inspect.Parameter.VAR_KEYWORD in kinds, f"{function.__name__}({arguments})"
+        elif "=" in argument:
+            keywords[argument.split("=")[0]] = None
+        else:
+            positional.append(argument)
+    signature.bind(*positional, **keywords)
+    if all(arg.startswith('"') for arg in arguments.split(", ")):
+        function(*ast.literal_eval(f"({arguments},)"))  # literal arguments: call it
+
+
+def test_every_python_call_named_can_be_made_as_written() -> None:
+    checked = []
+    for heading, owner in CALLS_OF.items():
+        for span in code_spans(heading):
+            match = CALL.fullmatch(span)
+            if match is None:
+                continue
+            name, arguments = match.groups()
+            source = strategies if span.startswith("strategies.") else owner
+            function = getattr(source, name)
+            _call_as_written(function, arguments, method=inspect.isclass(source))
+            checked.append(span)
+    assert (
+        "advance(seconds)" in checked
+        and 'strategies.body("modelarts", "create_dataset")' in checked
+        and "run(target, session, max_examples=..., seed=...)" in checked
+    )
