@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dockerfile_kit as dockerfile
 import pytest
+import readme_kit
 
 from mockserver.cli import env_name, flag_name, show_value
 from mockserver.settings import Settings
@@ -18,37 +19,13 @@ INSTALL_AND_RUN = "pip install . && mockserver serve"
 TEST_COMMAND = "pip install -e '.[test]' && pytest"
 
 
-def _readme() -> str:
-    return (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-def _bash_blocks(markdown: str) -> list[str]:
-    return [block.strip() for block in re.findall(r"^```bash\n(.*?)^```", markdown, re.M | re.S)]
-
-
-def _section(markdown: str, heading: str) -> str:
-    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", markdown, re.M | re.S)
-    assert match, f"README has no '## {heading}' section"
-    return match.group(1)
-
-
-def _table_rows(section: str) -> dict[str, list[str]]:
-    """Rows of a markdown table keyed by their first cell; ``\\|`` is a literal pipe."""
-    rows = {}
-    for line in section.splitlines():
-        if line.startswith("|") and not line.startswith("| ---"):
-            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-            rows[cells[0]] = cells
-    return rows
-
-
 def test_readme_quick_start_is_the_two_commands() -> None:
-    assert _bash_blocks(_readme())[:2] == [INSTALL_AND_RUN, TEST_COMMAND]
+    quick_start = [block.text.strip() for block in readme_kit.blocks("Quick start", "bash")]
+    assert quick_start == [INSTALL_AND_RUN, TEST_COMMAND]
 
 
 def test_readme_has_its_sections() -> None:
-    readme = _readme()
-    assert readme.startswith("# mockserver\n")
+    assert readme_kit.readme().startswith("# mockserver\n")
     for heading in [
         "Quick start",
         "Base URLs",
@@ -59,12 +36,12 @@ def test_readme_has_its_sections() -> None:
         "Docker",
         "Not implemented yet",
     ]:
-        _section(readme, heading)
+        readme_kit.section_text(heading)
 
 
 @pytest.mark.parametrize("name", [f.name for f in fields(Settings)])
 def test_readme_settings_table_matches_the_settings(name: str) -> None:
-    rows = _table_rows(_section(_readme(), "Settings"))
+    rows = readme_kit.table_rows("Settings")
     field = next(f for f in fields(Settings) if f.name == name)
     default = getattr(Settings(), name)
     assert rows.get(f"`{flag_name(name)}`") == [
@@ -76,7 +53,7 @@ def test_readme_settings_table_matches_the_settings(name: str) -> None:
 
 
 def test_readme_settings_table_has_no_stale_rows() -> None:
-    rows = _table_rows(_section(_readme(), "Settings"))
+    rows = readme_kit.table_rows("Settings")
     flags = {f"`{flag_name(f.name)}`" for f in fields(Settings)}
     assert set(rows) - {"Flag"} == flags
 

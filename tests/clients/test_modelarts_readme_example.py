@@ -3,25 +3,15 @@ server started as the README says (``--vendor modelarts``) on a free port."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from readme_kit import blocks, printed_by, with_address
 
 from mockserver.settings import Settings
 from mockserver.testing import ServerThread
-
-README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def example() -> str:
-    section = README.read_text(encoding="utf-8").split("## Huawei ModelArts", 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match is not None, "the ModelArts section has no Python example"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -32,12 +22,9 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerTh
 
 
 def test_the_readme_sdk_example_creates_and_lists_a_dataset(server: ServerThread) -> None:
-    code = example()
-    assert 'endpoint = "http://localhost:8080"' in code
-    code = code.replace('endpoint = "http://localhost:8080"', f'endpoint = "{server.url}"')
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(compile(code, "README.md", "exec"), {"__name__": "readme_example"})
-    created, listed = printed.getvalue().splitlines()
+    (example,) = blocks("Huawei ModelArts (data labeling, v2)", "python")
+    assert 'endpoint = "http://localhost:8080"' in example.text
+    code = with_address(example.text, server.port)
+    created, listed = printed_by(code).splitlines()
     assert re.fullmatch(r"201 \w+", created)  # the documented status of CreateDataset
     assert listed == "['flowers']"
