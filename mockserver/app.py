@@ -23,6 +23,7 @@ from .admin.access import headers_for
 from .core.context import SANDBOX
 from .core.pipeline import Journaling, VendorPipeline
 from .core.registry import Deferred, VendorRef, Vendors
+from .core.rootpaths import RootPaths
 from .core.routing import STORAGE_PREFIX, VendorDispatch
 from .core.sandbox import Sandbox
 from .core.snapshot import SnapshotError, Snapshots, StateNotSaved, check_writable
@@ -95,6 +96,7 @@ class MockServer:
             pipelines={ref.name: Deferred(self._pipeline_builder(ref.name)) for ref in served},
             not_found=Index(served),
             single=settings.vendor,
+            root=RootPaths(served, self.sandbox.vendors),
         )
         self._ticker: asyncio.Task[None] | None = None
         self._autosaver: asyncio.Task[None] | None = None

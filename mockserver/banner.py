@@ -30,6 +30,8 @@ def lines(settings: Settings, refs: Sequence[VendorRef], *, state: str, fixtures
         else f"realtime x{settings.speed:g}"
     )
     found = [f"mockserver on {root}"]
+    if settings.vendor is None and any(ref.root_shapes for ref in served):
+        found[0] += " (each vendor also at this root, known by its paths)"
     for ref in served:
         by_host = f" (or Host: {ref.hosts[0]})" if ref.hosts else ""
         url = ref.base_url(root, at_root=settings.vendor == ref.name)

@@ -1,9 +1,10 @@
 """What the server answers at ``/``: where everything is.
 
 A new user's first request is often ``curl localhost:8080``; a bare 404 there says
-nothing. The index names each vendor's base URL (for the host the request came in
-on), its OpenAPI document and real hosts, and the control API's health and document.
-Any other path that names no vendor is the plain 404.
+nothing. The index names each vendor's base URLs (for the host the request came in
+on: under its prefix, and at the bare root, where its paths' shape finds it), its
+OpenAPI document and real hosts, and the control API's health and document. Any other
+path that names no vendor, by prefix or by shape, is the plain 404.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Index:
             {
                 "name": ref.name,
                 "base_url": ref.base_url(root),
+                **({"root_url": ref.base_url(root, at_root=True)} if ref.root_shapes else {}),
                 "openapi": f"{root}/{ref.name}{OPENAPI_PATH}",
                 "hosts": list(ref.hosts),
             }

@@ -23,11 +23,14 @@ def test_the_index_names_every_vendor_and_its_urls_answer(client: TestClient) ->
     assert [v["name"] for v in index["vendors"]] == list(vendor_names())
     by_name = {v["name"]: v for v in index["vendors"]}
     assert by_name["crowdflower"]["base_url"] == "http://sandbox.test:9000/crowdflower/v1"
+    assert by_name["crowdflower"]["root_url"] == "http://sandbox.test:9000/v1"
+    assert by_name["modelarts"]["root_url"] == "http://sandbox.test:9000"
     assert "api.cloudfactory.app" in by_name["cloudfactory"]["hosts"]
     for vendor in index["vendors"]:
         assert client.get(vendor["openapi"]).json()["openapi"].startswith("3.1")
-    listed = client.get(f"{by_name['crowdflower']['base_url']}/jobs.json", params={"key": "k"})
-    assert listed.status_code == 200
+    for base in ("base_url", "root_url"):
+        listed = client.get(f"{by_name['crowdflower'][base]}/jobs.json", params={"key": "k"})
+        assert listed.status_code == 200
     assert client.get(index["control"]["health"]).json()["status"] == "ok"
     assert client.get(index["control"]["openapi"]).status_code == 200
 

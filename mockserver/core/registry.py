@@ -2,9 +2,11 @@
 
 A vendor's code (routes, schemas, worlds) is most of what the server imports, and a
 CI job that tests one vendor's client never touches the others. So a vendor package
-exposes a light :class:`VendorRef` (its name, its real hosts, and the module holding
-its :class:`~.vendor.Vendor`), which is all routing needs, and the rest is imported
-on first use. Start-up pays for none of it.
+exposes a light :class:`VendorRef` (its name, its real hosts, the shapes of its paths,
+the forms of its credential, and the module holding its :class:`~.vendor.Vendor`),
+which is all routing needs, and the rest is imported on first use. Start-up pays for
+none of it (root routing imports the vendors sharing a path shape on the first request
+under it; see :mod:`.rootpaths`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .rootpaths import Credential
 from .vendor import Vendor
 
 
@@ -28,13 +31,18 @@ class VendorRef:
     hosts: tuple[str, ...] = ()
     host_patterns: tuple[re.Pattern[str], ...] = ()
     base_path: str = ""  # below the vendor's mount: where a client's base URL points
+    # The leading segments of the vendor's paths, which serve it at the root of the
+    # multi-vendor server (``/v2``; ``{name}`` is any one segment), and the forms its
+    # credential takes, which tell it from a vendor of the same shape.
+    root_shapes: tuple[str, ...] = ()
+    credentials: tuple[Credential, ...] = ()
 
     def serves_host(self, host: str) -> bool:
         return host in self.hosts or any(p.fullmatch(host) for p in self.host_patterns)
 
     def base_url(self, server: str, *, at_root: bool = False) -> str:
         """Where a client's base URL points on ``server`` (``http://host:port``): below the
-        vendor's prefix, or at the root in single-vendor mode."""
+        vendor's prefix, or at the root (single-vendor mode, or by its paths' shape)."""
         mount = "" if at_root else f"/{self.name}"
         return f"{server}{mount}{self.base_path}"
 

@@ -1,11 +1,17 @@
 """Four vendors on one port: choosing the vendor of a request.
 
-Vendor paths collide (``/v1/...`` is CloudFactory and CrowdFlower), so a request
-reaches its vendor in one of three ways, tried in this order after ``/_mock``:
+A request reaches its vendor in one of four ways, tried in this order after ``/_mock``
+(the control API, on every host):
 
 1. the Host header is one of the vendor's real hosts (served at the root path);
 2. single-vendor mode (``--vendor``) serves that vendor at the root path;
-3. the first path segment names the vendor (``/crowdflower/v1/jobs.json``).
+3. the first path segment names the vendor (``/crowdflower/v1/jobs.json``);
+4. the path has the shape of the vendor's own paths (``/v2/{project_id}/...``), served
+   at the root path; where vendors share a shape, their resources and then the
+   credential's form choose, and a path either may serve is a 404 naming both
+   (:mod:`.rootpaths`).
+
+So a prefix always wins over a shape, and ``GET /`` (no vendor's shape) is the index.
 
 Below the vendor's root, ``GET /openapi.json`` answers the vendor's generated
 OpenAPI document without asking for a credential: a client generator or contract
@@ -29,6 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .context import raw_header
 from .openapi import OPENAPI_PATH, vendor_document
+from .rootpaths import Ambiguity, RootPaths
 from .vendor import Vendor
 
 
@@ -80,6 +87,7 @@ class VendorDispatch:
         pipelines: Mapping[str, ASGIApp],
         not_found: ASGIApp,
         single: str | None = None,
+        root: RootPaths | None = None,
     ) -> None:
         self.admin = admin
         self.vendors = vendors
@@ -87,6 +95,7 @@ class VendorDispatch:
         self.pipelines = dict(pipelines)
         self.not_found = not_found
         self.single = single
+        self.root = root
         self._host_cache: dict[bytes, str | None] = {}
         self._documents: dict[str, dict[str, Any]] = {}
 
@@ -99,6 +108,12 @@ class VendorDispatch:
         name = self._by_host(raw_header(scope, b"host")) or self.single
         if name is None:
             name = self._by_prefix(scope)
+        if name is None and self.root is not None:
+            shaped = self.root.vendor_of(scope)
+            if isinstance(shaped, Ambiguity):
+                await _ambiguous(shaped)(scope, receive, send)
+                return
+            name = shaped
         pipeline = self.pipelines.get(name) if name is not None else None
         if pipeline is not None and name is not None:
             if _asks_for_document(scope):
@@ -145,6 +160,12 @@ class VendorDispatch:
             return None
         scope["root_path"] = scope.get("root_path", "") + "/" + name
         return name
+
+
+def _ambiguous(ambiguity: Ambiguity) -> ASGIApp:
+    from .wire import JSONBody
+
+    return JSONBody(ambiguity.body(), status_code=404)
 
 
 def _below_root(scope: Scope) -> str:

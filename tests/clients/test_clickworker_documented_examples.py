@@ -30,6 +30,7 @@ from mockserver.vendors.clickworker.envelope import LISTS
 
 EXAMPLES = Path(__file__).parent / "clickworker_examples"
 HOST = "https://sandbox.clickworker.com"
+BARE_ROOT = "http://localhost:8080"  # every vendor mounted; clickworker known by its paths
 API = "/api/marketplace/v2"
 AUTH = ("docs-customer", "docs-password")
 TENANT = f"clickworker:{AUTH[0]}"
@@ -81,11 +82,12 @@ def hooks() -> Hooks:
     return Hooks()
 
 
-@pytest.fixture
-def client(hooks: Hooks) -> TestClient:
+@pytest.fixture(params=[HOST, BARE_ROOT], ids=["sandbox-host", "bare-root"])
+def client(hooks: Hooks, request: pytest.FixtureRequest) -> TestClient:
+    """The sandbox on the documented host, or at the bare root of a server on localhost."""
     settings = Settings(clock="manual", seed=11, rate_limits=False)
     app = create_app(settings, webhook_transport=httpx.MockTransport(hooks))
-    return TestClient(app, base_url=HOST)
+    return TestClient(app, base_url=request.param)
 
 
 def post(client: TestClient, path: str, body: bytes) -> dict[str, Any]:
@@ -134,7 +136,8 @@ def test_step_1_and_2_as_written_make_a_template_and_a_task(
         "CUSTOMER_INPUT_REQUIRED",
         "TASK_COMPLETED",
     ]
-    assert re.fullmatch(rf"{HOST}{API}/customer/tasks/\d+", ordered["link"][0]["href"])
+    link = ordered["link"][0]["href"]
+    assert re.fullmatch(rf"{client.base_url}{API}/customer/tasks/\d+", link)
 
 
 def test_the_walkthrough_from_order_to_buyoff(client: TestClient, hooks: Hooks) -> None:

@@ -22,6 +22,7 @@ from mockserver.settings import Settings
 
 EXAMPLES = Path(__file__).parent / "cloudfactory_examples"
 HOST = "https://api.cloudfactory.app"
+BARE_ROOT = "http://localhost:8080"  # every vendor mounted; CloudFactory known by its paths
 WORKSTREAM = "345d6802-0efa-46de-a73c-6c24f094dfcf"  # the Quality example's own ids
 PERFORMANCE_KEY = "loAwlMCCxv4TlpLWR8a2e6"
 SUBMIT_KEY = "V7TIDI7C8CZ5NF1794"
@@ -36,9 +37,10 @@ def callbacks() -> list[httpx.Request]:
     return []
 
 
-@pytest.fixture
-def client(callbacks: list[httpx.Request]) -> TestClient:
-    """The sandbox on the documented host; its webhooks land in ``callbacks``."""
+@pytest.fixture(params=[HOST, BARE_ROOT], ids=["documented-host", "bare-root"])
+def client(callbacks: list[httpx.Request], request: pytest.FixtureRequest) -> TestClient:
+    """The sandbox on the documented host, or at the bare root of a server on localhost;
+    its webhooks land in ``callbacks``."""
 
     def receive(request: httpx.Request) -> httpx.Response:
         callbacks.append(request)
@@ -46,7 +48,7 @@ def client(callbacks: list[httpx.Request]) -> TestClient:
 
     settings = Settings(clock="manual", seed=5, rate_limits=False)
     app = create_app(settings, webhook_transport=httpx.MockTransport(receive))
-    return TestClient(app, base_url=HOST)
+    return TestClient(app, base_url=request.param)
 
 
 def test_the_quality_example_is_received(client: TestClient) -> None:

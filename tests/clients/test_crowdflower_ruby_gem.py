@@ -2,14 +2,14 @@
 
 The flow is the gem's own ``test/integration_tests.rb``, step by step, against the
 sandbox on CrowdFlower's host (``https://api.crowdflower.com``, the gem's default
-``domain_base``): a blank job and its channels; a job made by uploading a CSV, more
-rows uploaded, units pinged and listed, its design updated, tags added, removed and
-replaced, an order on three channels, a channel disabled, a unit made a test
-question, copied, created and canceled, the job paused, resumed and canceled, the
-legend, a copy with all its units; then contributors (notify, bonus, flag, deflag,
-reject), judgments, and the six report downloads. The requests are what
-:mod:`ruby_gem_wire` says the gem sends; the waits are the test's ``wait_until``
-on the sim clock.
+``domain_base``) and at the bare root of a server on localhost: a blank job and its
+channels; a job made by uploading a CSV, more rows uploaded, units pinged and listed,
+its design updated, tags added, removed and replaced, an order on three channels, a
+channel disabled, a unit made a test question, copied, created and canceled, the job
+paused, resumed and canceled, the legend, a copy with all its units; then contributors
+(notify, bonus, flag, deflag, reject), judgments, and the six report downloads. The
+requests are what :mod:`ruby_gem_wire` says the gem sends; the waits are the test's
+``wait_until`` on the sim clock.
 """
 
 from __future__ import annotations
@@ -51,11 +51,19 @@ DESIGN = {
 }
 
 
+@pytest.fixture(params=["https://api.crowdflower.com", "http://localhost:8080"],
+                ids=["default-domain", "bare-root"])  # fmt: skip
+def domain_base(request: pytest.FixtureRequest) -> str:
+    """The gem's ``domain_base``: its default, or a server on localhost, whose bare root
+    knows CrowdFlower by its paths (``/v1/jobs``) among every vendor mounted."""
+    return str(request.param)
+
+
 @pytest.fixture(params=["httparty-0.21", "httparty-0.13"])
-def gem(request: pytest.FixtureRequest) -> Iterator[RubyGem]:
+def gem(request: pytest.FixtureRequest, domain_base: str) -> Iterator[RubyGem]:
     """The gem on today's HTTParty (keys escaped) and on the 0.13 of its day (keys bare)."""
     settings = Settings(clock="manual", seed=19, rate_limits=False, epoch="2014-05-05T10:00:00Z")
-    with TestClient(create_app(settings), base_url="https://api.crowdflower.com") as client:
+    with TestClient(create_app(settings), base_url=domain_base) as client:
 
         def advance(seconds: float) -> None:
             moved = client.post("/_mock/clock/advance", json={"seconds": seconds})
@@ -92,13 +100,15 @@ def finished_job(gem: RubyGem) -> int:
 # -- the wire --------------------------------------------------------------------------------
 
 
-def test_every_request_has_the_gems_doubled_slash_and_is_served(gem: RubyGem) -> None:
+def test_every_request_has_the_gems_doubled_slash_and_is_served(
+    gem: RubyGem, domain_base: str
+) -> None:
     created = gem.job_create("Job_1: Connection Check")
     gem.job_get(created["id"])
     gem.job_all()
 
     for request in gem.sent:
-        assert request.url.host == "api.crowdflower.com"
+        assert f"{request.url.scheme}://{request.url.netloc.decode()}" == domain_base
         assert request.url.path.startswith("/v1//jobs"), request.url
     first = gem.sent[0]
     key = "job%5Btitle%5D" if gem.escape_keys else "job[title]"

@@ -1,6 +1,8 @@
 """ModelArts' IAM as OpenStack clients reach it: the unmodified ``keystoneauth1`` (what
 openstacksdk and the OpenStack command-line clients authenticate with) discovers the
-identity API, logs in, and its session then calls ModelArts with the token."""
+identity API, logs in, and its session then calls ModelArts with the token: with ModelArts
+alone at the root, and at the bare root of the default server, where ``/`` is the index and
+the identity API's versioned URL (``/v3``, the form Huawei documents) is given."""
 
 from __future__ import annotations
 
@@ -43,3 +45,15 @@ def test_keystoneauth_discovers_logs_in_and_calls_modelarts(
     listed = keystone.get(f"{server.url}/v2/{project_id}/datasets", raise_exc=False)
     assert listed.status_code == 200, listed.text
     assert listed.json()["datasets"] == []
+
+
+@pytest.mark.timeout(60)
+def test_keystoneauth_at_the_bare_root_of_the_default_server() -> None:
+    with ServerThread(Settings(clock="manual", seed=9)) as server:
+        auth = Password(auth_url=f"{server.url}/v3", username="labeler", password="secret",
+                        user_domain_name="acme", project_id=PROJECT)  # fmt: skip
+        keystone = session.Session(auth=auth, timeout=10)
+        assert keystone.get_token().startswith("MII")
+        listed = keystone.get(f"{server.url}/v2/{PROJECT}/datasets", raise_exc=False)
+        assert listed.status_code == 200, listed.text
+        assert listed.json()["datasets"] == []

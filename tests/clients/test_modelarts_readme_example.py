@@ -1,5 +1,6 @@
 """The README's ModelArts SDK example runs as pasted: only its endpoint changes, to a
-server started as the README says (``--vendor modelarts``) on a free port."""
+server started as the README says (``mockserver serve``, every vendor mounted, ModelArts
+found at the bare root by its paths) on a free port."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from mockserver.testing import ServerThread
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerThread]:
     monkeypatch.setenv("HOME", str(tmp_path))  # the SDK writes an application id under HOME
-    with ServerThread(Settings(vendor="modelarts", clock="manual")) as running:
+    with ServerThread(Settings(clock="manual")) as running:
         yield running
 
 

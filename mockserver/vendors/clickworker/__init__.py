@@ -9,4 +9,7 @@ REF = VendorRef(
     module=f"{__name__}.vendor",
     base_path="/api/marketplace/v2",
     hosts=("api.clickworker.com", "sandbox.clickworker.com", "sandbox-beta.clickworker.com"),
+    # The API, its documented alias without /api, and the locale form of its links (see
+    # the vendor's path rewrites).
+    root_shapes=("/api/marketplace", "/marketplace/v2", "/{locale}/api"),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mockserver.core.registry import VendorRef
+from mockserver.core.rootpaths import Credential
 
 REF = VendorRef(
     name="crowdflower",
@@ -17,4 +18,8 @@ REF = VendorRef(
         "api.eu.appen.com",
         "api-proxy.appen.com",
     ),
+    root_shapes=("/v1",),  # shared with CloudFactory: the resources tell them apart
+    # FOUND: ``key=`` in the query (or the body, which routing does not read), and
+    # Appen's ``Authorization: Token token=<key>``.
+    credentials=(Credential(query="key"), Credential(header="Authorization", scheme="Token")),
 )

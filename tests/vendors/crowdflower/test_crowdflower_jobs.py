@@ -1028,11 +1028,15 @@ def test_the_vendor_is_chosen_by_its_host(cf: CrowdFlower, host: str) -> None:
     assert response.json() == job
 
 
-def test_v1_without_a_vendor_host_or_prefix_is_not_crowdflower(cf: CrowdFlower) -> None:
-    response = CrowdFlower(cf.client, prefix="/v1").call("GET", "/jobs.json")
+def test_v1_jobs_without_a_vendor_host_or_prefix_is_crowdflower_at_the_root(
+    cf: CrowdFlower,
+) -> None:
+    """Every vendor mounted, ``/v1/jobs`` is CrowdFlower's by its resource."""
+    job = cf.create(title="Under the prefix")
+    root = CrowdFlower(cf.client, prefix="/v1")
 
-    assert response.status_code == 404
-    assert "error" not in response.json()
+    assert root.job(job["id"]) == job
+    assert root.ids() == [job["id"]]
 
 
 def test_single_vendor_mode_serves_crowdflower_at_the_root() -> None:
