@@ -87,7 +87,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"# mockserver benchmark, {meta['timestamp']}",
         "",
         f"{'QUICK RUN (tiny durations: figures are not meaningful). ' if meta['quick'] else ''}"
-        f"One uvicorn worker per server on 127.0.0.1, {meta['cpu_count']} CPUs, load average "
+        f"One worker per server on 127.0.0.1 (mockserver under {meta.get('server', 'uvicorn')}, "
+        f"the bare app under uvicorn), {meta['cpu_count']} CPUs, load average "
         f"{meta['loadavg']} at start; generator `{meta['generator']}`, {meta['duration']} s per "
         f"load run, {meta['connections']} connections, {meta['rounds']} alternating "
         "bare/mock rounds (req/s and latencies are medians; a ratio is the median of the "

@@ -115,6 +115,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="load generator; auto: wrk when installed, else httpx",
     )
     parser.add_argument(
+        "--server",
+        choices=servers.HTTP_SERVERS,
+        default="uvicorn",
+        help="the HTTP server mockserver runs under for get, post and lifecycle (the bare app "
+        "always runs under uvicorn); granian must be installed (pip install granian)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -205,7 +212,7 @@ def on_bare(bare: servers.Server, spec: load.RequestSpec) -> load.RequestSpec:
 def throughput(args: argparse.Namespace, generator: str, results: dict[str, Any]) -> None:
     """Every GET of every vendor and each vendor's validated POST, alternating the mock
     with a bare app answering the bytes the mock answered; then lifecycles."""
-    mock, receiver = servers.mock_server(), servers.receiver_server()
+    mock, receiver = servers.mock_server(args.server), servers.receiver_server()
     with (
         servers.running(mock, receiver),
         httpx.Client(base_url=mock.url, timeout=60) as client,
@@ -446,6 +453,7 @@ def new_results(args: argparse.Namespace, generator: str) -> dict[str, Any]:
             "connections": args.connections,
             "rounds": args.rounds,
             "generator": generator,
+            "server": args.server,
             "sections": args.only + (["peers"] if args.peers else []),
             "vendors": args.vendor,
             "python": platform.python_version(),

@@ -44,7 +44,15 @@ def free_port() -> int:
         return port
 
 
-def mock_command(port: int) -> list[str]:
+HTTP_SERVERS = ("uvicorn", "granian")
+
+
+def mock_command(port: int, http: str = "uvicorn") -> list[str]:
+    """``mockserver serve`` (uvicorn), or the same app under granian (bench/granian_app.py:
+    one worker, its default runtime and loop, no access log)."""
+    if http == "granian":
+        return [sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+                "--host", HOST, "--port", str(port), "bench.granian_app:app"]  # fmt: skip
     return [sys.executable, "-m", "mockserver", "serve", "--host", HOST, "--port", str(port),
             *MOCK_FLAGS]  # fmt: skip
 
@@ -157,9 +165,9 @@ class Server:
             process.wait(5)
 
 
-def mock_server() -> Server:
+def mock_server(http: str = "uvicorn") -> Server:
     port = free_port()
-    return Server("mockserver", mock_command(port), port)
+    return Server("mockserver", mock_command(port, http), port)
 
 
 def bare_server(table: Path | None = None) -> Server:
