@@ -37,7 +37,7 @@ class RequestSpec:
     expect: int = 200
     showing: bytes = b""
 
-    def check(self, client: httpx.Client) -> None:
+    def check(self, client: httpx.Client) -> httpx.Response:
         """Sends it once: a scenario that answers an error would benchmark the error path."""
         response = client.request(self.method, self.url, headers=self.headers, content=self.body)
         if response.status_code != self.expect or self.showing not in response.content:
@@ -45,6 +45,7 @@ class RequestSpec:
                 f"{self.method} {self.url} answered {response.status_code}, "
                 f"not {self.expect} showing {self.showing!r}: {response.text[:300]}"
             )
+        return response
 
 
 @dataclass(frozen=True)

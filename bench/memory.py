@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from .scenarios import MA_DATASET, modelarts_token, raise_rate_limits
+from .scenarios import MA_DATASET, modelarts_token
 from .servers import Server
 
 CSV_CHUNK = 100_000  # rows per upload: bounds the transient body in the server's RSS
@@ -247,7 +247,6 @@ def storage_scale(
     fills the journal with list pages.
     """
     with httpx.Client(base_url=server.url, timeout=600.0) as client:
-        raise_rate_limits(client)  # sequential timing calls would otherwise meet the limits
         log(f"  loading CrowdFlower jobs of {', '.join(f'{n:,}' for n in sizes)} units ...")
         units = crowdflower_units(server, client, sizes)
         log(f"  loading ModelArts datasets of {', '.join(f'{n:,}' for n in sizes)} samples ...")

@@ -5,6 +5,8 @@ Run by hand::
     python bench/profile_app.py                  # every vendor's GET and POST
     python bench/profile_app.py get cloudfactory  # one scenario
     python bench/profile_app.py --profile get clickworker
+    python bench/profile_app.py --every-get      # each GET row of bench/surface.py
+    python bench/profile_app.py --every-get --profile --match tasks/{task_id}
 
 It prepares each vendor's scenarios as the load runs do, then calls the ASGI app
 directly with the same request many times and prints microseconds per request (and,
@@ -29,7 +31,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable as a
 
 from starlette.testclient import TestClient
 
-from bench import scenarios
+from bench import scenarios, surface
 from bench.load import RequestSpec
 from mockserver.app import create_app
 from mockserver.settings import Settings
@@ -92,27 +94,42 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("vendor", nargs="?", choices=tuple(BENCHES))
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--profile", action="store_true", help="print the top functions")
+    parser.add_argument(
+        "--every-get", action="store_true", help="the GET rows of the load runs instead"
+    )
+    parser.add_argument("--match", default="", help="with --every-get: rows whose route has it")
     args = parser.parse_args(argv)
-    app = create_app(Settings(clock="manual", seed=1))
+    app = create_app(Settings(clock="manual", rate_limits=False))
     with TestClient(app) as client:
+        if args.every_get:
+            vendors = [args.vendor] if args.vendor else list(BENCHES)
+            for row in surface.every_get(client, vendors):
+                if row.spec is not None and row.recorded is not None and args.match in row.route:
+                    label = f"{row.vendor} {row.route or '(root)'} [{row.media}]"
+                    timed(app, row.spec, label, args.count, profile=args.profile)
+            return
         for vendor, bench in BENCHES.items():
             if args.vendor not in (None, vendor):
                 continue
             specs = bench().prepare(client)
-            scenarios.raise_rate_limits(client)
             for name, spec in specs.items():
                 if args.scenario not in (None, name):
                     continue
-                asyncio.run(run(app, spec, 200))  # warm up
-                profiler = cProfile.Profile() if args.profile else None
-                if profiler:
-                    profiler.enable()
-                seconds = asyncio.run(run(app, spec, args.count))
-                if profiler:
-                    profiler.disable()
-                print(f"{name:4} {vendor:12} {seconds / args.count * 1e6:8.1f} µs/request")
-                if profiler:
-                    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+                timed(app, spec, f"{name:4} {vendor:12}", args.count, profile=args.profile)
+
+
+def timed(app: Any, spec: RequestSpec, label: str, count: int, *, profile: bool) -> None:
+    """Prints µs per request of ``count`` calls (and the top functions, with ``profile``)."""
+    asyncio.run(run(app, spec, 200))  # warm up
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    seconds = asyncio.run(run(app, spec, count))
+    if profiler:
+        profiler.disable()
+    print(f"{seconds / count * 1e6:8.1f} µs/request  {label}", flush=True)
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable as a
 import httpx
 
 import mockserver
-from bench import fuzz, load, memory, peers, report, scenarios, servers, soak
+from bench import fuzz, load, memory, peers, report, scenarios, servers, soak, surface
 
 SECTIONS = ("get", "post", "lifecycle", "startup", "webhooks", "storage", "fuzz", "soak")
 DEFAULT_SECTIONS = SECTIONS[:6]
@@ -59,7 +59,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--duration",
         type=float,
         default=None,
-        help="seconds per load run (default 3, --quick 0.5; wrk rounds up to 1 s)",
+        help="seconds per load run (default 1, --quick 0.5; wrk rounds up to 1 s)",
     )
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
     parser.add_argument(
@@ -67,7 +67,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=None,
         help="alternating bare/mock rounds per scenario, the ratio being the median of the "
-        "rounds' ratios (default 5, --quick 1)",
+        "rounds' ratios (default 3, --quick 1)",
     )
     parser.add_argument(
         "--only",
@@ -115,14 +115,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="load generator; auto: wrk when installed, else httpx",
     )
     parser.add_argument(
+        "--server",
+        choices=servers.HTTP_SERVERS,
+        default="uvicorn",
+        help="the HTTP server mockserver runs under for get, post and lifecycle (the bare app "
+        "always runs under uvicorn); granian must be installed (pip install granian)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=None,
         help="directory of the result files (default bench/results/, --quick: a new temp dir)",
     )
     args = parser.parse_args(argv)
-    args.duration = args.duration or (0.5 if args.quick else 3.0)
-    args.rounds = args.rounds or (1 if args.quick else 5)
+    args.duration = args.duration or (0.5 if args.quick else 1.0)
+    args.rounds = args.rounds or (1 if args.quick else 3)
     args.only = _choices(args.only, SECTIONS, "--only")
     seeds = [int(seed) for seed in args.fuzz_seeds.split(",") if seed.strip()]
     args.fuzz_seeds = seeds[:1] if args.quick else seeds
@@ -164,75 +171,109 @@ def summarize(runs: list[load.LoadResult]) -> dict[str, Any]:
     }
 
 
-def bare_spec(scenario: str, bare: servers.Server, mock: load.RequestSpec) -> load.RequestSpec:
-    """The bare app's counterpart: the same method and body, no state behind it."""
-    if scenario == "get":
-        return load.RequestSpec("GET", f"{bare.url}/item")
-    kind = mock.headers.get("Content-Type", "application/octet-stream")
-    return load.RequestSpec("POST", f"{bare.url}/item", {"Content-Type": kind}, mock.body, 201)
+def compare(
+    args: argparse.Namespace,
+    generator: str,
+    client: httpx.Client,
+    bare: load.RequestSpec,
+    mock: load.RequestSpec,
+    refresh: Callable[[load.RequestSpec], load.RequestSpec] | None = None,
+) -> dict[str, Any]:
+    """Alternating bare and mock rounds of one request; the ratio of each round's pair."""
+    runs: dict[str, list[load.LoadResult]] = {"bare": [], "mock": []}
+    for _ in range(args.rounds):
+        bare.check(client)
+        runs["bare"].append(
+            load.run_load(bare, args.duration, args.connections, generator=generator)
+        )
+        mock = refresh(mock) if refresh else mock
+        mock.check(client)
+        runs["mock"].append(
+            load.run_load(mock, args.duration, args.connections, generator=generator)
+        )
+    row: dict[str, Any] = {"bare": summarize(runs["bare"]), "mock": summarize(runs["mock"])}
+    # Each round's two runs are neighbours in time, so their ratio is what the machine's
+    # drift (the bare app alone moves by half between runs here) disturbs least; the
+    # median of those ratios is the result.
+    row["round_ratios"] = [
+        m.rps / b.rps if b.rps else 0.0 for b, m in zip(runs["bare"], runs["mock"], strict=True)
+    ]
+    row["ratio"] = statistics.median(row["round_ratios"])
+    return row
+
+
+def on_bare(bare: servers.Server, spec: load.RequestSpec) -> load.RequestSpec:
+    """The same request sent to the bare app: the same path, query, headers and body."""
+    url = httpx.URL(spec.url)
+    target = httpx.URL(bare.url).copy_with(path=url.path, query=url.query or None)
+    return load.RequestSpec(spec.method, str(target), spec.headers, spec.body, spec.expect)
 
 
 def throughput(args: argparse.Namespace, generator: str, results: dict[str, Any]) -> None:
-    """get/post alternating bare and mock, then lifecycles, all on one mock server."""
-    notes = results["meta"]["notes"]
-    wanted = [s for s in ("get", "post") if s in args.only]
-    bare, mock, receiver = servers.bare_server(), servers.mock_server(), servers.receiver_server()
+    """Every GET of every vendor and each vendor's validated POST, alternating the mock
+    with a bare app answering the bytes the mock answered; then lifecycles."""
+    mock, receiver = servers.mock_server(args.server), servers.receiver_server()
     with (
-        servers.running(bare, mock, receiver),
+        servers.running(mock, receiver),
         httpx.Client(base_url=mock.url, timeout=60) as client,
+        tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp,
     ):
-        lifted = scenarios.raise_rate_limits(client)
-        notes.append(
-            "rate limits stay on, but every policy was raised to 10^9 through PUT "
-            "/_mock/ratelimits so the limiter counts and never refuses: "
-            + "; ".join(f"{v}: {', '.join(p) or 'no policy to raise'}" for v, p in lifted.items())
-        )
-        specs = {v: scenarios.BENCHES[v].prepare(client) for v in args.vendor}
-        for scenario in wanted:
-            rows = results["throughput"].setdefault(scenario, {})
+        table = surface.Table()
+        rows = list(surface.every_get(client, args.vendor)) if "get" in args.only else []
+        for row in rows:
+            if row.spec is not None and row.recorded is not None:
+                table.add(row.spec, row.recorded)
+        posts: dict[str, load.RequestSpec] = {}
+        if "post" in args.only:
             for vendor in args.vendor:
+                posts[vendor] = scenarios.BENCHES[vendor].prepare(client)["post"]
+                table.add(posts[vendor], surface.record(posts[vendor].check(client)))
+        measured = sum(row.recorded is not None for row in rows)
+        log(f"  {len(rows)} GET rows ({measured} measured), {len(posts)} POSTs")
+        bare = servers.bare_server(table.write(Path(tmp) / "table.json"))
+        with servers.running(bare):
+            found = results["throughput"]
+            for row in rows:
+                entry = row.as_dict()
+                if row.spec is not None and row.recorded is not None:
+                    same = on_bare(bare, row.spec)
+                    entry.update(compare(args, generator, client, same, row.spec))
+                    entry["check"] = report.verdict("get", entry["ratio"])
+                found.setdefault("get", []).append(entry)
+                log_row("get", entry)
+            for vendor, spec in posts.items():
                 bench = scenarios.BENCHES[vendor]
-                base = bare_spec(scenario, bare, specs[vendor][scenario])
-                runs: dict[str, list[load.LoadResult]] = {"bare": [], "mock": []}
-                for _ in range(args.rounds):
-                    base.check(client)
-                    runs["bare"].append(
-                        load.run_load(base, args.duration, args.connections, generator=generator)
-                    )
-                    spec = bench.refresh(specs[vendor][scenario])
-                    spec.check(client)
-                    runs["mock"].append(
-                        load.run_load(spec, args.duration, args.connections, generator=generator)
-                    )
-                row: dict[str, Any] = {
-                    "bare": summarize(runs["bare"]),
-                    "mock": summarize(runs["mock"]),
-                }
-                # Each round's two runs are neighbours in time, so their ratio is what the
-                # machine's drift (the bare app alone moves by half between runs here)
-                # disturbs least; the median of those ratios is the result.
-                row["round_ratios"] = [
-                    m.rps / b.rps if b.rps else 0.0
-                    for b, m in zip(runs["bare"], runs["mock"], strict=True)
-                ]
-                row["ratio"] = statistics.median(row["round_ratios"])
-                row["check"] = report.verdict(scenario, row["ratio"])
-                rows[vendor] = row
-                log(
-                    f"  {scenario:<4} {vendor:<12} bare {row['bare']['rps']:>8,.0f} req/s  "
-                    f"mock {row['mock']['rps']:>8,.0f} req/s  ratio {row['ratio']:.2f}  "
-                    f"{report.mark(row['check'])}"
-                )
+                served = surface.vendor(vendor)
+                kind = spec.headers.get("Content-Type", "").split(";")[0].rsplit("/", 1)[-1]
+                route = surface.route_of(served, spec.method, spec.url)
+                entry = {"vendor": vendor, "route": route, "media": kind, "measured": True}
+                entry.update(compare(args, generator, client, on_bare(bare, spec), spec,
+                                     bench.refresh))  # fmt: skip
+                entry["check"] = report.verdict("post", entry["ratio"])
+                found.setdefault("post", []).append(entry)
+                log_row("post", entry)
         if "lifecycle" in args.only:
             for vendor in args.vendor:
-                row = scenarios.lifecycles_per_second(
+                lifecycle = scenarios.lifecycles_per_second(
                     scenarios.BENCHES[vendor], client, receiver.url, args.duration
                 )
-                results["lifecycle"][vendor] = row
+                results["lifecycle"][vendor] = lifecycle
                 log(
-                    f"  lifecycle {vendor:<12} {row['lifecycles_per_s']:.1f}/s "
-                    f"({row['lifecycles']} in {row['seconds']:.2f} s, {row['webhooks']} webhooks)"
+                    f"  lifecycle {vendor:<12} {lifecycle['lifecycles_per_s']:.1f}/s "
+                    f"({lifecycle['lifecycles']} in {lifecycle['seconds']:.2f} s, "
+                    f"{lifecycle['webhooks']} webhooks)"
                 )
+
+
+def log_row(scenario: str, entry: dict[str, Any]) -> None:
+    where = f"  {scenario:<4} {entry['vendor']:<12} {report.route_of(entry)} [{entry['media']}]"
+    if not entry["measured"]:
+        log(f"{where}  not measured: {entry['reason']}")
+        return
+    log(
+        f"{where}  bare {entry['bare']['rps']:,.0f}  mock {entry['mock']['rps']:,.0f} req/s  "
+        f"ratio {entry['ratio']:.2f}  {report.mark(entry['check'])}"
+    )
 
 
 def startup(args: argparse.Namespace, results: dict[str, Any]) -> None:
@@ -310,7 +351,6 @@ def webhooks(args: argparse.Namespace, results: dict[str, Any]) -> None:
     units, jobs = (100, 1) if args.quick else (2000, 3)
     mock, receiver = servers.mock_server(), servers.receiver_server()
     with servers.running(mock, receiver), httpx.Client(base_url=mock.url, timeout=300) as client:
-        scenarios.raise_rate_limits(client)
         # a first, smaller job pays what happens once per server (the HTTP client's
         # import, its first connections); the jobs after it are the rate
         cold = scenarios.webhook_deliveries(client, receiver.url, units // 10, "benchcf8warmup")
@@ -388,8 +428,13 @@ def peer_section(args: argparse.Namespace, generator: str, results: dict[str, An
 
 def new_results(args: argparse.Namespace, generator: str) -> dict[str, Any]:
     notes = [
-        "servers: one uvicorn worker each, separate processes, --log-level warning for both "
-        "(no access log); mockserver runs " + " ".join(servers.MOCK_FLAGS),
+        "servers: one uvicorn worker each, separate processes, uvicorn's default logging "
+        "(no access log) for both; mockserver runs `mockserver serve "
+        + " ".join(servers.MOCK_FLAGS)
+        + "` and its defaults otherwise",
+        "GET rows: every GET route of every vendor (bench/surface.py), set up from the bundled "
+        "fixtures and the vendors' create calls; the bare app answers, at the same path, the "
+        "status, Content-Type and body the mock answered to a repeated call",
         "ModelArts GET uses an IAM token (X-Auth-Token); the ModelArts POST "
         "(UploadSamplesJson) carries an SDK-HMAC-SHA256 signature computed just before each "
         "load run and replayed, valid because X-Sdk-Date stays within the 15-minute skew",
@@ -408,6 +453,7 @@ def new_results(args: argparse.Namespace, generator: str) -> dict[str, Any]:
             "connections": args.connections,
             "rounds": args.rounds,
             "generator": generator,
+            "server": args.server,
             "sections": args.only + (["peers"] if args.peers else []),
             "vendors": args.vendor,
             "python": platform.python_version(),
@@ -440,13 +486,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps.append(("soak", lambda: soak_section(args, results)))
     if args.peers:
         steps.append(("peers", lambda: peer_section(args, generator, results)))
+    seconds = results["meta"]["section_seconds"] = {}
     for name, step in steps:
         log(f"[{name}]")
+        started = time.perf_counter()
         try:
             step()
         except Exception as exc:  # a failed section is reported; the others still run
             traceback.print_exc()
             results["errors"].append(f"{name}: {type(exc).__name__}: {exc}")
+        seconds[name] = round(time.perf_counter() - started, 1)
     results["checks"] = report.collect_checks(results)
     output = args.output or (
         Path(tempfile.mkdtemp(prefix="mockserver-bench-quick-")) if args.quick else RESULTS_DIR

@@ -30,11 +30,10 @@ from mockserver.vendors.modelarts.signing import ALGORITHM, canonical_request
 from .load import RequestSpec
 
 VENDORS = ("cloudfactory", "crowdflower", "clickworker", "modelarts")
-UNLIMITED = 1_000_000_000
 _SERIAL = itertools.count()  # lifecycle tenants are new every time, across runs of a server
 
 
-def _ok(response: httpx.Response, *statuses: int) -> httpx.Response:
+def check_status(response: httpx.Response, *statuses: int) -> httpx.Response:
     if response.status_code not in (statuses or (200,)):
         raise RuntimeError(
             f"{response.request.method} {response.request.url} answered "
@@ -48,27 +47,12 @@ def root(client: httpx.Client) -> str:
     return str(client.base_url).rstrip("/")
 
 
-def raise_rate_limits(client: httpx.Client) -> dict[str, list[str]]:
-    """Lifts every vendor policy out of reach: the limiter still counts, never refuses.
-
-    Answers, per vendor, the policies that were lifted (clickworker has none).
-    """
-    lifted: dict[str, list[str]] = {}
-    current = _ok(client.get("/_mock/ratelimits")).json()["vendors"]
-    for vendor, view in current.items():
-        names = [p["name"] for p in view["policies"]]
-        policies = [{"name": n, "limit": UNLIMITED, "burst": UNLIMITED} for n in names]
-        _ok(client.put("/_mock/ratelimits", json={"vendor": vendor, "policies": policies}))
-        lifted[vendor] = names
-    return lifted
-
-
 def advance(client: httpx.Client, tenant: str, seconds: float) -> None:
-    _ok(client.post("/_mock/clock/advance", json={"seconds": seconds, "tenant": tenant}))
+    check_status(client.post("/_mock/clock/advance", json={"seconds": seconds, "tenant": tenant}))
 
 
 def hooks_received(client: httpx.Client, receiver: str, since: int = 0) -> tuple[int, list[str]]:
-    answer = _ok(client.get(f"{receiver}/received", params={"since": since})).json()
+    answer = check_status(client.get(f"{receiver}/received", params={"since": since})).json()
     return answer["count"], answer["bodies"]
 
 
@@ -119,32 +103,32 @@ CF_REVIEW = {
 class CloudFactory(VendorBench):
     name = "cloudfactory"
 
-    def _register(self, client: httpx.Client, key: str) -> None:
+    def register(self, client: httpx.Client, key: str) -> None:
         setup = {"configurations": [{"id": CF_CONFIGURATION, "webhook_secret": "whsec-bench"}]}
-        _ok(
+        check_status(
             client.post(
                 "/_mock/tenants", json={"vendor": self.name, "credential": key, "setup": setup}
             ),
             201,
         )
 
-    def _task(self, client: httpx.Client, key: str, callback: str) -> str:
+    def task(self, client: httpx.Client, key: str, callback: str) -> str:
         headers = {"x-api-key": key}
-        media = _ok(
+        media = check_status(
             client.post(
                 "/cloudfactory/v1/media",
                 headers=headers,
                 json={"configuration_id": CF_CONFIGURATION, "content_type": "image/png"},
             )
         ).json()
-        _ok(
+        check_status(
             client.put(
                 media["media_upload_url"],
                 content=b"\x89PNG bench",
                 headers={"Content-Type": "image/png"},
             )
         )
-        task = _ok(
+        task = check_status(
             client.post(
                 "/cloudfactory/v1/tasks",
                 headers=headers,
@@ -163,8 +147,8 @@ class CloudFactory(VendorBench):
 
     def prepare(self, client: httpx.Client) -> dict[str, RequestSpec]:
         key = "BENCHCFLOAD0000000001"
-        self._register(client, key)
-        task = self._task(client, key, "http://127.0.0.1:9/unused")
+        self.register(client, key)
+        task = self.task(client, key, "http://127.0.0.1:9/unused")
         base = f"{root(client)}/cloudfactory/v1"
         headers = {"x-api-key": key}
         return {
@@ -180,13 +164,13 @@ class CloudFactory(VendorBench):
 
     def lifecycle(self, client: httpx.Client, receiver: str, index: int) -> int:
         key = f"BENCHCFLIFE{index:010d}"
-        self._register(client, key)
+        self.register(client, key)
         before, _ = hooks_received(client, receiver)
-        task = self._task(client, key, f"{receiver}/hooks/cloudfactory")
+        task = self.task(client, key, f"{receiver}/hooks/cloudfactory")
         tenant = f"{self.name}:{key}"
         for _ in range(18):
             advance(client, tenant, 600)
-            state = _ok(
+            state = check_status(
                 client.get(f"/cloudfactory/v1/tasks/{task}", headers={"x-api-key": key})
             ).json()["state"]
             if state == "completed":
@@ -210,8 +194,8 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 class CrowdFlower(VendorBench):
     name = "crowdflower"
 
-    def _register(self, client: httpx.Client, key: str, unit_limit: int) -> None:
-        _ok(
+    def register(self, client: httpx.Client, key: str, unit_limit: int) -> None:
+        check_status(
             client.post(
                 "/_mock/tenants",
                 json={"vendor": self.name, "credential": key, "setup": {"unit_limit": unit_limit}},
@@ -219,7 +203,7 @@ class CrowdFlower(VendorBench):
             201,
         )
 
-    def _job(self, client: httpx.Client, key: str, hook: str | None = None) -> int:
+    def job(self, client: httpx.Client, key: str, hook: str | None = None) -> int:
         form = {
             "job[title]": "Tweet sentiment",
             "job[instructions]": "Is it positive?",
@@ -227,15 +211,15 @@ class CrowdFlower(VendorBench):
         }
         if hook:
             form["job[webhook_uri]"] = hook
-        job = _ok(client.post("/crowdflower/v1/jobs.json", params={"key": key}, data=form))
+        job = check_status(client.post("/crowdflower/v1/jobs.json", params={"key": key}, data=form))
         job_id: int = job.json()["id"]
         return job_id
 
     def prepare(self, client: httpx.Client) -> dict[str, RequestSpec]:
         key = "benchcrowdflowerload01"
-        self._register(client, key, 10_000_000)
-        job = self._job(client, key)
-        unit = _ok(
+        self.register(client, key, 10_000_000)
+        job = self.job(client, key)
+        unit = check_status(
             client.post(
                 f"/crowdflower/v1/jobs/{job}/units.json",
                 params={"key": key},
@@ -255,11 +239,11 @@ class CrowdFlower(VendorBench):
 
     def lifecycle(self, client: httpx.Client, receiver: str, index: int) -> int:
         key = f"benchcf8life{index:010d}"
-        self._register(client, key, 1000)
+        self.register(client, key, 1000)
         before, _ = hooks_received(client, receiver)
-        job = self._job(client, key, f"{receiver}/hooks/crowdflower")
+        job = self.job(client, key, f"{receiver}/hooks/crowdflower")
         rows = "tweet\n" + "".join(f"tweet {i}\n" for i in range(3))
-        _ok(
+        check_status(
             client.put(
                 f"/crowdflower/v1/jobs/{job}/upload.json",
                 params={"key": key, "force": "true"},
@@ -267,7 +251,7 @@ class CrowdFlower(VendorBench):
                 headers={"Content-Type": "text/csv"},
             )
         )
-        _ok(
+        check_status(
             client.post(
                 f"/crowdflower/v1/jobs/{job}/orders.json",
                 params={"key": key},
@@ -277,7 +261,9 @@ class CrowdFlower(VendorBench):
         tenant = f"{self.name}:{key}"
         for _ in range(48):
             advance(client, tenant, 1800)
-            shown = _ok(client.get(f"/crowdflower/v1/jobs/{job}.json", params={"key": key}))
+            shown = check_status(
+                client.get(f"/crowdflower/v1/jobs/{job}.json", params={"key": key})
+            )
             if shown.json()["state"] == "finished":
                 break
         else:
@@ -325,6 +311,14 @@ CW_TASK = """<task>
 CW_APPROVAL = b"<job><input><items><code>accepted</code><content>1</content></items></input></job>"
 
 
+def clickworker_task(client: httpx.Client, headers: dict[str, str], hook: str) -> str:
+    """A task of template ``bench_tpl`` notifying ``hook``; answers its id."""
+    body = CW_TASK.format(hook=hook).encode()
+    created = check_status(client.post(f"{CW_API}/customer/tasks", content=body, headers=headers))
+    task: str = parse_xml(created.content, lists=LISTS)["task_response"]["task"]["id"]
+    return task
+
+
 def _basic(user: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:secret".encode()).decode()
 
@@ -333,7 +327,7 @@ class Clickworker(VendorBench):
     name = "clickworker"
 
     def _customer(self, client: httpx.Client, user: str) -> dict[str, str]:
-        _ok(
+        check_status(
             client.post(
                 "/_mock/tenants",
                 json={"vendor": self.name, "credential": user, "setup": {"balance": 10**9}},
@@ -341,14 +335,15 @@ class Clickworker(VendorBench):
             201,
         )
         headers = {**CW_XML, "Authorization": _basic(user)}
-        _ok(client.post(f"{CW_API}/customer/task_templates", content=CW_TEMPLATE, headers=headers))
+        check_status(
+            client.post(f"{CW_API}/customer/task_templates", content=CW_TEMPLATE, headers=headers)
+        )
         return headers
 
     def prepare(self, client: httpx.Client) -> dict[str, RequestSpec]:
         headers = self._customer(client, "benchload")
+        task = clickworker_task(client, headers, "http://127.0.0.1:9/unused")
         body = CW_TASK.format(hook="http://127.0.0.1:9/unused").encode()
-        created = _ok(client.post(f"{CW_API}/customer/tasks", content=body, headers=headers))
-        task = parse_xml(created.content, lists=LISTS)["task_response"]["task"]["id"]
         base = f"{root(client)}{CW_API}/customer/tasks"
         return {
             "get": RequestSpec("GET", f"{base}/{task}", headers),
@@ -361,11 +356,11 @@ class Clickworker(VendorBench):
         tenant = f"{self.name}:{user}"
         before, _ = hooks_received(client, receiver)
         body = CW_TASK.format(hook=f"{receiver}/hooks/clickworker").encode()
-        _ok(client.post(f"{CW_API}/customer/tasks", content=body, headers=headers))
+        check_status(client.post(f"{CW_API}/customer/tasks", content=body, headers=headers))
         bodies = wait_for_hooks(client, receiver, tenant, before + 1, 3600)
         note = parse_xml(bodies[before].encode(), lists=LISTS)["notification"]
         job_url = note["job"]["link"][0]["href"]
-        _ok(client.put(job_url, content=CW_APPROVAL, headers=headers))
+        check_status(client.put(job_url, content=CW_APPROVAL, headers=headers))
         wait_for_hooks(client, receiver, tenant, before + 2, 3600)
         after, _ = hooks_received(client, receiver)
         return after - before
@@ -387,7 +382,7 @@ MA_SAMPLE = base64.b64encode(b"\x89PNG tiny").decode()
 
 
 def modelarts_token(client: httpx.Client, project: str = MA_PROJECT) -> str:
-    issued = _ok(
+    issued = check_status(
         client.post(
             "/modelarts/v3/auth/tokens",
             json={
@@ -433,7 +428,7 @@ class ModelArts(VendorBench):
     def _dataset(
         self, client: httpx.Client, headers: dict[str, str], project: str = MA_PROJECT
     ) -> str:
-        created = _ok(
+        created = check_status(
             client.post(f"/modelarts/v2/{project}/datasets", json=MA_DATASET, headers=headers),
             200,
             201,
@@ -442,7 +437,7 @@ class ModelArts(VendorBench):
         return dataset
 
     def prepare(self, client: httpx.Client) -> dict[str, RequestSpec]:
-        _ok(
+        check_status(
             client.post(
                 "/_mock/modelarts/credentials",
                 json={"ak": MA_AK, "sk": MA_SK, "project_id": MA_PROJECT},
@@ -478,16 +473,18 @@ class ModelArts(VendorBench):
         headers = {"X-Auth-Token": modelarts_token(client, project)}
         tenant = f"{self.name}:{project}"
         base = f"/modelarts/v2/{project}/datasets"
-        created = _ok(client.post(base, json=MA_DATASET, headers=headers), 201).json()
+        created = check_status(client.post(base, json=MA_DATASET, headers=headers), 201).json()
         dataset, task = created["dataset_id"], created["import_task_id"]
         for _ in range(48):
             advance(client, tenant, 60)
-            shown = _ok(client.get(f"{base}/{dataset}/import-tasks/{task}", headers=headers))
+            shown = check_status(
+                client.get(f"{base}/{dataset}/import-tasks/{task}", headers=headers)
+            )
             if shown.json()["status"] == "COMPLETED":
                 break
         else:
             raise RuntimeError(f"modelarts import {task} did not complete")
-        _ok(
+        check_status(
             client.get(
                 f"{base}/{dataset}/data-annotations/samples", headers=headers, params={"limit": 10}
             )
@@ -530,16 +527,16 @@ def webhook_deliveries(client: httpx.Client, receiver: str, units: int, key: str
     returns once the webhooks it caused had their first attempt, so the summed advance
     time bounds the delivery rate from below (it includes simulating the crowd).
     """
-    _ok(
+    check_status(
         client.post(
             "/_mock/tenants",
             json={"vendor": "crowdflower", "credential": key, "setup": {"unit_limit": units + 1}},
         ),
         201,
     )
-    job = CrowdFlower()._job(client, key, f"{receiver}/hooks/deliveries")
+    job = CrowdFlower().job(client, key, f"{receiver}/hooks/deliveries")
     rows = "tweet\n" + "".join(f"tweet {i}\n" for i in range(units))
-    _ok(
+    check_status(
         client.put(
             f"/crowdflower/v1/jobs/{job}/upload.json",
             params={"key": key},
@@ -547,7 +544,7 @@ def webhook_deliveries(client: httpx.Client, receiver: str, units: int, key: str
             headers={"Content-Type": "text/csv"},
         )
     )
-    _ok(
+    check_status(
         client.post(
             f"/crowdflower/v1/jobs/{job}/orders.json",
             params={"key": key},
@@ -560,7 +557,7 @@ def webhook_deliveries(client: httpx.Client, receiver: str, units: int, key: str
         started = time.perf_counter()
         advance(client, tenant, 1800)
         seconds += time.perf_counter() - started
-        shown = _ok(client.get(f"/crowdflower/v1/jobs/{job}.json", params={"key": key}))
+        shown = check_status(client.get(f"/crowdflower/v1/jobs/{job}.json", params={"key": key}))
         if shown.json()["state"] == "finished":
             break
     after, _ = hooks_received(client, receiver)

@@ -26,13 +26,14 @@ ROOT = BENCH.parent
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
 
-# The sandbox as a CI job would start it: rate limits and the journal on (their
-# defaults), a manual clock as the pytest plugin uses, a fixed seed. Access logs are off
-# for both servers alike (``--log-level warning``) so neither pays for a log pipe.
-MOCK_FLAGS: tuple[str, ...] = (
-    "--clock", "manual", "--seed", "1", "--rate-limits", "on", "--journal-size", "1000",
-    "--log-level", "warning",
-)  # fmt: skip
+# The sandbox as users start it: ``mockserver serve`` with its defaults (journal on,
+# access log off, log level info, seed 0), but for two flags. Rate limits are off, so
+# that a load run measures serving, not refusing. The clock is manual, as the pytest
+# plugin starts it: each request does the same work under either clock (a tenant's due
+# events are checked on every request), but a realtime clock would move the recorded
+# resources on while they are loaded (a running CrowdFlower job collects judgments),
+# so the mock would no longer answer the bytes the bare app replays.
+MOCK_FLAGS: tuple[str, ...] = ("--rate-limits", "off", "--clock", "manual")
 
 
 def free_port() -> int:
@@ -43,13 +44,22 @@ def free_port() -> int:
         return port
 
 
-def mock_command(port: int) -> list[str]:
+HTTP_SERVERS = ("uvicorn", "granian")
+
+
+def mock_command(port: int, http: str = "uvicorn") -> list[str]:
+    """``mockserver serve`` (uvicorn), or the same app under granian (bench/granian_app.py:
+    one worker, its default runtime and loop, no access log)."""
+    if http == "granian":
+        return [sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+                "--host", HOST, "--port", str(port), "bench.granian_app:app"]  # fmt: skip
     return [sys.executable, "-m", "mockserver", "serve", "--host", HOST, "--port", str(port),
             *MOCK_FLAGS]  # fmt: skip
 
 
-def bare_command(port: int) -> list[str]:
-    return [sys.executable, str(BENCH / "bare_app.py"), "--port", str(port)]
+def bare_command(port: int, table: Path | None = None) -> list[str]:
+    answers = ["--table", str(table)] if table is not None else []
+    return [sys.executable, str(BENCH / "bare_app.py"), "--port", str(port), *answers]
 
 
 def receiver_command(port: int) -> list[str]:
@@ -155,14 +165,15 @@ class Server:
             process.wait(5)
 
 
-def mock_server() -> Server:
+def mock_server(http: str = "uvicorn") -> Server:
     port = free_port()
-    return Server("mockserver", mock_command(port), port)
+    return Server("mockserver", mock_command(port, http), port)
 
 
-def bare_server() -> Server:
+def bare_server(table: Path | None = None) -> Server:
+    """The bare app; ``table`` is the file of recorded answers it serves (see bare_app)."""
     port = free_port()
-    return Server("bare", bare_command(port), port)
+    return Server("bare", bare_command(port, table), port)
 
 
 def receiver_server() -> Server:
