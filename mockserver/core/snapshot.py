@@ -46,8 +46,9 @@ if TYPE_CHECKING:
 
 FORMAT = "mockserver-state"
 # One more whenever the pickled classes change shape (5: CrowdFlower ontologies and bans,
-# ModelArts OBS directories, lazily seeded generators).
-VERSION = 5
+# ModelArts OBS directories, lazily seeded generators; 6: a tenant is its world's context,
+# and its crowd and event queue are made when first used).
+VERSION = 6
 
 
 class SnapshotError(ValueError):
