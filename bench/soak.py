@@ -12,7 +12,10 @@ the longest time the event loop was blocked.
 
 Reported: server errors (any 5xx), RSS after the first window and at the end, the CPU
 the idle server uses in the seconds after the load, and the p99 latency of the first
-and the last window (their ratio less one is the drift).
+and the last window (their ratio less one is the drift). The server runs under
+bench/gcwatch.py, which times its full garbage collections: on a shared machine the
+longest probe wait is mostly other processes' turns on the CPU, and the longest
+collection is the part of it the server itself causes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from . import report, scenarios, servers
+from . import gcwatch, report, scenarios, servers
 from .load import RequestSpec
 
 PROBE_EVERY = 0.1
@@ -74,6 +78,14 @@ def one_off(index: int) -> RequestSpec:
             return RequestSpec("POST", "/modelarts/v3/auth/tokens", json_type, body.encode(), 201)
 
 
+def watched_server() -> servers.Server:
+    """``mockserver serve`` as the other sections start it, its collections timed."""
+    port = servers.free_port()
+    command = [sys.executable, str(servers.BENCH / "gcwatch.py"), "serve",
+               "--host", servers.HOST, "--port", str(port), *servers.MOCK_FLAGS]  # fmt: skip
+    return servers.Server("mockserver", command, port)
+
+
 def soak(
     seconds: float,
     connections: int,
@@ -83,7 +95,7 @@ def soak(
     idle: float = IDLE_MEASURE,
 ) -> dict[str, Any]:
     """The soak; ``idle`` is how long the idle CPU is measured, after half as long a pause."""
-    mock = servers.mock_server()
+    mock = watched_server()
     with servers.running(mock), httpx.Client(base_url=mock.url, timeout=60) as client:
         prepared = [scenarios.BENCHES[vendor].prepare(client) for vendor in vendors]
         reads = [specs["get"] for specs in prepared]
@@ -95,6 +107,7 @@ def soak(
         time.sleep(idle)
         idle_cpu = (mock.cpu_seconds() - cpu_before) / idle * 100
         found["rss_end_mb"] = mock.rss_bytes() / report.MB
+        found.update(gcwatch.longest(mock.log_text()))  # before the listing makes lazy parts
         found["tenants"] = len(client.get("/_mock/tenants").json()["tenants"])
     first, last = found.pop("first_window"), found.pop("last_window")
     first_p99, last_p99 = first.p99_ms(), last.p99_ms()
@@ -119,7 +132,9 @@ def soak(
         f"one-off keys), {found['server_errors']} server errors; RSS "
         f"{found['rss_first_window_mb']:.1f} -> {found['rss_end_mb']:.1f} MB; idle CPU "
         f"{idle_cpu:.1f}%; p99 {_ms(first_p99)} -> {_ms(last_p99)} ms; "
-        f"longest stall {found['longest_stall_ms']:.0f} ms"
+        f"longest stall {found['longest_stall_ms']:.0f} ms; longest full collection "
+        f"{found['longest_gc_ms']:.0f} ms ({found['longest_gc_cpu_ms']:.0f} ms of CPU, "
+        f"{found['longest_gc_objects']:,} objects tracked; {found['full_collections']} in all)"
     )
     return found
 

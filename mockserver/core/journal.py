@@ -9,8 +9,8 @@ more than a few caps' worth of bytes whatever the client sent.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 BODY_CAP = 64 * 1024
@@ -19,6 +19,7 @@ HEADERS_CAP = 64 * 1024
 
 
 RawHeaders = list[tuple[bytes, bytes]]
+KeptHeaders = Sequence[tuple[bytes, bytes]]
 
 
 @dataclass(slots=True)
@@ -36,11 +37,11 @@ class Entry:
     method: str
     path: str
     raw_query: bytes
-    raw_request_headers: RawHeaders
-    raw_request_body: list[bytes] = field(default_factory=list)
+    raw_request_headers: KeptHeaders
+    raw_request_body: Sequence[bytes] = ()
     status: int = 0
-    raw_response_headers: RawHeaders = field(default_factory=list)
-    raw_response_body: list[bytes] = field(default_factory=list)
+    raw_response_headers: KeptHeaders = ()
+    raw_response_body: Sequence[bytes] = ()
     seconds: float = 0.0  # how long the answer took
 
     @property
@@ -85,11 +86,11 @@ class Entry:
         }
 
 
-def _headers(raw: RawHeaders) -> dict[str, str]:
+def _headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     return {key.decode("latin-1"): value.decode("latin-1") for key, value in raw}
 
 
-def body_text(chunks: list[bytes]) -> str:
+def body_text(chunks: Iterable[bytes]) -> str:
     """The first ``BODY_CAP`` bytes of a body, decoded leniently for display."""
     data = b"".join(chunks)[:BODY_CAP]
     return data.decode("utf-8", errors="replace")
@@ -125,7 +126,11 @@ class Journal:
 
     The ring holds each exchange as a plain tuple of :class:`Entry`'s fields and makes
     the entry when the journal is read: recording runs on every request, and a tuple
-    costs a fraction of an object's construction; reading is rare.
+    costs a fraction of an object's construction; reading is rare. The headers and body
+    chunks are kept as tuples too, so an exchange is tuples of bytes, strings and
+    numbers only, which CPython's garbage collector stops tracking within a collection
+    or two: the ring's thousands of lists would otherwise be walked by every full
+    collection, with the event loop stopped.
     """
 
     __slots__ = ("_entries", "_next_id")
@@ -172,11 +177,11 @@ class Journal:
                 method,
                 path[:BODY_CAP],
                 raw_query[:BODY_CAP],
-                capped_headers(raw_request_headers),
-                raw_request_body,
+                tuple(capped_headers(raw_request_headers)),
+                tuple(raw_request_body),
                 status,
-                capped_headers(raw_response_headers),
-                raw_response_body,
+                tuple(capped_headers(raw_response_headers)),
+                tuple(raw_response_body),
                 seconds,
             )
         )

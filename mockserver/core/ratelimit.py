@@ -53,12 +53,6 @@ class Policy:
 
 
 @dataclass(slots=True)
-class Bucket:
-    tokens: float
-    stamp: float
-
-
-@dataclass(slots=True)
 class Limits:
     """The policies in force for one tenant, and whether they are enforced."""
 
@@ -67,19 +61,28 @@ class Limits:
 
 
 class RateLimiter:
-    """One tenant's buckets. ``check`` spends a token from every policy or refuses."""
+    """One tenant's buckets. ``check`` spends a token from every policy or refuses.
 
-    __slots__ = ("_buckets", "_now", "limits")
+    A bucket is two floats kept by policy name: its tokens, and the monotonic instant
+    they were counted at. Dicts of floats are not tracked by CPython's garbage
+    collector, whose full collections walk every tracked object of the thousands of
+    tenants a shared server keeps, so a tenant's limiter is one object however many
+    policies it counts.
+    """
+
+    __slots__ = ("_now", "_stamps", "_tokens", "limits")
 
     def __init__(self, limits: Limits, now: Callable[[], float] = monotonic) -> None:
         self.limits = limits
         self._now = now
-        self._buckets: dict[str, Bucket] = {}
+        self._tokens: dict[str, float] = {}
+        self._stamps: dict[str, float] = {}
 
     def configure(self, limits: Limits) -> None:
         """Replaces the policies; buckets of kept policies keep their tokens."""
         names = {p.name for p in limits.policies}
-        self._buckets = {k: b for k, b in self._buckets.items() if k in names}
+        self._tokens = {k: v for k, v in self._tokens.items() if k in names}
+        self._stamps = {k: v for k, v in self._stamps.items() if k in names}
         self.limits = limits
 
     def check(self) -> None:
@@ -87,33 +90,38 @@ class RateLimiter:
         if not limits.enabled:
             return
         now = self._now()
-        buckets = [self._refilled(policy, now) for policy in limits.policies]
-        for policy, bucket in zip(limits.policies, buckets, strict=True):
-            if bucket.tokens < 1:  # refused by any, none is spent
-                self._refuse(policy, bucket)
-        for bucket in buckets:
-            bucket.tokens -= 1
+        left = [self._refilled(policy, now) for policy in limits.policies]
+        for policy, tokens in zip(limits.policies, left, strict=True):
+            if tokens < 1:  # refused by any, none is spent
+                self._refuse(policy, tokens)
+        spent = self._tokens
+        for policy, tokens in zip(limits.policies, left, strict=True):
+            spent[policy.name] = tokens - 1
 
     @staticmethod
-    def _refuse(policy: Policy, bucket: Bucket) -> NoReturn:
-        retry_after = (1 - bucket.tokens) / policy.rate
+    def _refuse(policy: Policy, tokens: float) -> NoReturn:
+        retry_after = (1 - tokens) / policy.rate
         raise RateLimited(policy.name, policy.limit, policy.window, retry_after)
 
     def remaining(self) -> dict[str, int]:
         now = self._now()
-        return {p.name: int(self._refilled(p, now).tokens) for p in self.limits.policies}
+        return {p.name: int(self._refilled(p, now)) for p in self.limits.policies}
 
-    def _refilled(self, policy: Policy, now: float) -> Bucket:
-        bucket = self._buckets.get(policy.name)
-        if bucket is None:
-            bucket = self._buckets[policy.name] = Bucket(policy.ceiling, now)
-        elif now > bucket.stamp:
-            refilled = bucket.tokens + (now - bucket.stamp) * policy.rate
-            bucket.tokens = refilled if refilled < policy.ceiling else policy.ceiling
-            bucket.stamp = now
-        elif bucket.tokens > policy.ceiling:  # a smaller burst since the last request
-            bucket.tokens = policy.ceiling
-        return bucket
+    def _refilled(self, policy: Policy, now: float) -> float:
+        """The policy's tokens at ``now``, counted anew (a new bucket starts full)."""
+        name = policy.name
+        tokens = self._tokens.get(name)
+        if tokens is None:
+            tokens = policy.ceiling
+            self._stamps[name] = now
+        elif now > (stamp := self._stamps[name]):
+            refilled = tokens + (now - stamp) * policy.rate
+            tokens = refilled if refilled < policy.ceiling else policy.ceiling
+            self._stamps[name] = now
+        elif tokens > policy.ceiling:  # a smaller burst since the last request
+            tokens = policy.ceiling
+        self._tokens[name] = tokens
+        return tokens
 
     def __getstate__(self) -> dict[str, Any]:
         """Buckets by their age, not their stamp: a monotonic stamp means nothing in another
@@ -122,16 +130,16 @@ class RateLimiter:
         return {
             "limits": self.limits,
             "now": self._now,
-            "buckets": {k: (b.tokens, now - b.stamp) for k, b in self._buckets.items()},
+            "buckets": {k: (v, now - self._stamps[k]) for k, v in self._tokens.items()},
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.limits = state["limits"]
         self._now = state["now"]
         now = self._now()
-        self._buckets = {
-            k: Bucket(tokens, now - age) for k, (tokens, age) in state["buckets"].items()
-        }
+        buckets: dict[str, tuple[float, float]] = state["buckets"]
+        self._tokens = {k: tokens for k, (tokens, _) in buckets.items()}
+        self._stamps = {k: now - age for k, (_, age) in buckets.items()}
 
 
 def override(

@@ -42,27 +42,32 @@ class Scheduler:
 
     ``owner`` is woken whenever a newly planned event becomes the earliest one: the
     sandbox's ticker keeps one entry per tenant for its next event, so it must hear when
-    that moves earlier (it finds out for itself when it moves later). The owner itself
-    is held, not a bound method of it, which would be one more object per tenant for
-    every garbage collection to walk.
+    that moves earlier (it finds out for itself when it moves later).
+
+    Most tenants of a shared server never plan anything, and every full garbage
+    collection walks each object of each: so the owner itself is held, not a bound
+    method of it, and the heap is made with the first event.
     """
 
     __slots__ = ("_heap", "_owner", "_seq")
 
     def __init__(self, owner: Wakeable | None = None) -> None:
-        self._heap: list[Event] = []
+        self._heap: list[Event] | None = None
         self._seq = 0
         self._owner = owner
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._heap) if self._heap else 0
 
     def at(self, due: float, target: Target, action: str, **data: Any) -> Event:
         """Schedules ``action`` for ``target`` at sim time ``due``."""
         self._seq += 1
         event = Event(due=due, seq=self._seq, target=target, action=action, data=data)
-        heapq.heappush(self._heap, event)
-        if self._owner is not None and self._heap[0] is event:
+        heap = self._heap
+        if heap is None:
+            heap = self._heap = []
+        heapq.heappush(heap, event)
+        if self._owner is not None and heap[0] is event:
             self._owner.wake()
         return event
 
@@ -77,4 +82,4 @@ class Scheduler:
 
     def pending(self) -> Iterator[Event]:
         """The events still to come, earliest first."""
-        return iter(sorted(self._heap))
+        return iter(sorted(self._heap or ()))

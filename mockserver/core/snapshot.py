@@ -46,8 +46,10 @@ if TYPE_CHECKING:
 
 FORMAT = "mockserver-state"
 # One more whenever the pickled classes change shape (5: CrowdFlower ontologies and bans,
-# ModelArts OBS directories, lazily seeded generators).
-VERSION = 5
+# ModelArts OBS directories, lazily seeded generators; 6: a tenant is its world's context,
+# its crowd and event queue are made when first used, and so are the CloudFactory and
+# clickworker worlds' parts).
+VERSION = 6
 
 
 class SnapshotError(ValueError):

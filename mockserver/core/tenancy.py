@@ -29,7 +29,7 @@ from .ratelimit import Limits, RateLimiter
 from .rng import Rng
 from .scheduler import Scheduler
 from .validation import validate
-from .vendor import Notification, Vendor, World, WorldContext
+from .vendor import Notification, Vendor, World
 from .webhooks import Deliveries
 
 
@@ -69,14 +69,19 @@ class Registry(Protocol):
 class Tenant:
     """One (vendor, credential) world and the machinery that moves it.
 
-    A shared server in open mode keeps thousands of these, and CPython's full garbage
-    collection walks every object of each: so a tenant holds its registry and its
-    scheduler holds the tenant, rather than bound methods of either (one object each).
+    A shared server in open mode keeps thousands of these, most opened by one request,
+    and CPython's full garbage collection walks every object of each with the event
+    loop stopped. So a tenant makes as few as it can: it is its world's
+    :class:`~.vendor.WorldContext` itself, its crowd and its event queue are made when
+    first asked for, and it holds its registry and its scheduler holds it, rather than
+    bound methods of either.
     """
 
     __slots__ = (
+        "_crowd",
         "_deliveries",
         "_registry",
+        "_scheduler",
         "clock",
         "credential",
         "has_traces",
@@ -85,7 +90,6 @@ class Tenant:
         "opening",
         "registered",
         "rng",
-        "scheduler",
         "seen",
         "setup",
         "strict",
@@ -127,27 +131,41 @@ class Tenant:
         self.clock = Clock(mode=defaults.clock_mode, speed=defaults.speed, start=start)
         self.limiter = RateLimiter(limits)
         self.rng = Rng(f"{defaults.seed}:{self.id}")
-        self.scheduler = Scheduler(self)
-        self.world: World = self._new_world()
+        self._scheduler: Scheduler | None = None
+        self._crowd: Crowd | None = None
+        self.world: World = self.vendor.new_world(self)
 
-    def _new_world(self) -> World:
-        context = WorldContext(
-            tenant_id=self.id,
-            credential=self.credential,
-            clock=self.clock,
-            scheduler=self.scheduler,
-            rng=self.rng,
-            crowd=Crowd(self.rng.child("crowd")),
-            notify=self.notify,
-            register_upload=self._register_own_upload,
-            strict=self.strict,
-            setup=self.setup,
-        )
-        return self.vendor.new_world(context)
+    # -- the world's context (vendor.WorldContext) ---------------------------------------------
+
+    @property
+    def tenant_id(self) -> str:
+        return self.id
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The tenant's event queue (most tenants never plan anything)."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            scheduler = self._scheduler = Scheduler(self)
+        return scheduler
+
+    @property
+    def crowd(self) -> Crowd:
+        """The tenant's workforce, drawn from a stream of its own (most tenants never ask)."""
+        crowd = self._crowd
+        if crowd is None:
+            crowd = self._crowd = Crowd(self.rng.child("crowd"))
+        return crowd
 
     def notify(self, notification: Notification) -> None:
         self.has_traces = True
         self._deliveries.create(self, notification)
+
+    def register_upload(self, token: str) -> None:
+        self.has_traces = True
+        self._registry.remember_upload(token, self)
+
+    # -- time and events -----------------------------------------------------------------------
 
     def wake(self) -> None:
         """Tells the ticker when this tenant's next event falls due (its sim clock moved,
@@ -157,7 +175,7 @@ class Tenant:
     def due_in_wall_time(self) -> float | None:
         """The monotonic instant the next event falls due at; ``None`` if time must be
         moved for it (a manual clock moves only by ``advance``, which fires on its way)."""
-        due = self.scheduler.next_due()
+        due = None if self._scheduler is None else self._scheduler.next_due()
         if due is None:
             return None
         wait = due - self.clock.now()
@@ -172,8 +190,11 @@ class Tenant:
         records carries its own instant, not the end of a long advance.
         """
         fired = 0
+        scheduler = self._scheduler
+        if scheduler is None:
+            return fired
         limit = self.clock.now() if until is None else until
-        while (event := self.scheduler.pop_due(limit)) is not None:
+        while (event := scheduler.pop_due(limit)) is not None:
             self.clock.move_to(event.due)
             if event.target == "webhook":
                 self._deliveries.fire(self, event)
@@ -205,14 +226,9 @@ class Tenant:
             "strict": self.strict,
             "registered": self.registered,
             "clock": {"mode": self.clock.mode, "speed": self.clock.speed},
-            "pending_events": len(self.scheduler),
+            "pending_events": len(self._scheduler or ()),
             "resources": self.world.summary(),
         }
-
-    def _register_own_upload(self, token: str) -> None:
-        """The world's ``register_upload``: a bound method, not a closure, so it pickles."""
-        self.has_traces = True
-        self._registry.remember_upload(token, self)
 
     def __getstate__(self) -> dict[str, Any]:
         """The tenant as a snapshot keeps it: everything but the registry's bookkeeping

@@ -84,20 +84,44 @@ class World(Protocol):
         """Counts of the world's resources, for ``GET /_mock/tenants``."""
 
 
-@dataclass(frozen=True, slots=True)
-class WorldContext:
-    """What a world may use from the sandbox."""
+class WorldContext(Protocol):
+    """What a world may use from the sandbox.
 
-    tenant_id: str
-    credential: str
-    clock: Clock
-    scheduler: Scheduler
-    rng: Rng
-    crowd: Crowd
-    notify: Callable[[Notification], None]
-    register_upload: Callable[[str], None]
-    strict: bool
-    setup: Mapping[str, Any] = field(default_factory=dict)
+    A world's context is its :class:`~.tenancy.Tenant`, seen through this protocol, not
+    an object made for it: a shared server in open mode keeps thousands of tenants, and
+    CPython's full garbage collection walks every object of each with the event loop
+    stopped. Tests give a world anything with these members.
+    """
+
+    @property
+    def tenant_id(self) -> str: ...
+
+    @property
+    def credential(self) -> str: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def scheduler(self) -> Scheduler: ...
+
+    @property
+    def rng(self) -> Rng: ...
+
+    @property
+    def crowd(self) -> Crowd: ...
+
+    @property
+    def strict(self) -> bool: ...
+
+    @property
+    def setup(self) -> Mapping[str, Any]: ...
+
+    def notify(self, notification: Notification) -> None:
+        """Asks for a webhook."""
+
+    def register_upload(self, token: str) -> None:
+        """Notes that this world handed out the upload URL ``token``."""
 
 
 Lookup = Callable[[str], "Tenant | None"]

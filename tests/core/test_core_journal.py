@@ -84,9 +84,9 @@ def test_an_added_exchange_reads_back_field_for_field() -> None:
     (recorded,) = journal
     assert recorded == Entry(
         id=1, at=12.5, vendor="fake", tenant="fake:k", method="POST", path="/items",
-        raw_query=b"a=1", raw_request_headers=[(b"content-type", b"text/csv")],
-        raw_request_body=[b"x,y"], status=201, raw_response_headers=[(b"x-request-id", b"r1")],
-        raw_response_body=[b"{}"], seconds=0.0042,
+        raw_query=b"a=1", raw_request_headers=((b"content-type", b"text/csv"),),
+        raw_request_body=(b"x,y",), status=201, raw_response_headers=((b"x-request-id", b"r1"),),
+        raw_response_body=(b"{}",), seconds=0.0042,
     )  # fmt: skip
     assert (recorded.method, recorded.status, recorded.duration_ms) == ("POST", 201, 4.2)
     assert recorded.request_body == "x,y" and recorded.response_headers == {"x-request-id": "r1"}

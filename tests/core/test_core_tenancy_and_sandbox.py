@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from dataclasses import replace
 from typing import Any
 
@@ -305,6 +307,56 @@ def test_crowds_are_seeded_per_tenant(vendor: Vendor, defaults: TenantDefaults) 
     ids = [w.id for w in world(one).context.crowd.workers]
     assert ids == [w.id for w in world(two).context.crowd.workers]
     assert ids != [w.id for w in world(other).context.crowd.workers]
+
+
+def test_a_crowd_made_late_has_the_workers_it_would_have_had_at_once(
+    vendor: Vendor, defaults: TenantDefaults
+) -> None:
+    early = Tenants([vendor], defaults, Deliveries()).resolve(vendor, "k")
+    late = Tenants([vendor], defaults, Deliveries()).resolve(vendor, "k")
+    assert early is not None and late is not None
+    workers = early.crowd.workers
+    late.rng.token()  # the tenant's own stream drawn from, and an event planned, first
+    late.scheduler.at(1.0, "world", "later")
+    assert late.crowd.workers == workers
+
+
+# -- what a tenant costs the garbage collector -------------------------------------------
+
+
+def test_a_tenant_kept_after_one_request_is_a_handful_of_tracked_objects(
+    make_vendor: Any, defaults: TenantDefaults
+) -> None:
+    """A shared server keeps thousands of tenants that made one request, and every full
+    collection walks each object of each with the event loop stopped: the tenant, its
+    clock, limiter (its buckets included), seeded stream and world (with the fake
+    world's log), and nothing its request did not need (no crowd, queue or callbacks)."""
+    policies = (Policy("per_second", 10, 1.0), Policy("per_hour", 1000, 3600.0))
+    vendor = make_vendor("fake", rate_limits=policies)
+    tenants = Tenants([vendor], defaults, Deliveries())
+    count = 200
+    gc.collect()
+    before = len(gc.get_objects())
+    for n in range(count):
+        tenant = tenants.open(vendor, f"one-off-{n}", clock_module.monotonic())
+        assert tenant is not None
+        tenant.limiter.check()
+        tenants.settle(tenant, succeeded=True)
+    gc.collect()
+    assert len(tenants) == count
+    assert (len(gc.get_objects()) - before) / count < 6.1
+
+
+def test_a_forgotten_tenant_is_freed_by_the_collector(tenants: Tenants, vendor: Vendor) -> None:
+    tenant = tenants.resolve(vendor, "gone")
+    assert tenant is not None
+    world(tenant).plan(5.0, "later")
+    tenant.crowd.workers  # noqa: B018 (made, so that it is freed too)
+    alive = weakref.ref(tenant.world)
+    tenants.reset(tenant.id)
+    del tenant
+    gc.collect()
+    assert alive() is None
 
 
 # -- reset -------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from typing import Any
 import httpx
 import pytest
 from starlette.testclient import TestClient
+from world_kit import Context
 
 from mockserver.app import create_app
 from mockserver.core.clock import Clock, parse_instant
 from mockserver.core.crowd import Crowd
 from mockserver.core.rng import Rng
 from mockserver.core.scheduler import Scheduler
-from mockserver.core.vendor import Notification, WorldContext
+from mockserver.core.vendor import Notification
 from mockserver.settings import Settings
 from mockserver.vendors.cloudfactory.backend import CloudFactoryWorld
 
@@ -319,7 +320,7 @@ def make_world() -> Callable[..., WorldHarness]:
         rng = Rng(f"{seed}:cloudfactory:{credential}")
         notes: list[Notification] = []
         uploads: set[str] = set()
-        context = WorldContext(
+        context = Context(
             tenant_id=f"cloudfactory:{credential}",
             credential=credential,
             clock=clock,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from world_kit import Context
 
 from mockserver.core.clock import Clock, parse_instant
 from mockserver.core.crowd import Crowd
 from mockserver.core.errors import InvalidInput
 from mockserver.core.rng import Rng
 from mockserver.core.scheduler import Scheduler
-from mockserver.core.vendor import WorldContext
 from mockserver.vendors.crowdflower.backend import CrowdFlowerWorld
 from mockserver.vendors.crowdflower.backend.jobs import Job, judgments_needed
 from mockserver.vendors.crowdflower.backend.units import (
@@ -35,7 +35,7 @@ EPOCH = parse_instant("2014-07-22T12:56:09Z")
 
 def build_world(setup: dict[str, Any] | None = None) -> CrowdFlowerWorld:
     rng = Rng("1:crowdflower:key")
-    context = WorldContext(
+    context = Context(
         tenant_id="crowdflower:key",
         credential="key",
         clock=Clock(mode="manual", start=EPOCH),

@@ -57,7 +57,9 @@ TRUE = frozenset({"true", "1", "yes"})
 PER_PAGE, MAX_PER_PAGE = 50, 100
 DAY = 86400.0
 DAY_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
-ANSWERS_KEPT = 4096  # written answers kept, per kind; the least recently used go first
+# Written answers kept, per kind; the least recently used go first. Each is three objects
+# for every full garbage collection to walk, and polling clients ask about few tasks at once.
+ANSWERS_KEPT = 1024
 
 
 def text(value: Any) -> str | None:

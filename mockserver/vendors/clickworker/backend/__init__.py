@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.core.lazyparts import LazyParts, part
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import WorldContext
 
@@ -19,13 +20,25 @@ from .templates import Templates
 __all__ = ["ClickworkerWorld"]
 
 
-class ClickworkerWorld:
+class ClickworkerWorld(LazyParts):
+    """The customer's account, made with the world; templates and tasks are made when
+    first used, and the product catalog, the same for every customer, is shared: a
+    shared server keeps thousands of worlds whose key made one call, and every object
+    of each is one more for a full garbage collection to walk."""
+
+    catalog = Catalog()
+
     def __init__(self, context: WorldContext) -> None:
         self.context = context
         self.customer = Customer.open(context.credential, context.setup)
-        self.templates = Templates()
-        self.catalog = Catalog()
-        self.tasks = Tasks(context, self.customer, self.templates)
+
+    @part
+    def templates(self) -> Templates:
+        return Templates()
+
+    @part
+    def tasks(self) -> Tasks:
+        return Tasks(self.context, self.customer, self.templates)
 
     def handle(self, event: Event) -> None:
         """Carries out the task lifecycle's scheduled steps."""
@@ -36,5 +49,4 @@ class ClickworkerWorld:
 
     def template_in_use(self, code: str) -> bool:
         """Whether any task still uses the template ``code``."""
-        tasks = getattr(self, "tasks", None)
-        return bool(tasks.uses_template(code)) if tasks is not None else False
+        return self.tasks.uses_template(code)

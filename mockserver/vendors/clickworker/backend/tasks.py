@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from mockserver.core.errors import NotFound
+from mockserver.core.interning import interned
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import Notification, WorldContext
 
@@ -67,12 +68,19 @@ class NotificationNotFound(NotFound):
 
 @dataclass(slots=True)
 class Task:
+    """A task and its lifecycle so far.
+
+    Its sequences are tuples, replaced as the task moves on, rather than lists grown in
+    place: a tuple of strings and numbers is not tracked by CPython's garbage collector,
+    whose full collections walk every tracked object of every task a server keeps.
+    """
+
     id: int
     customer_ref: str
     template: Template
     base_url: str
-    input: list[Item]
-    subscriptions: list[Subscription]
+    input: tuple[Item, ...]
+    subscriptions: tuple[Subscription, ...]
     price: Quote
     created_at: float
     state: TaskState = "new"
@@ -80,12 +88,12 @@ class Task:
     origin: int | None = None  # the original task of a clone chain
     cloned_task: int | None = None
     worker_id: str | None = None
-    workers: list[str] = field(default_factory=list)  # who worked on the chain so far
-    outputs: list[Item] = field(default_factory=list)
-    results: list[Item] | None = None
+    workers: tuple[str, ...] = ()  # who worked on the chain so far
+    outputs: tuple[Item, ...] = ()
+    results: tuple[Item, ...] | None = None
     rejections: int = 0
-    jobs: list[int] = field(default_factory=list)
-    history: list[tuple[str, float]] = field(default_factory=list)
+    jobs: tuple[int, ...] = ()
+    history: tuple[tuple[str, float], ...] = ()
 
     @property
     def root(self) -> int:
@@ -157,15 +165,17 @@ class Tasks:
     def create(self, order: Order, base_url: str) -> Task:
         """A new task from a client's order; the price is reserved, the crowd will pick it up."""
         template, inputs, subscriptions = check(order, self._templates)
-        price = quote(template.product, template.attributes, self._customer.currency)
+        # A client's tasks share their callbacks and a template's tasks their price, and
+        # the tasks are kept for good: equal values are kept once (core.interning).
+        price = interned(quote(template.product, template.attributes, self._customer.currency))
         self._customer.reserve(price.gross)
         task = Task(
             id=self._id("task"),
             customer_ref=order.customer_ref or "",
             template=template,
             base_url=base_url,
-            input=inputs,
-            subscriptions=subscriptions,
+            input=tuple(inputs),
+            subscriptions=interned(tuple(subscriptions)),
             price=price,
             created_at=self._now(),
             reserved=price.gross,
@@ -174,7 +184,7 @@ class Tasks:
         return task
 
     def _open(self, task: Task) -> None:
-        task.history.append(("new", task.created_at))
+        task.history = (("new", task.created_at),)
         self.tasks[task.id] = task
         due = task.created_at + self._rng.uniform(*QUEUE_WAIT)
         self._context.scheduler.at(due, "world", "task.start", id=task.id)
@@ -291,7 +301,12 @@ class Tasks:
         return found
 
     def _notify(
-        self, task: Task, event: str, *, job: Job | None = None, output: list[Item] | None = None
+        self,
+        task: Task,
+        event: str,
+        *,
+        job: Job | None = None,
+        output: tuple[Item, ...] | None = None,
     ) -> None:
         """INFERRED: a clone's notifications name the original task, whose id the customer
         knows (the documentation's example pairs task 2405829 with a job of 2405830)."""
@@ -307,7 +322,7 @@ class Tasks:
                 base_url=task.base_url,
                 created_at=self._now(),
                 job_id=None if job is None else job.id,
-                customer_output=None if output is None else tuple(output),
+                customer_output=output,
             )
             self.notifications[record.id] = record
             self._context.notify(
@@ -344,7 +359,7 @@ class Tasks:
         fresh = [w for w in crowd.workers if w.id not in task.workers] or crowd.workers
         worker = self._rng.choice(fresh)
         task.worker_id = worker.id
-        task.workers.append(worker.id)
+        task.workers = (*task.workers, worker.id)
         self._move(task, "in_progress", at)
         due = at + crowd.duration(worker, scale=max(1.0, ordered_length(task.template)[1] / 10))
         if any(v == "textcreate_proof_yes" for v in task.template.attributes.values()):
@@ -352,7 +367,7 @@ class Tasks:
         self._context.scheduler.at(due, "world", "task.submit", id=task.id)
 
     def _submit(self, task: Task, at: float) -> None:
-        task.outputs = self._writer.write(task.template, dict(task.input))
+        task.outputs = tuple(self._writer.write(task.template, dict(task.input)))
         job = Job(
             id=self._id("job"),
             task_id=task.id,
@@ -360,13 +375,13 @@ class Tasks:
             created_at=at,
         )
         self.jobs[job.id] = job
-        task.jobs.append(job.id)
+        task.jobs = (*task.jobs, job.id)
         self._move(task, "feedback", at)
         self._context.scheduler.at(at + SIGNOFF_WINDOW, "world", "job.expire", id=job.id)
         self._notify(task, "CUSTOMER_INPUT_REQUIRED", job=job)
 
     def _finish(self, task: Task, at: float) -> None:
-        task.results = list(task.outputs)
+        task.results = task.outputs
         self._customer.spend(task.reserved)
         task.reserved = Decimal("0")
         self._move(task, "finished", at)
@@ -380,13 +395,13 @@ class Tasks:
             customer_ref=task.customer_ref,
             template=task.template,
             base_url=task.base_url,
-            input=list(task.input),
-            subscriptions=list(task.subscriptions),
+            input=task.input,
+            subscriptions=task.subscriptions,
             price=task.price,
             created_at=at,
             reserved=task.reserved,
             origin=task.root,
-            workers=list(task.workers),
+            workers=task.workers,
         )
         task.reserved = Decimal("0")
         task.cloned_task = clone.id
@@ -395,7 +410,7 @@ class Tasks:
 
     def _move(self, task: Task, state: TaskState, at: float) -> None:
         task.state = state
-        task.history.append((state, at))
+        task.history = (*task.history, (state, at))
 
     def summary(self) -> dict[str, int]:
         return {

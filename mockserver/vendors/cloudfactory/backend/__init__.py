@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.core.lazyparts import LazyParts, part
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import WorldContext
 
@@ -18,25 +19,28 @@ from .provisioning import Provisioning
 __all__ = ["CloudFactoryWorld"]
 
 
-class CloudFactoryWorld:
+class CloudFactoryWorld(LazyParts):
+    """Both products, each made when first used: a shared server keeps thousands of
+    worlds whose key made one call, and every object of each is one more for a full
+    garbage collection to walk."""
+
     def __init__(self, context: WorldContext) -> None:
-        provisioning = Provisioning.from_setup(context.setup)
-        self.performance = Performance(
-            context.clock, context.rng, provisioning, context.strict, context.register_upload
-        )
-        self.oversight = Oversight(
-            clock=context.clock,
-            scheduler=context.scheduler,
-            rng=context.rng,
-            crowd=context.crowd,
-            notify=context.notify,
-            provisioning=provisioning,
-            strict=context.strict,
-            # INFERRED: the real secret is shared out of band; without one in the
-            # tenant's setup, webhooks are signed with the tenant's API key.
-            default_secret=provisioning.webhook_secret or context.credential,
-            register_upload=context.register_upload,
-        )
+        self.context = context
+
+    @part
+    def provisioning(self) -> Provisioning:
+        return Provisioning.from_setup(self.context.setup)
+
+    @part
+    def performance(self) -> Performance:
+        return Performance(self.context, self.provisioning)
+
+    @part
+    def oversight(self) -> Oversight:
+        # INFERRED: the real secret is shared out of band; without one in the tenant's
+        # setup, webhooks are signed with the tenant's API key.
+        secret = self.provisioning.webhook_secret or self.context.credential
+        return Oversight(self.context, self.provisioning, secret)
 
     def handle(self, event: Event) -> None:
         self.oversight.handle(event)

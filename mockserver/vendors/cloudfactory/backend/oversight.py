@@ -13,16 +13,13 @@ is empty. The webhook fires when a task completes or fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver.core.clock import Clock
-from mockserver.core.crowd import Crowd, Worker
+from mockserver.core.crowd import Worker
 from mockserver.core.errors import FieldError, InvalidInput
-from mockserver.core.rng import Rng
-from mockserver.core.scheduler import Event, Scheduler
-from mockserver.core.vendor import Notification
+from mockserver.core.scheduler import Event
+from mockserver.core.vendor import Notification, WorldContext
 
 from .. import views
 from ..errors import SignatureMismatch, TaskNotFound, UploadExpired, UploadNotFound
@@ -71,26 +68,15 @@ class Task:
 
 class Oversight:
     def __init__(
-        self,
-        *,
-        clock: Clock,
-        scheduler: Scheduler,
-        rng: Rng,
-        crowd: Crowd,
-        notify: Callable[[Notification], None],
-        provisioning: Provisioning,
-        strict: bool,
-        default_secret: str,
-        register_upload: Callable[[str], None],
+        self, context: WorldContext, provisioning: Provisioning, default_secret: str
     ) -> None:
-        self._register_upload = register_upload
-        self._clock = clock
-        self._scheduler = scheduler
-        self._rng = rng
-        self._crowd = crowd
-        self._notify = notify
+        # The context is kept, not its crowd or its callbacks: the crowd is made when a
+        # task first needs a worker, and a bound method would be an object more.
+        self._context = context
+        self._clock = context.clock
+        self._rng = context.rng
         self._provisioning = provisioning
-        self._strict = strict
+        self._strict = context.strict
         self._default_secret = default_secret
         self.configurations: dict[str, ConfigurationConfig] = dict(provisioning.configurations)
         self.media: dict[str, Media] = {}
@@ -140,7 +126,7 @@ class Oversight:
         )
         self.media[media.key] = media
         self._media_by_token[media.token] = media
-        self._register_upload(media.token)
+        self._context.register_upload(media.token)
         return media
 
     def owns_upload(self, token: str) -> bool:
@@ -185,7 +171,9 @@ class Oversight:
             history=[("created", now)],
         )
         self.tasks[task.id] = task
-        self._scheduler.at(now + self._rng.uniform(*QUEUE_WAIT), "world", "task.start", id=task.id)
+        self._context.scheduler.at(
+            now + self._rng.uniform(*QUEUE_WAIT), "world", "task.start", id=task.id
+        )
         return task
 
     def task(self, task_id: str) -> Task:
@@ -201,26 +189,26 @@ class Oversight:
         if event.action == "task.start":
             self._start(task, event.due)
         elif event.action == "task.finish":
-            self._finish(task, event.due, self._crowd.get(event.data["worker"]))
+            self._finish(task, event.due, self._context.crowd.get(event.data["worker"]))
 
     def _start(self, task: Task, at: float) -> None:
-        (worker,) = self._crowd.pick(1)
+        (worker,) = self._context.crowd.pick(1)
         self._move(task, "in_progress", at)
         task.worker_id = worker.email
         scale = (1 + 0.5 * max(1, len(task.inferences))) * (4 if task.media_type == "video" else 1)
-        due = at + self._crowd.duration(worker, scale=scale)
-        self._scheduler.at(due, "world", "task.finish", id=task.id, worker=worker.id)
+        due = at + self._context.crowd.duration(worker, scale=scale)
+        self._context.scheduler.at(due, "world", "task.finish", id=task.id, worker=worker.id)
 
     def _finish(self, task: Task, at: float, worker: Worker | None) -> None:
         media = self.media.get(task.media_key)
         if media is not None and media.size == 0:
             self._move(task, "failed", at)
         else:
-            worker = worker or self._crowd.pick(1)[0]
+            worker = worker or self._context.crowd.pick(1)[0]
             task.updated_inferences = self._review(task, worker)
             self._move(task, "completed", at)
         if task.callback_url:
-            self._notify(self._notification(task, task.callback_url, at))
+            self._context.notify(self._notification(task, task.callback_url, at))
 
     def _move(self, task: Task, state: TaskState, at: float) -> None:
         task.state = state
@@ -263,13 +251,13 @@ class Oversight:
         for inference in task.inferences:
             classes = inference.get("classes") or [{"class": vocabulary[0]}]
             proposed = max(classes, key=lambda c: c.get("confidence_score", 0))["class"]
-            label = self._crowd.answer(worker, vocabulary, truth=proposed)
+            label = self._context.crowd.answer(worker, vocabulary, truth=proposed)
             reviewed.append(
                 {
                     "external_id": inference.get("external_id") or self._rng.uuid4(),
                     "classes": [{"confidence_score": 1.0, "class": label}],
                     "bbox": [
-                        [round(self._crowd.jitter(v, 2.0), 1) for v in box]
+                        [round(self._context.crowd.jitter(v, 2.0), 1) for v in box]
                         for box in inference.get("bbox", [])
                     ],
                     "mask": inference.get("mask", []),

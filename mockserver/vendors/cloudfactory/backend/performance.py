@@ -10,13 +10,13 @@ the API still answers 202, since processing is asynchronous.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver.core.clock import Clock, parse_instant
+from mockserver.core.clock import parse_instant
 from mockserver.core.errors import FieldError, InvalidInput
-from mockserver.core.rng import Rng
+from mockserver.core.vendor import WorldContext
 
 from ..errors import UploadExpired, UploadNotFound, WorkstreamForbidden
 from .provisioning import Provisioning, WorkstreamConfig
@@ -81,19 +81,12 @@ class PerformanceUpload:
 class Performance:
     """One tenant's workstreams, their records and their CSV uploads."""
 
-    def __init__(
-        self,
-        clock: Clock,
-        rng: Rng,
-        provisioning: Provisioning,
-        strict: bool,
-        register_upload: Callable[[str], None],
-    ) -> None:
-        self._register_upload = register_upload
-        self._clock = clock
-        self._rng = rng
+    def __init__(self, context: WorldContext, provisioning: Provisioning) -> None:
+        self._context = context  # not its register_upload: a bound method is an object more
+        self._clock = context.clock
+        self._rng = context.rng
         self._provisioning = provisioning
-        self._strict = strict
+        self._strict = context.strict
         self.workstreams: dict[str, Workstream] = {}
         self.uploads: dict[str, PerformanceUpload] = {}
         self._record_seq = 0
@@ -228,7 +221,7 @@ class Performance:
             expires_at=now + UPLOAD_TTL,
         )
         self.uploads[upload.token] = upload
-        self._register_upload(upload.token)
+        self._context.register_upload(upload.token)
         return upload
 
     def claim_upload(self, token: str) -> PerformanceUpload:

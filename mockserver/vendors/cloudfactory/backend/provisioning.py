@@ -31,7 +31,7 @@ class ConfigurationConfig:
     media_types: frozenset[str] = frozenset({"image", "video"})
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Provisioning:
     workstreams: dict[str, WorkstreamConfig] = field(default_factory=dict)
     configurations: dict[str, ConfigurationConfig] = field(default_factory=dict)
@@ -42,7 +42,14 @@ class Provisioning:
 
     @classmethod
     def from_setup(cls, setup: Mapping[str, Any]) -> Provisioning:
-        """Reads a setup already validated against ``schemas/cloudfactory/setup.json``."""
+        """Reads a setup already validated against ``schemas/cloudfactory/setup.json``.
+
+        An empty setup (every open-mode tenant's) reads as :data:`NOTHING`, shared: a
+        server keeps thousands of such tenants, and every full garbage collection walks
+        each object of each.
+        """
+        if not setup:
+            return NOTHING
         return cls(
             workstreams={
                 w["id"]: WorkstreamConfig(
@@ -65,3 +72,7 @@ class Provisioning:
             signature=setup.get("signature", "timestamped"),
             webhook_payload=setup.get("webhook_payload", "envelope"),
         )
+
+
+NOTHING = Provisioning()
+"""What an open-mode tenant has: nothing provisioned out of band."""

@@ -6,10 +6,9 @@ clock, ids and chance from its seeded randomness.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
-from mockserver.core.lazyparts import LazyParts
+from mockserver.core.lazyparts import LazyParts, part
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import Notification, WorldContext
 
@@ -43,20 +42,20 @@ class CrowdFlowerWorld(LazyParts):
         # FOUND: a JSON string as unit[data] was refused (400) in 2014; lenient by default.
         self.strict_unit_data = context.setup.get("unit_data_json") == "strict"
 
-    @cached_property
+    @part
     def orders(self) -> Orders:
         context = self.context
         return Orders(context.clock, context.scheduler, context.rng, context.crowd, self._signal)
 
-    @cached_property
+    @part
     def gold(self) -> GoldActions:
         return GoldActions(self.context.clock, self._signal)
 
-    @cached_property
+    @part
     def workers(self) -> Workers:
         return Workers(self.context.clock, self.account, self.orders.reopen)
 
-    @cached_property
+    @part
     def units(self) -> UnitActions:
         return UnitActions(self.context.clock, self.new_unit_ids, self.unit_limit)
 

@@ -6,10 +6,9 @@ no HTTP, no JSON; time comes from the project's clock.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
-from mockserver.core.lazyparts import LazyParts
+from mockserver.core.lazyparts import LazyParts, part
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import WorldContext
 
@@ -47,48 +46,48 @@ class ModelArtsWorld(LazyParts):
         self.project_id = context.credential
         self.access = Access(context.clock, context.rng, self.project_id, context.setup)
 
-    @cached_property
+    @part
     def datasets(self) -> Datasets:
         return Datasets(self.context.clock, self.context.rng)
 
-    @cached_property
+    @part
     def samples(self) -> Samples:
         return Samples(self.context.clock, self.context.rng)
 
-    @cached_property
+    @part
     def workforces(self) -> Workforces:
         return Workforces(self.context.clock, self.context.rng)
 
-    @cached_property
+    @part
     def versions(self) -> Versions:
         context = self.context
         return Versions(context.clock, context.rng, context.scheduler, self.datasets, self.samples)
 
-    @cached_property
+    @part
     def imports(self) -> Imports:
         return Imports(self.context, self.datasets, self.samples)
 
-    @cached_property
+    @part
     def exports(self) -> Exports:
         return Exports(self.context, self.datasets, self.samples)
 
-    @cached_property
+    @part
     def autolabel(self) -> AutoLabeling:
         return AutoLabeling(self.context, self.datasets, self.samples)
 
-    @cached_property
+    @part
     def labeling(self) -> Labeling:
         return Labeling(self.context, self.datasets, self.samples, self.workforces)
 
-    @cached_property
+    @part
     def acceptance(self) -> Acceptance:
         return Acceptance(self.context, self.datasets, self.samples, self.workforces, self.labeling)
 
-    @cached_property
+    @part
     def processing(self) -> Processing:
         return Processing(self.context, self.datasets, self.samples)
 
-    @cached_property
+    @part
     def team_tasks(self) -> TeamTasks:
         context = self.context
         return TeamTasks(
