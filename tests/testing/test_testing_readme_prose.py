@@ -44,7 +44,9 @@ def test_every_flag_is_an_option_of_its_command(pytestconfig: pytest.Config) -> 
     cli = set(FLAG.findall(build_parser(Settings()).format_help()))  # serve's flags included
     schemathesis = subprocess.check_output(["schemathesis", "run", "--help"], env=shell_env())
     also = {  # the other commands sections speak of
-        "Benchmarks": _help_of("bench/run.py") | _help_of("bench/profile_app.py"),
+        "Benchmarks": _help_of("bench/run.py")
+        | _help_of("bench/profile_app.py")
+        | _help_of("bench/heap.py"),
         "OpenAPI documents and contract testing": set(FLAG.findall(schemathesis.decode())),
     }
     for heading, text in sections().items():

@@ -49,8 +49,10 @@ NOT_RUN = {
     "pip install -e '.[test]' && pytest": "is this suite: CI's .ci/run runs it",
     "python3 -m venv .venv && . .venv/bin/activate && pip install . && mockserver serve "
     "--clock manual --seed 1": "makes a virtualenv and installs into it, then serves until stopped",
-    "python bench/run.py            # about 12 minutes; --peers adds WireMock and Prism": "takes "
-    "about 12 minutes: tests/bench/test_bench_suite.py runs it with --quick",
+    "apt-get install -y wrk         # the load generator (Debian/Ubuntu); the test suite needs "
+    "none\npython bench/run.py            # about 14 minutes; --peers adds WireMock and Prism": "installs "
+    "a system package, then takes about 14 minutes: tests/bench/test_bench_suite.py runs the "
+    "suite with --quick",
     "docker build -t mockserver . && docker run -p 8080:8080 mockserver": "needs a Docker "
     "engine: tests/e2e/test_e2e_docker_image.py carries out the Dockerfile's lines instead",
 }
