@@ -1,0 +1,173 @@
+"""``/_mock/ui`` after a contract test's worth of traffic: what a person sees and can do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+import pytest
+from conftest import CF_KEY
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from mockserver.settings import Settings
+from mockserver.testing import Receiver, ServerThread
+
+T = TypeVar("T")
+WAIT = 10.0
+SIZES = {"wide": (1400, 1000), "narrow": (420, 1000)}
+TENANTS = {
+    "crowdflower:crowdflower-fixture-key": ("crowdflower", "****-key"),
+    f"cloudfactory:{CF_KEY}": ("cloudfactory", "****1794"),
+    "clickworker:fixture-customer": ("clickworker", "****omer"),
+}
+
+
+def wait(browser: webdriver.Chrome, condition: Callable[[webdriver.Chrome], T]) -> T:
+    """Waits for ``condition``, read again when a poll replaced what it was reading."""
+    return WebDriverWait(browser, WAIT, ignored_exceptions=[StaleElementReferenceException]).until(
+        condition
+    )
+
+
+def show(browser: webdriver.Chrome, server: ServerThread, view: str, ready: str) -> None:
+    """Opens ``view`` and waits for an element ``ready`` names (a CSS selector)."""
+    browser.get(f"{server.url}/_mock/ui#{view}")
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ready))
+
+
+def shoot(browser: webdriver.Chrome, folder: Path, view: str) -> None:
+    """Saves the view at each size, as a reader of the README sees it."""
+    for size, (width, height) in SIZES.items():
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+        browser.save_screenshot(str(folder / f"{view}-{size}.png"))
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def texts(elements: list[WebElement]) -> list[str]:
+    return [element.text for element in elements]
+
+
+def test_tenants_show_vendor_masked_credential_and_clock(
+    browser: webdriver.Chrome, scenario: ServerThread, screenshots: Path
+) -> None:
+    show(browser, scenario, "tenants", "#tenant-rows tr[data-tenant]")
+    rows = {
+        row.get_attribute("data-tenant"): row
+        for row in browser.find_elements(By.CSS_SELECTOR, "#tenant-rows tr[data-tenant]")
+    }
+    assert set(rows) == set(TENANTS)
+    for tenant, (vendor, credential) in TENANTS.items():
+        assert rows[tenant].find_element(By.TAG_NAME, "strong").text == vendor
+        assert rows[tenant].find_element(By.CSS_SELECTOR, ".credential").text == credential
+    assert "(manual" in rows[f"cloudfactory:{CF_KEY}"].find_element(By.CSS_SELECTOR, ".clock").text
+    shoot(browser, screenshots, "tenants")
+
+
+def test_advancing_a_clock_from_the_page_moves_it(
+    browser: webdriver.Chrome, scenario: ServerThread
+) -> None:
+    tenant = "crowdflower:crowdflower-fixture-key"
+    before = httpx.get(f"{scenario.url}/_mock/clock", params={"tenant": tenant}).json()
+    show(browser, scenario, "tenants", f'#tenant-rows tr[data-tenant="{tenant}"]')
+    row = browser.find_element(By.CSS_SELECTOR, f'#tenant-rows tr[data-tenant="{tenant}"]')
+    seconds = row.find_element(By.CSS_SELECTOR, "input[name=seconds]")
+    assert seconds.get_attribute("aria-label") == f"Seconds to advance the clock of {tenant}"
+    seconds.clear()
+    seconds.send_keys("7200")
+    row.find_element(By.CSS_SELECTOR, f'button[aria-label="Advance the clock of {tenant}"]').click()
+
+    def moved(_: webdriver.Chrome) -> dict[str, object] | None:
+        clock = httpx.get(f"{scenario.url}/_mock/clock", params={"tenant": tenant}).json()
+        return clock if clock["epoch_seconds"] != before["epoch_seconds"] else None
+
+    after = wait(browser, moved)
+    assert after["epoch_seconds"] == before["epoch_seconds"] + 7200
+    shown = f'#tenant-rows tr[data-tenant="{tenant}"] .clock'
+    wait(browser, lambda b: str(after["now"]) in b.find_element(By.CSS_SELECTOR, shown).text)
+
+
+def test_journal_lists_newest_first_filters_and_opens_an_entry(
+    browser: webdriver.Chrome, scenario: ServerThread, screenshots: Path
+) -> None:
+    show(browser, scenario, "journal", "#journal-rows tr.entry")
+    ids = [
+        int(i)
+        for i in texts(browser.find_elements(By.CSS_SELECTOR, "#journal-rows td:first-child"))
+    ]
+    assert ids == sorted(ids, reverse=True) and len(ids) > 10
+    vendors = set(texts(browser.find_elements(By.CSS_SELECTOR, "#journal-rows td:nth-child(3)")))
+    assert {"crowdflower", "cloudfactory", "clickworker"} <= vendors
+
+    filters = browser.find_element(By.ID, "journal-filters")
+    Select(filters.find_element(By.CSS_SELECTOR, "select[name=vendor]")).select_by_value(
+        "clickworker"
+    )
+    filters.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+    def only_clickworker(b: webdriver.Chrome) -> list[str] | None:
+        shown = texts(b.find_elements(By.CSS_SELECTOR, "#journal-rows td:nth-child(3)"))
+        return shown if shown and set(shown) == {"clickworker"} else None
+
+    wait(browser, only_clickworker)
+    browser.find_element(By.CSS_SELECTOR, "#journal-rows tr.entry").click()
+    entry = wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#entry .response .body"))
+    assert '\n  "' in entry.text, "the JSON response body is not pretty-printed"
+    assert "****" in browser.find_element(By.CSS_SELECTOR, "#entry .request pre").text
+    shoot(browser, screenshots, "journal")
+
+
+def test_a_failed_delivery_shows_its_attempt_and_replay_delivers_it(
+    browser: webdriver.Chrome, scenario: ServerThread, receiver: Receiver, screenshots: Path
+) -> None:
+    show(browser, scenario, "deliveries", "article.delivery")
+    [card] = browser.find_elements(By.CSS_SELECTOR, "article.delivery")
+    assert card.find_element(By.CSS_SELECTOR, ".state").text == "pending"
+    assert texts(card.find_elements(By.CSS_SELECTOR, "tr.attempt td:nth-child(3)")) == ["500"]
+    assert "next retry due: 2024-05-01T" in card.text
+    shoot(browser, screenshots, "deliveries")
+
+    card.find_element(By.CSS_SELECTOR, "button[aria-label^='Replay delivery']").click()
+    wait(
+        browser,
+        lambda b: b.find_element(By.CSS_SELECTOR, "article.delivery .state").text == "delivered",
+    )
+    assert len(receiver.requests) == 2
+    assert receiver.requests[1].path == "/hooks/cf"
+    statuses = browser.find_elements(By.CSS_SELECTOR, "article.delivery tr.attempt td:nth-child(3)")
+    assert texts(statuses) == ["500", "200"]
+
+
+@pytest.fixture(scope="module")
+def guarded() -> Iterator[ServerThread]:
+    with ServerThread(Settings(clock="manual", admin_token="ui-token")) as running:
+        yield running
+
+
+def test_with_an_admin_token_the_page_is_refused_without_it(guarded: ServerThread) -> None:
+    refused = httpx.get(f"{guarded.url}/_mock/ui")
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"].startswith("Basic ")
+    assert httpx.get(f"{guarded.url}/_mock/ui/dashboard.js").status_code == 401
+    assert httpx.get(f"{guarded.url}/_mock/ui", auth=("anyone", "ui-token")).status_code == 200
+
+
+def test_a_browser_given_the_token_as_password_reads_the_api(
+    browser: webdriver.Chrome, guarded: ServerThread
+) -> None:
+    httpx.post(
+        f"{guarded.url}/_mock/tenants",
+        json={"vendor": "crowdflower", "credential": "guarded-key"},
+        headers={"X-Admin-Token": "ui-token"},
+    ).raise_for_status()
+    browser.get(f"http://anyone:ui-token@127.0.0.1:{guarded.port}/_mock/ui#tenants")
+    rows = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#tenant-rows tr[data-tenant]"))
+    assert [row.get_attribute("data-tenant") for row in rows] == ["crowdflower:guarded-key"]
