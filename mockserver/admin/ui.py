@@ -1,7 +1,8 @@
 """``/_mock/ui``: a dashboard of the sandbox for a person, reading the control API.
 
 When a contract test fails its author wants to look rather than curl: the tenants and
-their clocks, the journal, the webhook deliveries. The page is one HTML file, one
+their clocks, the journal, the webhook deliveries, the armed faults and rate limits,
+the snapshots. The page is one HTML file, one
 script and one stylesheet of this package's own (``dashboard/``), served by the app:
 no CDN, no build step, so it works offline and in a locked-down CI. The script reads
 the same ``/_mock`` JSON that tests read, through relative URLs, so the page needs no

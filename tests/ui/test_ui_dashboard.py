@@ -21,6 +21,7 @@ from mockserver.testing import Receiver, ServerThread
 T = TypeVar("T")
 WAIT = 10.0
 SIZES = {"wide": (1400, 1000), "narrow": (420, 1000)}
+CF_KEY_CROWD = "crowdflower-fixture-key"
 TENANTS = {
     "crowdflower:crowdflower-fixture-key": ("crowdflower", "****-key"),
     f"cloudfactory:{CF_KEY}": ("cloudfactory", "****1794"),
@@ -36,18 +37,23 @@ def wait(browser: webdriver.Chrome, condition: Callable[[webdriver.Chrome], T]) 
 
 
 def show(browser: webdriver.Chrome, server: ServerThread, view: str, ready: str) -> None:
-    """Opens ``view`` and waits for an element ``ready`` names (a CSS selector)."""
+    """Loads the page afresh on ``view`` and waits for an element ``ready`` names (a CSS
+    selector). Going to the URL already shown would only move to its fragment."""
+    browser.get("about:blank")
     browser.get(f"{server.url}/_mock/ui#{view}")
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ready))
 
 
 def shoot(browser: webdriver.Chrome, folder: Path, view: str) -> None:
-    """Saves the view at each size, as a reader of the README sees it."""
+    """Saves the view at each size, as a reader of the README sees it; at each, the page
+    fits the width (nothing to scroll sideways to)."""
     for size, (width, height) in SIZES.items():
         browser.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
         )
+        wide = browser.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= width, f"{view} is {wide} px wide at {width} px"
         browser.save_screenshot(str(folder / f"{view}-{size}.png"))
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
@@ -144,6 +150,76 @@ def test_a_failed_delivery_shows_its_attempt_and_replay_delivers_it(
     assert receiver.requests[1].path == "/hooks/cf"
     statuses = browser.find_elements(By.CSS_SELECTOR, "article.delivery tr.attempt td:nth-child(3)")
     assert texts(statuses) == ["500", "200"]
+
+
+def test_a_fault_rule_is_added_counted_and_removed_from_the_page(
+    browser: webdriver.Chrome, scenario: ServerThread, screenshots: Path
+) -> None:
+    show(browser, scenario, "faults", "#fault-rows tr")
+    form = browser.find_element(By.ID, "fault-form")
+    Select(form.find_element(By.NAME, "vendor")).select_by_value("crowdflower")
+    form.find_element(By.NAME, "path").send_keys("jobs")
+    form.find_element(By.NAME, "status").send_keys("503")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    row = wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#fault-rows tr[data-fault]"))
+    assert "answer 503" in row.text and "crowdflower" in row.text
+    [rule] = httpx.get(f"{scenario.url}/_mock/faults").json()["faults"]
+    assert (rule["vendor"], rule["path"], rule["status"]) == ("crowdflower", "jobs", 503)
+
+    jobs = httpx.get(f"{scenario.url}/crowdflower/v1/jobs.json", params={"key": CF_KEY_CROWD})
+    assert jobs.status_code == 503
+    hits = "#fault-rows tr[data-fault] .hits"
+    wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, hits).text == "1")  # polled
+    shoot(browser, screenshots, "faults")
+
+    remove = f"button[aria-label='Remove fault rule {rule['id']}']"
+    browser.find_element(By.CSS_SELECTOR, remove).click()
+    wait(browser, lambda b: not b.find_elements(By.CSS_SELECTOR, "#fault-rows tr[data-fault]"))
+    assert httpx.get(f"{scenario.url}/_mock/faults").json()["faults"] == []
+
+
+def test_rate_limits_show_the_policies_and_who_is_limited_now(
+    browser: webdriver.Chrome, scenario: ServerThread
+) -> None:
+    tenant = "crowdflower:crowdflower-fixture-key"
+    policy = {"name": "per_hour", "limit": 1, "window": 3600, "burst": 1}
+    body = {"vendor": "crowdflower", "tenant": tenant, "policies": [policy]}
+    httpx.put(f"{scenario.url}/_mock/ratelimits", json=body).raise_for_status()
+    httpx.get(f"{scenario.url}/crowdflower/v1/jobs.json", params={"key": CF_KEY_CROWD})
+    show(browser, scenario, "faults", f'li[data-limits="{tenant}"]')
+    assert browser.find_element(By.CSS_SELECTOR, f'li[data-limits="{tenant}"] .limited')
+    others = browser.find_elements(By.CSS_SELECTOR, "li[data-limits] .limited")
+    assert len(others) == 1
+    cloudfactory = browser.find_element(By.CSS_SELECTOR, 'div[data-vendor="cloudfactory"]')
+    assert "per_second: 10 per 1 s, burst 20" in cloudfactory.text
+
+
+def test_a_snapshot_taken_from_the_page_restores_the_tenants(
+    browser: webdriver.Chrome, scenario: ServerThread, screenshots: Path
+) -> None:
+    show(browser, scenario, "snapshots", "#snapshot-rows tr")
+    assert "No state file" in browser.find_element(By.ID, "state-file").text
+    name = browser.find_element(By.CSS_SELECTOR, "#snapshot-form input[name=name]")
+    name.clear()
+    name.send_keys("three-tenants")
+    browser.find_element(By.CSS_SELECTOR, "#snapshot-form button[type=submit]").click()
+    row = wait(
+        browser, lambda b: b.find_element(By.CSS_SELECTOR, '[data-snapshot="three-tenants"]')
+    )
+    assert row.find_element(By.CSS_SELECTOR, "td:nth-child(3)").text == "3"
+    shoot(browser, screenshots, "snapshots")
+
+    httpx.post(f"{scenario.url}/_mock/reset").raise_for_status()
+    assert httpx.get(f"{scenario.url}/_mock/tenants").json()["tenants"] == []
+    browser.find_element(
+        By.CSS_SELECTOR, "button[aria-label='Restore snapshot three-tenants']"
+    ).click()
+
+    def restored(_: webdriver.Chrome) -> set[str] | None:
+        tenants = httpx.get(f"{scenario.url}/_mock/tenants").json()["tenants"]
+        return {t["id"] for t in tenants} or None
+
+    assert wait(browser, restored) == set(TENANTS)
 
 
 @pytest.fixture(scope="module")

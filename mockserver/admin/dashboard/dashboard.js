@@ -222,9 +222,92 @@ function deliveryCard(delivery) {
       el("tbody", {}, ...attempts))));
 }
 
+// --- Faults and rate limits -------------------------------------------------------------
+
+async function renderFaults() {
+  const [{ faults }, { vendors }, { tenants }] = await Promise.all([api("faults"), api("ratelimits"), api("tenants")]);
+  const perTenant = await Promise.all(tenants.map((t) => api(`ratelimits?tenant=${encodeURIComponent(t.id)}`)));
+  if (!changed("faults", [faults, vendors, perTenant])) return;
+  const rows = document.getElementById("fault-rows");
+  rows.replaceChildren(...faults.map(faultRow));
+  if (faults.length === 0) rows.append(el("tr", {}, el("td", { colspan: 6, text: "No fault rules armed." })));
+  document.getElementById("ratelimits").replaceChildren(
+    ...Object.entries(vendors).map(([vendor, limits]) => limitsBlock(vendor, limits,
+      perTenant.filter((t) => t.tenant.startsWith(`${vendor}:`)))));
+}
+
+function faultRow(rule) {
+  const scope = [rule.direction, rule.vendor, rule.tenant, rule.method, rule.path && `path ~ ${rule.path}`]
+    .filter(Boolean).join(" · ");
+  const effect = [
+    rule.latency && `wait ${rule.latency.seconds ?? `${rule.latency.min}–${rule.latency.max}`} s`,
+    rule.status && `answer ${rule.status}`, rule.drop && "drop the connection",
+  ].filter(Boolean).join(", ");
+  const remove = el("button", {
+    type: "button", text: "Remove", "aria-label": `Remove fault rule ${rule.id}`,
+    onclick: () => act(api(`faults/${encodeURIComponent(rule.id)}`, { method: "DELETE" })),
+  });
+  return el("tr", { "data-fault": rule.id },
+    cell("Rule", rule.id), cell("Applies to", scope), cell("Does", effect),
+    cell("Odds", `${rule.odds}${rule.count ? `, at most ${rule.count}×` : ""}`),
+    cell("Hits", el("span", { class: "hits", text: `${rule.hits}${rule.spent ? " (spent)" : ""}` })),
+    cell("Actions", remove));
+}
+
+// A tenant is being limited now when one of its buckets has no request left.
+function limitsBlock(vendor, limits, tenants) {
+  const policy = (p) => `${p.name}: ${p.limit} per ${p.window} s, burst ${p.burst}`;
+  const tenantRows = tenants.map((t) => {
+    const limited = Object.values(t.remaining).some((left) => left < 1);
+    return el("li", { "data-limits": t.tenant },
+      el("code", { text: t.tenant }), ` — ${Object.entries(t.remaining).map(([n, left]) => `${n}: ${left} left`).join(", ") || "no policy"} `,
+      el("span", { class: limited ? "bad limited" : "good", text: limited ? "limited now" : "not limited" }));
+  });
+  return el("div", { class: "delivery", "data-vendor": vendor },
+    el("strong", { text: vendor }), ` ${limits.enabled ? "enforced" : "off"}: `,
+    limits.policies.map(policy).join("; ") || "no policies",
+    tenantRows.length ? el("ul", {}, ...tenantRows) : "");
+}
+
+function faultBody(form) {
+  const body = {};
+  for (const [name, value] of new FormData(form)) {
+    const text = String(value).trim();
+    if (!text) continue;
+    if (name === "drop") body.drop = true;
+    else if (name === "latency") body.latency = { seconds: Number(text) };
+    else if (["status", "odds", "count"].includes(name)) body[name] = Number(text);
+    else body[name] = text;
+  }
+  return body;
+}
+
+// --- Snapshots -------------------------------------------------------------------------
+
+async function renderSnapshots() {
+  const listing = await api("snapshots");
+  if (!changed("snapshots", listing)) return;
+  const stateFile = document.getElementById("state-file");
+  stateFile.replaceChildren(listing.state_file
+    ? el("span", {}, "State file: ", el("code", { text: listing.state_file }), " ",
+      el("button", { type: "button", text: "Restore from the state file",
+        onclick: () => act(api("restore", { json: { state_file: true } })) }))
+    : "No state file: snapshots are kept in memory only (start the server with --state-file to keep one).");
+  const rows = document.getElementById("snapshot-rows");
+  rows.replaceChildren(...listing.snapshots.map((snap) => el("tr", { "data-snapshot": snap.name },
+    cell("Name", snap.name), cell("Taken at", simTime(snap.taken_at)),
+    cell("Tenants", String(snap.tenants)), cell("Size", `${snap.size} bytes`),
+    cell("Actions", el("button", { type: "button", text: "Restore", "aria-label": `Restore snapshot ${snap.name}`,
+      onclick: () => act(api("restore", { json: { name: snap.name } })) })))));
+  if (listing.snapshots.length === 0) rows.append(el("tr", {}, el("td", { colspan: 5, text: "No snapshots taken." })));
+}
+
 // --- Shell -----------------------------------------------------------------------------
 
-const RENDER = { tenants: renderTenants, journal: renderJournal, deliveries: renderDeliveries };
+const RENDER = {
+  tenants: renderTenants, journal: renderJournal, deliveries: renderDeliveries,
+  faults: renderFaults, snapshots: renderSnapshots,
+};
 
 async function refresh() {
   try {
@@ -265,6 +348,14 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     state.before = [];
     refresh();
+  });
+  document.getElementById("fault-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(api("faults", { json: faultBody(event.target) }));
+  });
+  document.getElementById("snapshot-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(api("snapshot", { json: { name: event.target.elements.name.value.trim() || "default" } }));
   });
   document.getElementById("older").addEventListener("click", () => {
     const ids = Array.from(state.entries.keys());
