@@ -131,6 +131,30 @@ def test_journal_lists_newest_first_filters_and_opens_an_entry(
     shoot(browser, screenshots, "journal")
 
 
+def test_the_journal_pages_back_and_forth(
+    browser: webdriver.Chrome, scenario: ServerThread
+) -> None:
+    for _ in range(60):  # more than a page, whatever the scenario left
+        httpx.get(f"{scenario.url}/crowdflower/v1/jobs.json", params={"key": CF_KEY_CROWD})
+    total = httpx.get(f"{scenario.url}/_mock/journal", params={"limit": 0}).json()["matched"]
+    show(browser, scenario, "journal", "#journal-rows tr.entry")
+    first = [
+        int(i)
+        for i in texts(browser.find_elements(By.CSS_SELECTOR, "#journal-rows td:first-child"))
+    ]
+    assert len(first) == 50 and first[0] == total
+    assert browser.find_element(By.ID, "journal-page").text == f"1–50 of {total}"
+    browser.find_element(By.ID, "older").click()
+    wait(browser, lambda b: b.find_element(By.ID, "journal-page").text.startswith("51–"))
+    older = [
+        int(i)
+        for i in texts(browser.find_elements(By.CSS_SELECTOR, "#journal-rows td:first-child"))
+    ]
+    assert older == list(range(first[-1] - 1, max(first[-1] - 51, 0), -1))
+    browser.find_element(By.ID, "newer").click()
+    wait(browser, lambda b: b.find_element(By.ID, "journal-page").text == f"1–50 of {total}")
+
+
 def test_a_failed_delivery_shows_its_attempt_and_replay_delivers_it(
     browser: webdriver.Chrome, scenario: ServerThread, receiver: Receiver, screenshots: Path
 ) -> None:

@@ -116,7 +116,7 @@ function tenantRow(tenant, clock, typed) {
     cell("Clock", el("span", { class: "clock", text: clockText })),
     cell("Pending events", String(tenant.pending_events)),
     cell("Resources", resources || "none"),
-    cell("Actions", el("span", { class: "actions" }, seconds, advance, reset)));
+    cell("Actions", el("span", { class: "actions" }, el("label", {}, seconds, " s"), advance, reset)));
 }
 
 // --- Journal ---------------------------------------------------------------------------
