@@ -246,6 +246,30 @@ def test_a_snapshot_taken_from_the_page_restores_the_tenants(
     assert wait(browser, restored) == set(TENANTS)
 
 
+@pytest.mark.parametrize(
+    ("view", "ready"),
+    [
+        ("tenants", "#tenant-rows tr[data-tenant]"),
+        ("journal", "#journal-rows tr"),
+        ("deliveries", "article.delivery"),
+        ("faults", "li[data-limits]"),
+        ("snapshots", "[data-snapshot]"),
+    ],
+)
+def test_every_control_has_a_name_a_screen_reader_reads(
+    browser: webdriver.Chrome, scenario: ServerThread, view: str, ready: str
+) -> None:
+    show(browser, scenario, view, ready)
+    controls = [
+        control
+        for control in browser.find_elements(By.CSS_SELECTOR, "input, select, button")
+        if control.is_displayed()
+    ]
+    assert len(controls) > 1
+    unnamed = [c.get_attribute("outerHTML") for c in controls if not c.accessible_name.strip()]
+    assert unnamed == []
+
+
 @pytest.fixture(scope="module")
 def guarded() -> Iterator[ServerThread]:
     with ServerThread(Settings(clock="manual", admin_token="ui-token")) as running:
