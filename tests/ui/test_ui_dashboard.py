@@ -174,6 +174,22 @@ def test_the_journal_pages_back_and_forth(
     wait(browser, lambda b: b.find_element(By.ID, "journal-page").text == f"1–50 of {total}")
 
 
+def test_the_journal_follows_new_requests_live(
+    browser: webdriver.Chrome, scenario: ServerThread
+) -> None:
+    show(browser, scenario, "journal", "#journal-rows tr.entry")
+    httpx.get(f"{scenario.url}/clickworker/api/marketplace/v2/customer/live-check")
+    newest = httpx.get(f"{scenario.url}/_mock/journal", params={"limit": 1}).json()["entries"][0]
+    top = "#journal-rows tr.entry:first-child"
+    wait(
+        browser,
+        lambda b: (
+            b.find_element(By.CSS_SELECTOR, top).get_attribute("data-entry") == str(newest["id"])
+        ),
+    )
+    assert "live-check" in browser.find_element(By.CSS_SELECTOR, top).text
+
+
 def test_a_failed_delivery_shows_its_attempt_and_replay_delivers_it(
     browser: webdriver.Chrome, scenario: ServerThread, receiver: Receiver, screenshots: Path
 ) -> None:
