@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
+import zipfile
 from dataclasses import fields
 from pathlib import Path
 
@@ -17,6 +21,8 @@ from mockserver.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL_AND_RUN = "pip install . && mockserver serve"
 TEST_COMMAND = "pip install -e '.[test]' && pytest"
+DASHBOARD_FILES = ("index.html", "dashboard.js", "dashboard.css")
+_CACHES = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def test_readme_quick_start_is_the_two_commands() -> None:
@@ -100,3 +106,24 @@ def test_dockerfile_runs_as_a_non_root_user() -> None:
     users = dockerfile.arguments("USER")
     assert users, "the image runs as root"
     assert users[-1].split(":")[0] not in ("root", "0")
+
+
+def test_the_wheel_carries_the_dashboard_and_the_data_files(tmp_path: Path) -> None:
+    """The wheel, built from a copy of the sources, holds the files the app reads at run
+    time: the dashboard's page, script and stylesheet, the schemas and the fixtures."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "mockserver", source / "mockserver", ignore=_CACHES)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    built = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q"] + ["-w", str(built), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = built.glob("mockserver-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    dashboard = {f"mockserver/admin/dashboard/{name}" for name in DASHBOARD_FILES}
+    assert dashboard <= names
+    assert "mockserver/fixtures/clickworker-buyoff.json" in names
+    assert any(name.startswith("mockserver/schemas/admin/") for name in names)

@@ -28,6 +28,7 @@ from . import (
     snapshot,
     storage,
     tenants,
+    ui,
     webhooks,
 )
 from .access import AdminToken
@@ -64,6 +65,7 @@ def admin_app(sandbox: Sandbox, settings: Settings) -> Starlette:
                     *fixtures.routes,
                     *snapshot.routes,
                     *openapi.routes,
+                    *ui.routes,
                     *vendor_routes,
                 ],
             )

@@ -6,6 +6,7 @@ when the count is wrong, answers with the near misses; ``PUT`` resizes the ring.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -65,19 +66,30 @@ def _horizon(since: Any, journal: Journal) -> int:
 
 async def list_entries(request: Request) -> Response:
     """Filters: ``vendor``, ``tenant``, ``method``, ``path`` (a regex searched in the path),
-    ``status``, ``since`` (an entry id or an instant), ``limit`` (the newest N)."""
+    ``status``, ``since`` (an entry id or an instant), ``before`` (an entry id), ``limit``
+    (the newest N). ``matched`` counts the entries the filters let through before
+    ``limit``, so a reader paging back with ``before`` knows how many there are."""
     journal = sandbox_of(request).journal
     query = request.query_params
     pattern = _pattern(dict(query), journal)
-    raw_limit = query.get("limit")
-    limit = None if raw_limit is None else natural(raw_limit)
-    if raw_limit is not None and limit is None:
-        raise InvalidInput.one("limit", "must be a whole number")
+    limit = _whole(query, "limit")
+    before = _whole(query, "before")
     entries = pattern.select(journal)
+    if before is not None:
+        entries = [entry for entry in entries if entry.id < before]
+    matched = len(entries)
     if limit is not None:
         entries = entries[-limit:] if limit > 0 else []
     shown = [_shown(request, entry.as_dict()) for entry in entries]
-    return JSONBody({"size": journal.size, "entries": shown})
+    return JSONBody({"size": journal.size, "matched": matched, "entries": shown})
+
+
+def _whole(query: Mapping[str, str], name: str) -> int | None:
+    raw = query.get(name)
+    value = None if raw is None else natural(raw)
+    if raw is not None and value is None:
+        raise InvalidInput.one(name, "must be a whole number")
+    return value
 
 
 def _masks(request: Request) -> bool:

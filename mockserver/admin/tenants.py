@@ -7,15 +7,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..core.contract import contract
+from ..core.credentials import masked
 from ..core.errors import NotFound
 from ..core.wire import JSONBody
 from .common import read_body, sandbox_of, tenant_param, vendor_param
 
 
 async def list_tenants(request: Request) -> Response:
+    """Each tenant as ``GET /_mock/tenants/{id}`` shows it, and its ``credential_shown``:
+    the credential as the journal shows it (masked unless ``journal_credentials: shown``),
+    for a page a screen share or a screenshot may carry."""
     vendor = vendor_param(request, request.query_params.get("vendor"))
+    masks = request.app.state.settings.journal_credentials == "masked"
     tenants = [
-        t.describe()
+        {**t.describe(), "credential_shown": masked(t.credential) if masks else t.credential}
         for t in sandbox_of(request).tenants
         if vendor is None or t.vendor.name == vendor
     ]

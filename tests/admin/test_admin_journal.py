@@ -96,3 +96,26 @@ def test_the_ring_can_be_resized_keeping_the_newest(client: TestClient) -> None:
     report(client, "e")
     assert client.get("/_mock/journal").json()["entries"] == []
     assert client.put("/_mock/journal", json={"size": -1}).status_code == 400
+
+
+def test_pages_back_with_before_and_counts_what_matched(client: TestClient) -> None:
+    for key in ("a", "b", "c", "a", "b"):
+        report(client, key)
+    newest = client.get("/_mock/journal", params={"limit": 2}).json()
+    assert ([e["id"] for e in newest["entries"]], newest["matched"]) == ([4, 5], 5)
+    older = client.get("/_mock/journal", params={"limit": 2, "before": 4}).json()
+    assert ([e["id"] for e in older["entries"]], older["matched"]) == ([2, 3], 3)
+    filtered = client.get("/_mock/journal", params={"tenant": "cloudfactory:a", "before": 5})
+    assert [e["id"] for e in filtered.json()["entries"]] == [1, 4]
+    refused = client.get("/_mock/journal", params={"before": "soon"})
+    assert refused.status_code == 400 and "before" in refused.text
+
+
+def test_tenants_show_the_credential_as_the_journal_shows_it() -> None:
+    for view, shown in (("masked", "****7890"), ("shown", "key-1234567890")):
+        settings = Settings(clock="manual", journal_credentials=view)
+        with TestClient(create_app(settings)) as client:
+            body = {"vendor": "cloudfactory", "credential": "key-1234567890"}
+            assert client.post("/_mock/tenants", json=body).status_code == 201
+            [tenant] = client.get("/_mock/tenants").json()["tenants"]
+            assert (tenant["credential"], tenant["credential_shown"]) == (body["credential"], shown)
