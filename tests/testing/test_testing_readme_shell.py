@@ -50,9 +50,10 @@ NOT_RUN = {
     "python3 -m venv .venv && . .venv/bin/activate && pip install . && mockserver serve "
     "--clock manual --seed 1": "makes a virtualenv and installs into it, then serves until stopped",
     "apt-get install -y wrk         # the load generator (Debian/Ubuntu); the test suite needs "
-    "none\npython bench/run.py            # about 14 minutes; --peers adds WireMock and Prism": "installs "
-    "a system package, then takes about 14 minutes: tests/bench/test_bench_suite.py runs the "
-    "suite with --quick",
+    "none\npython bench/run.py            # about 14 minutes; --peers adds WireMock and Prism": (
+        "installs a system package, then takes about 14 minutes: "
+        "tests/bench/test_bench_suite.py runs the suite with --quick"
+    ),
     "docker build -t mockserver . && docker run -p 8080:8080 mockserver": "needs a Docker "
     "engine: tests/e2e/test_e2e_docker_image.py carries out the Dockerfile's lines instead",
 }
