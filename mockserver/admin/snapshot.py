@@ -61,6 +61,7 @@ async def listing(request: Request) -> Response:
         {
             "snapshots": [s.describe() for s in snapshots.listing()],
             "state_file": snapshots.state_file,
+            "state_file_saved": snapshots.state_file_saved(),
         }
     )
 

@@ -131,6 +131,9 @@ def dump(tenants: Tenants, deliveries: Deliveries) -> bytes:
     return buffer.getvalue()
 
 
+HEADER_LINE_MAX = 4096  # a header is one short JSON line; past this it is not one
+
+
 def read_header(data: bytes) -> Header:
     """The header of ``data``; refuses anything but this format at this version."""
     line, newline, _ = data.partition(b"\n")
@@ -195,6 +198,21 @@ def read_file(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise SnapshotError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def peek_file(path: str) -> tuple[Header, int] | None:
+    """The header and size of the snapshot file at ``path``, read from its first line
+    alone (the file can be large, and a page showing it asks again every few seconds);
+    ``None`` when there is no such file yet."""
+    try:
+        with open(path, "rb") as file:
+            line = file.readline(HEADER_LINE_MAX)
+            size = os.fstat(file.fileno()).st_size
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SnapshotError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return read_header(line), size
 
 
 def write_file(path: str, data: bytes) -> None:
@@ -287,6 +305,21 @@ class Snapshots:
         if stored is not None:
             self.sandbox.restore(stored.data)
         return stored
+
+    def state_file_saved(self) -> dict[str, Any] | None:
+        """What the state file on disk holds now: its header and size, ``{"problem": ...}``
+        when it is not a state this server reads, ``None`` when nothing is written yet or
+        the server has no state file."""
+        if self.state_file is None:
+            return None
+        try:
+            peeked = peek_file(self.state_file)
+        except SnapshotError as exc:
+            return {"problem": str(exc)}
+        if peeked is None:
+            return None
+        header, size = peeked
+        return {"taken_at": header.taken_at, "tenants": header.tenants, "size": size}
 
     def restore_state_file(self) -> Header:
         if self.state_file is None:

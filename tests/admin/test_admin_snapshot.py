@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from mockserver.app import create_app
 from mockserver.core.clock import Clock, parse_instant
+from mockserver.core.snapshot import peek_file
 from mockserver.settings import Settings
 
 EPOCH = "2024-05-01T10:00:00Z"
@@ -121,6 +122,30 @@ def test_a_snapshot_is_written_to_the_state_file_and_restored_from_it(tmp_path: 
         restored = client.post("/_mock/restore", json={"state_file": True})
         assert restored.status_code == 200 and restored.json()["restored"] == "state_file"
         assert _job(client, job_id) == mid
+
+
+def test_the_listing_says_what_the_state_file_holds(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.bin"
+    with TestClient(_app(state_file=str(state_file))) as client:
+        assert client.get("/_mock/snapshots").json()["state_file_saved"] is None
+        _running_job(client)
+        taken = client.post("/_mock/snapshot").json()
+        saved = client.get("/_mock/snapshots").json()["state_file_saved"]
+        assert saved == {
+            "taken_at": taken["taken_at"],
+            "tenants": taken["tenants"],
+            "size": state_file.stat().st_size,
+        }
+        state_file.write_bytes(b"not a state\n")
+        problem = client.get("/_mock/snapshots").json()["state_file_saved"]
+        assert problem == {"problem": "not a mockserver-state file"}
+    assert peek_file(str(state_file)) is not None  # shutdown wrote a state over it again
+
+
+def test_without_a_state_file_the_listing_has_none() -> None:
+    with TestClient(_app()) as client:
+        listing = client.get("/_mock/snapshots").json()
+        assert (listing["state_file"], listing["state_file_saved"]) == (None, None)
 
 
 @pytest.mark.parametrize(

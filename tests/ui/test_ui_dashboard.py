@@ -331,3 +331,20 @@ def test_a_browser_given_the_token_as_password_reads_the_api(
     browser.get(f"http://anyone:ui-token@127.0.0.1:{guarded.port}/_mock/ui#tenants")
     rows = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#tenant-rows tr[data-tenant]"))
     assert [row.get_attribute("data-tenant") for row in rows] == ["crowdflower:guarded-key"]
+
+
+def test_the_snapshots_view_shows_what_the_state_file_holds(
+    browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "state.bin"
+    with ServerThread(Settings(clock="manual", state_file=str(state_file))) as running:
+        show(browser, running, "snapshots", "#state-file code")
+        assert "nothing written yet" in browser.find_element(By.ID, "state-file").text
+        httpx.post(
+            f"{running.url}/_mock/tenants", json={"vendor": "crowdflower", "credential": "kept"}
+        ).raise_for_status()
+        httpx.post(f"{running.url}/_mock/snapshot").raise_for_status()
+        show(browser, running, "snapshots", "#state-file code")
+        shown = browser.find_element(By.ID, "state-file").text
+        assert str(state_file) in shown
+        assert f"1 tenants, {state_file.stat().st_size} bytes" in shown

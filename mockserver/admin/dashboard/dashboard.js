@@ -284,12 +284,18 @@ function faultBody(form) {
 
 // --- Snapshots -------------------------------------------------------------------------
 
+function savedText(saved) {
+  if (saved === null) return "nothing written yet";
+  if (saved.problem) return saved.problem;
+  return `saved ${simTime(saved.taken_at)}, ${saved.tenants} tenants, ${saved.size} bytes`;
+}
+
 async function renderSnapshots() {
   const listing = await api("snapshots");
   if (!changed("snapshots", listing)) return;
   const stateFile = document.getElementById("state-file");
   stateFile.replaceChildren(listing.state_file
-    ? el("span", {}, "State file: ", el("code", { text: listing.state_file }), " ",
+    ? el("span", {}, "State file: ", el("code", { text: listing.state_file }), ` (${savedText(listing.state_file_saved)}) `,
       el("button", { type: "button", text: "Restore from the state file",
         onclick: () => act(api("restore", { json: { state_file: true } })) }))
     : "No state file: snapshots are kept in memory only (start the server with --state-file to keep one).");
