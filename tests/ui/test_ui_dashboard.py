@@ -174,6 +174,29 @@ def test_the_journal_pages_back_and_forth(
     wait(browser, lambda b: b.find_element(By.ID, "journal-page").text == f"1–50 of {total}")
 
 
+def test_a_journal_of_thousands_is_shown_a_page_at_a_time(browser: webdriver.Chrome) -> None:
+    with ServerThread(Settings(clock="manual", journal_size=5000)) as running:
+        with httpx.Client(base_url=running.url) as client:
+            for n in range(3120):
+                key = "few" if n % 26 == 0 else "many"  # 120 of them
+                client.get("/cloudfactory/v1/tasks", headers={"x-api-key": key})
+        show(browser, running, "journal", "#journal-rows tr.entry")
+        page = browser.find_element(By.ID, "journal-page")
+        assert page.text == "1–50 of 3120"
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#journal-rows tr.entry")) == 50
+        browser.find_element(By.ID, "older").click()
+        wait(browser, lambda b: b.find_element(By.ID, "journal-page").text == "51–100 of 3120")
+        tenant = browser.find_element(By.CSS_SELECTOR, "#journal-filters input[name=tenant]")
+        tenant.send_keys("cloudfactory:few")
+        browser.find_element(By.CSS_SELECTOR, "#journal-filters button[type=submit]").click()
+        for shown in ("1–50 of 120", "51–100 of 120", "101–120 of 120"):
+            wait(browser, lambda b, s=shown: b.find_element(By.ID, "journal-page").text == s)
+            older = browser.find_element(By.ID, "older")
+            assert older.is_enabled() == (shown != "101–120 of 120")
+            if older.is_enabled():
+                older.click()
+
+
 def test_the_journal_follows_new_requests_live(
     browser: webdriver.Chrome, scenario: ServerThread
 ) -> None:

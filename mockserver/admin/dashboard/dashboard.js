@@ -142,10 +142,11 @@ async function renderJournal() {
     document.getElementById("journal-rows").append(el("tr", {}, el("td", { colspan: 7, text: "No matching entries." })));
   }
   const first = state.before.length * PAGE_SIZE;
+  const total = first + page.matched;  // `matched` counts this page and what is older than it
   document.getElementById("journal-page").textContent =
-    entries.length ? `${first + 1}–${first + entries.length} of ${page.matched}` : `0 of ${page.matched}`;
+    entries.length ? `${first + 1}–${first + entries.length} of ${total}` : `0 of ${total}`;
   document.getElementById("newer").disabled = state.before.length === 0;
-  document.getElementById("older").disabled = first + entries.length >= page.matched;
+  document.getElementById("older").disabled = entries.length >= page.matched;
   if (state.openEntry !== null && state.entries.has(state.openEntry)) showEntry(state.entries.get(state.openEntry));
 }
 
