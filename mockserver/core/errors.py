@@ -137,8 +137,3 @@ class InjectedFault(MockError):
             reason = None
         super().__init__(reason)
         vars(self)["status"] = status
-
-
-class NotImplementedOperation(MockError):
-    status = 501
-    message = "Not Implemented"

@@ -186,7 +186,6 @@ def test_uri_refuses_anything_else(value: str) -> None:
         (errors.PayloadTooLarge(10), 413),
         (errors.UnsupportedMediaType(), 415),
         (errors.RateLimited("p", 1, 1.0, 0.5), 429),
-        (errors.NotImplementedOperation(), 501),
     ],
 )
 def test_each_error_carries_its_status_and_a_default_detail(

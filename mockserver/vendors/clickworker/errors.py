@@ -9,8 +9,6 @@ naming each failing field.
 
 from __future__ import annotations
 
-from typing import Any
-
 from mockserver.core.errors import (
     Conflict,
     InvalidInput,
@@ -63,7 +61,3 @@ def error_status(error: MockError) -> tuple[int, list[dict[str, str]], dict[str,
 
 def reason(status: int) -> str:
     return REASONS.get(status, "Error")
-
-
-def errors_payload(errors: list[dict[str, str]]) -> dict[str, Any]:
-    return {"errors": errors}

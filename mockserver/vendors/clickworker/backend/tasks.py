@@ -42,7 +42,6 @@ from .writer import Writer, item_code, ordered_length
 TaskState = Literal["new", "in_progress", "feedback", "finished", "cancelled"]
 TASK_STATES = ("new", "in_progress", "feedback", "finished", "cancelled")
 JobState = Literal["open", "accepted", "rejected", "auto_accepted", "cancelled"]
-JOB_STATES = ("open", "accepted", "rejected", "auto_accepted", "cancelled")
 RUNNING = ("new", "in_progress", "feedback")
 
 FIRST_TASK_ID = 2405829  # FOUND as examples: task 2405829, job 5968545, notification 19265
