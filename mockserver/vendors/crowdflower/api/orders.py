@@ -133,7 +133,7 @@ async def create_judgment(request: Request) -> Response:
 async def update_judgment(request: Request) -> Response:
     job = job_of(request)
     judgment = _judgment(job, request.path_params["judgment_id"])
-    judgment.data.update(_judgment_params(request)["data"])
+    job.judgments.edit(judgment, _judgment_params(request)["data"])
     return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
 
 
