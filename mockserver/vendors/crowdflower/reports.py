@@ -46,8 +46,10 @@ def archive(world: CrowdFlowerWorld, job: Job, kind: str) -> tuple[str, bytes]:
     judgments) and kept on the job: clients download a report over and over while
     nothing changes, and writing it walks every judgment and compresses the lot.
     """
-    shown = (job["cml"], job.units.revision, job.judgments.revision)
-    return job.archives.get(kind, shown, lambda: _archive(world, job, kind))
+    written: tuple[str, bytes] = job.shown.get(
+        "report " + kind, job.revision, lambda: _archive(world, job, kind)
+    )
+    return written
 
 
 def _archive(world: CrowdFlowerWorld, job: Job, kind: str) -> tuple[str, bytes]:

@@ -60,7 +60,13 @@ class Job:
     needed_judgments: int = 0  # trusted judgments the ordered units still wait for
     reports: dict[str, float] = field(default_factory=dict)  # report type -> sim time ready
     ontology: list[dict[str, Any]] = field(default_factory=list)  # the Appen-era classes
-    archives: Memo[tuple[str, bytes]] = field(default_factory=Memo, repr=False)  # zipped reports
+    shown: Memo[Any] = field(default_factory=Memo, repr=False)  # answers kept as written
+
+    @property
+    def revision(self) -> tuple[str, int, int]:
+        """Changes whenever the job's form, units or judgments do: what answers made
+        from them are kept by."""
+        return self["cml"], self.units.revision, self.judgments.revision
 
     def __getitem__(self, name: str) -> Any:
         return self.attrs.get(name, DEFAULTS.get(name))
