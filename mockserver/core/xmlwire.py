@@ -178,15 +178,35 @@ def render_xml(
 
 
 def _children(out: list[str], data: Mapping[str, Any], carriers: frozenset[str]) -> None:
-    """Writes each entry of ``data``; text and lists, most of a document, without a
-    further call."""
+    """Writes each entry of ``data``. The shapes most of a document is made of (text,
+    numbers, flags, nested objects and lists of them) are written here without a further
+    call: a catalog answer has hundreds of elements, and a call for each was most of
+    its time."""
     for key, value in data.items():
         kind = type(value)
         if kind is str:
             out.append(f"<{key}>{_text(value)}</{key}>" if value else f"<{key}/>")
+        elif kind is dict and key not in carriers:
+            if value:
+                out.append(f"<{key}>")
+                _children(out, value, carriers)
+                out.append(f"</{key}>")
+            else:
+                out.append(f"<{key}/>")
         elif kind is list:
             for item in value:
-                _write(out, key, item, carriers)
+                if type(item) is dict and item and key not in carriers:
+                    out.append(f"<{key}>")
+                    _children(out, item, carriers)
+                    out.append(f"</{key}>")
+                else:
+                    _write(out, key, item, carriers)
+        elif kind is bool:
+            out.append(f"<{key}>true</{key}>" if value else f"<{key}>false</{key}>")
+        elif kind is int:
+            out.append(f"<{key}>{value}</{key}>")
+        elif value is None:
+            out.append(f"<{key}/>")
         else:
             _write(out, key, value, carriers)
 

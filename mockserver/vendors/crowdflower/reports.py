@@ -40,7 +40,19 @@ FULL_COLUMNS = (
 
 
 def archive(world: CrowdFlowerWorld, job: Job, kind: str) -> tuple[str, bytes]:
-    """The report's zip file name and bytes."""
+    """The report's zip file name and bytes.
+
+    Written once for each state of what it shows (the job's form, units and
+    judgments) and kept on the job: clients download a report over and over while
+    nothing changes, and writing it walks every judgment and compresses the lot.
+    """
+    written: tuple[str, bytes] = job.shown.get(
+        "report " + kind, job.revision, lambda: _archive(world, job, kind)
+    )
+    return written
+
+
+def _archive(world: CrowdFlowerWorld, job: Job, kind: str) -> tuple[str, bytes]:
     member = MEMBER[kind].format(id=job.id)
     body = _json_lines(world, job) if kind == "json" else _csv(_rows(world, job, kind))
     buffer = io.BytesIO()

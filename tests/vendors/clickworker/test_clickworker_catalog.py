@@ -165,3 +165,21 @@ def test_the_catalog_checks_values_only_for_selections() -> None:
     ]
     with pytest.raises(NotFound):
         catalog.require("Nothing")
+
+
+def test_a_product_answers_each_language_host_and_format_it_is_asked_in(
+    client: TestClient,
+) -> None:
+    def title(language: str, host: str = "testserver", json: bool = True) -> Any:
+        headers = {"Accept-Language": language, "Host": host, **(JSON if json else {})}
+        response = client.get(f"{PRODUCTS}/TextCreate", auth=AUTH, headers=headers)
+        if not json:
+            return xml(response, "product_response")["product"]["title"]
+        product = response.json()["product_response"]["product"]
+        return product["title"], product["link"][0]["href"].split("/")[2]
+
+    assert title("de") == ("Texterstellung", "testserver")
+    assert title("en") == ("Text creation", "testserver")
+    assert title("de", host="other.example") == ("Texterstellung", "other.example")
+    assert title("fr", json=False) == "Création de texte"
+    assert title("de", json=False) == "Texterstellung"

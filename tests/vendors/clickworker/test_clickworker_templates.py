@@ -395,6 +395,8 @@ def test_accounts_do_not_share_templates_or_names(client: TestClient) -> None:
 
 def test_update_changes_the_read_write_fields(client: TestClient) -> None:
     assert post_xml(client, SEED_XML).status_code == 200
+    read = xml_of(client.get(f"{TEMPLATES}/hotel_texts_1", auth=AUTH), "task_template_response")
+    assert read["task_template"]["name"] != "Renamed"
     body = """<task_template><name>Renamed</name>
       <titles><en>New title</en></titles>
       <form><elements><type>text_area</type><code>only</code><titles><en>Only</en></titles>

@@ -317,6 +317,42 @@ def test_a_finished_jobs_reports_are_ready_at_once(sandbox: Sandbox) -> None:
     assert _report(sandbox, job_id, type="nonsense").status_code == 422
 
 
+def _listed_answer(sandbox: Sandbox, job_id: int, unit_id: str, judgment_id: int) -> Any:
+    """A judgment's answer as the job's judgments listing shows it."""
+    row = sandbox.get(f"jobs/{job_id}/judgments")[unit_id]
+    return row["sentiment"]["res"][row["_ids"].index(judgment_id)]
+
+
+def test_a_report_or_listing_read_again_shows_what_changed_in_between(
+    sandbox: Sandbox,
+) -> None:
+    job_id = sandbox.job_with_units(2, judgments_per_unit="1")
+    sandbox.order(job_id, 2)
+    sandbox.advance(6 * 3600)
+    full = _report(sandbox, job_id, type="full").content
+    assert _report(sandbox, job_id, type="full").content == full
+    unit_id = next(iter(sandbox.get(f"jobs/{job_id}/units")))
+    judgment = sandbox.client.post(
+        sandbox.url(f"jobs/{job_id}/judgments"),
+        data={"judgment[unit_id]": unit_id, "judgment[data][sentiment]": "pos"},
+    ).json()
+    rows = list(csv.DictReader(io.StringIO(_member(_report(sandbox, job_id, type="full"))[1])))
+    assert [r["sentiment"] for r in rows if r["_id"] == str(judgment["id"])] == ["pos"]
+    assert _listed_answer(sandbox, job_id, unit_id, judgment["id"]) == "pos"
+    sandbox.client.put(
+        sandbox.url(f"jobs/{job_id}/judgments/{judgment['id']}"),
+        data={"judgment[data][sentiment]": "neg"},
+    )
+    rows = list(csv.DictReader(io.StringIO(_member(_report(sandbox, job_id, type="full"))[1])))
+    assert [r["sentiment"] for r in rows if r["_id"] == str(judgment["id"])] == ["neg"]
+    assert _listed_answer(sandbox, job_id, unit_id, judgment["id"]) == "neg"
+    assert "edited" not in _member(_report(sandbox, job_id, type="source"))[1]
+    sandbox.client.put(
+        sandbox.url(f"jobs/{job_id}/units/{unit_id}"), data={"unit[data][tweet]": "edited"}
+    )
+    assert "edited" in _member(_report(sandbox, job_id, type="source"))[1]
+
+
 def test_while_a_job_runs_a_report_is_generated_on_the_clock(sandbox: Sandbox) -> None:
     job_id = sandbox.job_with_units(200)
     sandbox.order(job_id, 200)

@@ -338,18 +338,18 @@ def test_more_judgments_need_a_positive_count(
 ) -> None:
     made = world.units.create(job, {"text": "a"}, state=None, golden=None)
     with pytest.raises(error):
-        world.units.request_more_judgments(made, count)
+        world.units.request_more_judgments(job, made, count)
     assert made.extra_judgments == 0
 
 
 def test_more_judgments_add_up_on_the_unit(world: CrowdFlowerWorld, job: Job) -> None:
     made = world.units.create(job, {"text": "a"}, state=None, golden=None)
-    world.units.request_more_judgments(made, "2")
-    world.units.request_more_judgments(made, 3)
-    world.units.request_more_judgments(made, None)  # the Ruby gem's default: one more
+    world.units.request_more_judgments(job, made, "2")
+    world.units.request_more_judgments(job, made, 3)
+    world.units.request_more_judgments(job, made, None)  # the Ruby gem's default: one more
     assert made.extra_judgments == 6
     canceled = world.units.create(job, {"text": "b"}, state="canceled", golden=None)
-    world.units.request_more_judgments(canceled, "1")
+    world.units.request_more_judgments(job, canceled, "1")
     assert (canceled.state, judgments_needed(job, canceled)) == ("canceled", 0)
 
 

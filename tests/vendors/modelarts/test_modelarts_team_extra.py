@@ -92,3 +92,14 @@ def test_dataset_metrics_by_day_and_state(api: Api) -> None:
     assert api.ok("GET", path, start_time=2**62) == {"metrics": {}}
     assert api.ok("GET", path, start_time=9, end_time=5) == {"metrics": {}}
     refused(api.call("GET", path, start_time="x", end_time=5), 400, "ModelArts.0104")
+
+
+def test_dataset_metrics_read_again_count_the_samples_as_they_are_now(api: Api) -> None:
+    dataset_id = api.dataset(samples=3)
+    path = f"/datasets/{dataset_id}/metrics"
+    (day,) = api.ok("GET", path)["metrics"].values()
+    assert day == {"total": 3, "__NONE__": 3}
+    first = api.samples(dataset_id)[0]["sample_id"]
+    api.ok("POST", f"/datasets/{dataset_id}/data-annotations/samples/delete", {"samples": [first]})
+    (day,) = api.ok("GET", path)["metrics"].values()
+    assert day == {"total": 2, "__NONE__": 2}

@@ -26,10 +26,10 @@ from mockserver.core.contract import contract
 from mockserver.core.numbers import natural
 from mockserver.core.validation import validate
 
-from ..backend.buyoff import form
+from ..backend.buyoff import Form, form
 from ..backend.tasks import Job, JobNotFound, Tasks
 from ..backend.templates import FormElement
-from ..envelope import CONTEXT, about, envelope, links, read_entity, respond
+from ..envelope import CONTEXT, about, envelope, links, prerendered, read_entity, respond, site
 from .common import world_of
 from .tasks import items_of, items_view
 
@@ -57,6 +57,18 @@ def element_view(element: FormElement) -> dict[str, Any]:
     return view
 
 
+def written_form(scope: Scope, buyoff: Form) -> Any:
+    """The buyoff form as answers show it, written once for each media type."""
+    media_type = site(scope).media_type
+    return buyoff.shown.get(
+        media_type,
+        None,
+        lambda: prerendered(
+            media_type, "form", {"elements": [element_view(e) for e in buyoff.elements]}
+        ),
+    )
+
+
 def _head(scope: Scope, tasks: Tasks, job: Job) -> dict[str, Any]:
     return {
         "link": links(scope, f"customer/jobs/{job.id}"),
@@ -75,7 +87,7 @@ def job_view(scope: Scope, tasks: Tasks, job: Job) -> dict[str, Any]:
     view = {
         **_head(scope, tasks, job),
         "items": items_view(job.items),
-        "form": {"elements": [element_view(e) for e in form(product)]},
+        "form": written_form(scope, form(product)),
         "state": job.state,
         "created_at": iso_seconds(job.created_at),
     }

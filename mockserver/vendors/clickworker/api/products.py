@@ -14,10 +14,9 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Scope
 
 from ..backend.catalog import Attribute, Product
-from ..envelope import CONTEXT, about, links, respond
+from ..envelope import CONTEXT, Site, about, prerendered, respond, site
 from .common import world_of
 
 
@@ -28,22 +27,22 @@ def language(request: Request) -> str:
     return first.split("-", 1)[0] or "en"
 
 
-def _self(scope: Scope, product: Product) -> list[dict[str, str]]:
-    return links(scope, f"products/{quote(product.code)}")
+def _self(where: Site, product: Product) -> list[dict[str, str]]:
+    return where.links(f"products/{quote(product.code)}")
 
 
-def entry(scope: Scope, product: Product) -> dict[str, Any]:
+def entry(where: Site, product: Product) -> dict[str, Any]:
     return {
-        "link": _self(scope, product),
+        "link": _self(where, product),
         "code": product.code,
         "titles": dict(product.titles),
         "available": product.available,
     }
 
 
-def detail(scope: Scope, product: Product, lang: str) -> dict[str, Any]:
+def detail(where: Site, product: Product, lang: str) -> dict[str, Any]:
     return {
-        "link": _self(scope, product),
+        "link": _self(where, product),
         "code": product.code,
         "title": product.title(lang),
         "description": product.description(lang),
@@ -63,16 +62,39 @@ def _attribute(attribute: Attribute) -> dict[str, Any]:
     }
 
 
+def _written_entry(where: Site, product: Product) -> Any:
+    """The product's entry in the index, written once for each place and media type it
+    is shown in and kept on the product: a product never changes."""
+    return product.shown.get(
+        "entry " + where.media_type,
+        where,
+        lambda: prerendered(where.media_type, "products", entry(where, product)),
+    )
+
+
+def _written_detail(where: Site, product: Product, lang: str) -> Any:
+    """The product's detail, written once for each place, media type and language it is
+    shown in and kept on the product: its attributes are hundreds of elements."""
+    shown_in = (where, product.title(lang), product.description(lang))
+    return product.shown.get(
+        "detail " + where.media_type,
+        shown_in,
+        lambda: prerendered(where.media_type, "product", detail(where, product, lang)),
+    )
+
+
 async def index(request: Request) -> Response:
     about(request, "products")
-    products = [entry(request.scope, p) for p in world_of(request).catalog]
+    where = site(request.scope)
+    products = [_written_entry(where, p) for p in world_of(request).catalog]
     return respond(request.scope, "products", products)
 
 
 async def show(request: Request) -> Response:
     about(request, "product")
     product = world_of(request).catalog.require(request.path_params["code"])
-    return respond(request.scope, "product", detail(request.scope, product, language(request)))
+    written = _written_detail(site(request.scope), product, language(request))
+    return respond(request.scope, "product", written)
 
 
 routes = [

@@ -15,14 +15,13 @@ from urllib.parse import quote, urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Scope
 
 from mockserver.core.contract import contract
 from mockserver.core.errors import InvalidInput
 from mockserver.core.validation import validate
 
 from ..backend.templates import FormElement, Template
-from ..envelope import CONTEXT, about, as_list, links, read_entity, respond
+from ..envelope import CONTEXT, Site, about, as_list, prerendered, read_entity, respond, site
 from .common import world_of
 
 ENTITY = "task_template"
@@ -133,11 +132,22 @@ def _element_shape(element: FormElement) -> dict[str, Any]:
     return shape
 
 
-def represent(scope: Scope, template: Template) -> dict[str, Any]:
+def represent(where: Site, template: Template) -> dict[str, Any]:
     shape = request_shape(template)
     shape["descriptions"] = dict(template.descriptions)
-    shape["product"]["link"] = links(scope, f"products/{quote(template.product)}", "product")
-    return {"link": links(scope, template_path(template.code)), **shape}
+    shape["product"]["link"] = where.links(f"products/{quote(template.product)}", "product")
+    return {"link": where.links(template_path(template.code)), **shape}
+
+
+def written(request: Request, template: Template, key: str = ENTITY) -> Any:
+    """The template as answers show it under ``key``, written once for each place and
+    media type it is shown in and kept on the template (a stored one never changes)."""
+    where = site(request.scope)
+    return template.shown.get(
+        f"{key} {where.media_type}",
+        where,
+        lambda: prerendered(where.media_type, key, represent(where, template)),
+    )
 
 
 @contract(body=ENTITY, wrap=ENTITY)
@@ -146,20 +156,19 @@ async def create(request: Request) -> Response:
     world = world_of(request)
     template = parse_template(document, now=world.context.clock.now())
     world.templates.create(template, world.catalog)
-    return respond(request.scope, ENTITY, represent(request.scope, template))
+    return respond(request.scope, ENTITY, written(request, template))
 
 
 async def index(request: Request) -> Response:
     about(request, "task_templates")
-    scope = request.scope
-    found = [represent(scope, t) for t in world_of(request).templates]
-    return respond(scope, "task_templates", found)
+    found = [written(request, t, "task_templates") for t in world_of(request).templates]
+    return respond(request.scope, "task_templates", found)
 
 
 async def show(request: Request) -> Response:
     about(request, ENTITY)
     template = world_of(request).templates.require(request.path_params["code"])
-    return respond(request.scope, ENTITY, represent(request.scope, template))
+    return respond(request.scope, ENTITY, written(request, template))
 
 
 async def update(request: Request) -> Response:
@@ -179,14 +188,14 @@ async def update(request: Request) -> Response:
         # FOUND (template reference): code is read-only (r/-), and the URI names it.
         raise InvalidInput.one("code", "cannot be changed")
     world.templates.replace(template, world.catalog)
-    return respond(request.scope, ENTITY, represent(request.scope, template))
+    return respond(request.scope, ENTITY, written(request, template))
 
 
 async def delete(request: Request) -> Response:
     about(request, ENTITY)
     world = world_of(request)
     template = world.templates.delete(request.path_params["code"], world.template_in_use)
-    return respond(request.scope, ENTITY, represent(request.scope, template))
+    return respond(request.scope, ENTITY, written(request, template))
 
 
 BASE = f"{CONTEXT}/customer/task_templates"

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockserver.core.errors import FieldError, InvalidInput
+from mockserver.core.memo import Memo
 
 from .templates import FormElement
 
@@ -81,8 +83,23 @@ def assess(items: Iterable[tuple[str, str]], product: str) -> Verdict:
     return Verdict(accepted=False, comment=comment, grades=grades, comments=comments)
 
 
-def form(product: str) -> list[FormElement]:
-    """The elements a sign-off job's answer is made of (``is_output``: the customer's)."""
+@dataclass(frozen=True, slots=True)
+class Form:
+    """The elements a sign-off job's answer is made of (``is_output``: the customer's).
+
+    There are two, the graded products' and the others', made once: every job shows
+    its form, and ``shown`` keeps it as answers write it."""
+
+    elements: tuple[FormElement, ...]
+    shown: Memo[Any] = field(default_factory=Memo, repr=False, compare=False)
+
+
+def form(product: str) -> Form:
+    """The buyoff form of a job on ``product``."""
+    return GRADED_FORM if product in GRADED_PRODUCTS else PLAIN_FORM
+
+
+def _elements(graded: bool) -> tuple[FormElement, ...]:
     elements = [
         FormElement(
             "accepted",
@@ -93,7 +110,7 @@ def form(product: str) -> list[FormElement]:
             options=[{"code": "1", "value": "accepted"}, {"code": "0", "value": "rejected"}],
         )
     ]
-    for code, meaning in GRADES.items() if product in GRADED_PRODUCTS else ():
+    for code, meaning in GRADES.items() if graded else ():
         elements.append(
             FormElement(
                 code,
@@ -125,4 +142,8 @@ def form(product: str) -> list[FormElement]:
             descriptions={"en": "Required if accepted=0"},
         )
     )
-    return elements
+    return tuple(elements)
+
+
+GRADED_FORM = Form(_elements(graded=True))
+PLAIN_FORM = Form(_elements(graded=False))

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockserver.core.errors import NotFound
+from mockserver.core.memo import Memo
 
 Localized = dict[str, str]
 
@@ -78,6 +80,8 @@ class Product:
     attributes: tuple[Attribute, ...]
     available: bool = True
     by_code: dict[str, Attribute] = field(init=False, repr=False, compare=False)
+    # the product as answers show it, written once (a product never changes)
+    shown: Memo[Any] = field(default_factory=Memo, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_code", {a.code: a for a in self.attributes})

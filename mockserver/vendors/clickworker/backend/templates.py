@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from mockserver.core.memo import Memo
 
 from .catalog import Catalog
 
@@ -62,6 +63,9 @@ class FormElement:
 
 @dataclass(slots=True)
 class Template:
+    """A stored template. An update stores a new one in its place: one never changes
+    once stored, which lets it keep its answers (``shown``) as written."""
+
     code: str
     name: str
     product: str
@@ -71,6 +75,7 @@ class Template:
     descriptions: dict[str, str] = field(default_factory=dict)
     created_at: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    shown: Memo[Any] = field(default_factory=Memo, init=False, repr=False, compare=False)
 
     @property
     def inputs(self) -> list[FormElement]:

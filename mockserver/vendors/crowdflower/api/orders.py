@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -19,6 +20,7 @@ from mockserver.core.contract import contract
 from mockserver.core.numbers import natural
 from mockserver.core.params import flag, text_list
 from mockserver.core.routing import host_name
+from mockserver.core.wire import dumps
 
 from .. import results
 from ..backend.jobs import Job
@@ -78,16 +80,24 @@ async def show_order(request: Request) -> Response:
 
 @contract(query=("page",))
 async def list_judgments(request: Request) -> Response:
-    """FOUND: an object keyed by unit id, 100 units a page, ``{}`` past the end."""
+    """FOUND: an object keyed by unit id, 100 units a page, ``{}`` past the end.
+
+    A page is written once for each state of the job's units and judgments and kept
+    on the job: it aggregates every answer of a hundred units."""
     job = job_of(request)
     world = world_of(request)
-    start = (page_of(request) - 1) * JUDGMENTS_PAGE
-    page: dict[str, Any] = {}
-    for unit_id in islice(job.judgments.by_unit, start, start + JUDGMENTS_PAGE):
-        unit = job.units.get(unit_id)
-        if unit is not None and not unit.golden:
-            page[str(unit_id)] = results.aggregated_row(job, unit, world.results(job, unit))
-    return answer(page)
+    number = page_of(request)
+
+    def written() -> orjson.Fragment:
+        start = (number - 1) * JUDGMENTS_PAGE
+        page: dict[str, Any] = {}
+        for unit_id in islice(job.judgments.by_unit, start, start + JUDGMENTS_PAGE):
+            unit = job.units.get(unit_id)
+            if unit is not None and not unit.golden:
+                page[str(unit_id)] = results.aggregated_row(job, unit, world.results(job, unit))
+        return orjson.Fragment(dumps(page))
+
+    return answer(job.shown.get("judgments", (number, job.revision), written))
 
 
 def _judgment(job: Job, judgment_id: str) -> Any:
@@ -133,7 +143,7 @@ async def create_judgment(request: Request) -> Response:
 async def update_judgment(request: Request) -> Response:
     job = job_of(request)
     judgment = _judgment(job, request.path_params["judgment_id"])
-    judgment.data.update(_judgment_params(request)["data"])
+    job.judgments.edit(judgment, _judgment_params(request)["data"])
     return answer(results.judgment_view(judgment, job.units.get(judgment.unit_id)))
 
 

@@ -251,7 +251,7 @@ async def request_more_judgments(request: Request) -> Response:
     job = job_of(request)
     unit = _unit_of(request, job)
     count = params_of(request).get("nb_judgments")
-    world_of(request).units.request_more_judgments(unit, count)
+    world_of(request).units.request_more_judgments(job, unit, count)
     return answer(_unit_view(request, job, unit))
 
 

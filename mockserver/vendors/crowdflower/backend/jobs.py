@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import InvalidInput
+from mockserver.core.memo import Memo
 from mockserver.core.numbers import natural
 from mockserver.core.rng import Rng
 
@@ -59,6 +60,13 @@ class Job:
     needed_judgments: int = 0  # trusted judgments the ordered units still wait for
     reports: dict[str, float] = field(default_factory=dict)  # report type -> sim time ready
     ontology: list[dict[str, Any]] = field(default_factory=list)  # the Appen-era classes
+    shown: Memo[Any] = field(default_factory=Memo, repr=False)  # answers kept as written
+
+    @property
+    def revision(self) -> tuple[str, int, int]:
+        """Changes whenever the job's form, units or judgments do: what answers made
+        from them are kept by."""
+        return self["cml"], self.units.revision, self.judgments.revision
 
     def __getitem__(self, name: str) -> Any:
         return self.attrs.get(name, DEFAULTS.get(name))

@@ -61,12 +61,14 @@ class WorkerRecord:
 
 @dataclass(slots=True)
 class JudgmentBook:
-    """A job's judgments by unit and by id, and its workers' records."""
+    """A job's judgments by unit and by id, and its workers' records. ``revision``
+    counts the changes to them, which answers made from them (a report) are kept by."""
 
     by_unit: dict[int, list[Judgment]] = field(default_factory=dict)
     by_id: dict[int, Judgment] = field(default_factory=dict)
     workers: dict[int, WorkerRecord] = field(default_factory=dict)
     tainted: int = 0
+    revision: int = 0
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -75,20 +77,38 @@ class JudgmentBook:
         return iter(self.by_id.values())
 
     def add(self, judgment: Judgment) -> None:
+        self.revision += 1
         self.by_unit.setdefault(judgment.unit_id, []).append(judgment)
         self.by_id[judgment.id] = judgment
         self.tainted += judgment.tainted
 
     def remove(self, judgment: Judgment) -> None:
+        self.revision += 1
         self.by_unit[judgment.unit_id].remove(judgment)
         del self.by_id[judgment.id]
         self.tainted -= judgment.tainted
+
+    def taint(self, judgment: Judgment) -> None:
+        """Marks a judgment as no longer trusted (once; a tainted one stays as it is)."""
+        if not judgment.tainted:
+            self.revision += 1
+            judgment.tainted = True
+            self.tainted += 1
+
+    def edit(self, judgment: Judgment, data: dict[str, Any]) -> None:
+        """Merges ``data`` into the judgment's answers."""
+        self.revision += 1
+        judgment.data.update(data)
 
     def of_unit(self, unit_id: int) -> list[Judgment]:
         return self.by_unit.get(unit_id, [])
 
     def trusted(self, unit_id: int) -> list[Judgment]:
         return [j for j in self.of_unit(unit_id) if not j.tainted]
+
+    def set_worker(self, worker_id: int, record: WorkerRecord) -> None:
+        self.revision += 1
+        self.workers[worker_id] = record
 
     def worker(self, worker_id: int, standing: float) -> WorkerRecord:
         record = self.workers.get(worker_id)

@@ -273,8 +273,7 @@ class Orders:
         judgment.rejected = True
         if not redo or judgment.tainted:
             return
-        judgment.tainted = True
-        job.judgments.tainted += 1
+        job.judgments.taint(judgment)
         if not judgment.golden:
             self.reopen(job, {judgment.unit_id: 1})
 
@@ -295,7 +294,7 @@ class Orders:
                 continue
             before = judgments_needed(job, unit)
             unit.judgments_count = max(0, unit.judgments_count - count)
-            unit.updated_at = now
+            job.units.touch(unit, now)
             if not reopening or unit.golden:
                 continue
             if unit.state == "finalized":

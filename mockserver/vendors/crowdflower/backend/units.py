@@ -55,7 +55,10 @@ class Unit:
 
 
 class Units:
-    __slots__ = ("_by_id", "_columns", "_golds", "_order", "_states")
+    """A job's units. ``revision`` counts the changes to them, which answers made from
+    the units (a report) are kept by."""
+
+    __slots__ = ("_by_id", "_columns", "_golds", "_order", "_states", "revision")
 
     def __init__(self) -> None:
         self._by_id: dict[int, Unit] = {}
@@ -63,6 +66,7 @@ class Units:
         self._states: Counter[str] = Counter()
         self._columns: dict[str, None] = {}
         self._golds: dict[int, None] = {}  # test questions, in upload order
+        self.revision = 0
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -71,6 +75,7 @@ class Units:
         return (self._by_id[uid] for uid in self._order)
 
     def add(self, unit: Unit) -> Unit:
+        self.revision += 1
         self._by_id[unit.id] = unit
         self._order.append(unit.id)
         self._states[unit.state] += 1
@@ -84,6 +89,7 @@ class Units:
         Mapped with C-level getters rather than a Python loop: an upload's 250,000
         units are added in one go on the event loop, and this is most of that time.
         """
+        self.revision += 1
         ids = list(map(_ID, units))
         self._by_id.update(zip(ids, units, strict=True))
         self._order += ids
@@ -95,12 +101,26 @@ class Units:
         return self._by_id.get(unit_id)
 
     def move(self, unit: Unit, state: UnitState, at: float) -> None:
+        self.revision += 1
         self._states[unit.state] -= 1
         self._states[state] += 1
         unit.state, unit.updated_at = state, at
         self._index_gold(unit)
 
+    def edit(self, unit: Unit, data: Mapping[str, Any], at: float) -> None:
+        """Merges ``data`` into the unit's row (and notes its columns)."""
+        self.revision += 1
+        unit.data.update(data)
+        unit.updated_at = at
+        self.remember(data)
+
+    def touch(self, unit: Unit, at: float) -> None:
+        """Notes a change to the unit's own fields (what it waits for, when it changed)."""
+        self.revision += 1
+        unit.updated_at = at
+
     def remove(self, unit: Unit) -> None:
+        self.revision += 1
         del self._by_id[unit.id]
         self._order.remove(unit.id)
         self._states[unit.state] -= 1

@@ -150,7 +150,7 @@ class UnitActions:
         ids = iter(self._new_ids(added))
         fresh = []
         for unit, pieces in plan:
-            unit.data[column], unit.updated_at = pieces[0], now
+            job.units.edit(unit, {column: pieces[0]}, now)
             fresh += [
                 Unit(next(ids), job.id, {**unit.data, column: p}, "new", now, now)
                 for p in pieces[1:]
@@ -167,12 +167,10 @@ class UnitActions:
         target = next_state(unit.state, changes, state=state, golden=golden)
         now = self._clock.now()
         if changes:
-            kept = _without_gold(changes)
-            unit.data.update(kept)
-            job.units.remember(kept)
+            job.units.edit(unit, _without_gold(changes), now)
         if target != unit.state:
             job.units.move(unit, target, now)
-        unit.updated_at = now
+        job.units.touch(unit, now)
         return unit
 
     def delete(self, job: Job, unit: Unit) -> None:
@@ -194,7 +192,7 @@ class UnitActions:
         job.units.move(unit, "canceled", self._clock.now())
         return Outcome(success=f"Unit {unit.id} has been canceled.")
 
-    def request_more_judgments(self, unit: Unit, count: Any) -> Unit:
+    def request_more_judgments(self, job: Job, unit: Unit, count: Any) -> Unit:
         """FOUND: ``nb_judgments`` more judgments for the unit, on top of the job's (the
         Ruby gem sends 1 unless told otherwise, which is also the default here).
 
@@ -209,7 +207,7 @@ class UnitActions:
                 [FieldError("nb_judgments", "Nb judgments must be a positive integer")]
             )
         unit.extra_judgments += more
-        unit.updated_at = self._clock.now()
+        job.units.touch(unit, self._clock.now())
         return unit
 
 

@@ -195,11 +195,10 @@ class Workers:
         tainted = 0
         for judgment in job.judgments:
             if judgment.worker_id == worker_id and not judgment.tainted:
-                judgment.tainted = True
+                job.judgments.taint(judgment)
                 tainted += 1
                 if _counted(judgment):
                     lost[judgment.unit_id] = lost.get(judgment.unit_id, 0) + 1
-        job.judgments.tainted += tainted
         return Rejection(tainted, self._reopen(job, lost))
 
 
@@ -236,4 +235,5 @@ def _bar(job: Job, worker_id: int, *, barred: bool) -> None:
     if isinstance(record, BarredRecord) == barred:
         return
     kind = BarredRecord if barred else WorkerRecord
-    job.judgments.workers[worker_id] = kind(record.standing, record.golds_seen, record.golds_missed)
+    swapped = kind(record.standing, record.golds_seen, record.golds_missed)
+    job.judgments.set_worker(worker_id, swapped)

@@ -13,6 +13,8 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from mockserver.core.memo import Memo
+
 SAMPLE_STATES = (  # FOUND: the documented sample states
     "__ALL__",
     "__NONE__",
@@ -81,10 +83,11 @@ class SampleView:
     """Samples in upload order, per state too, with label counts per state.
 
     ``removed`` counts members deleted from the dataset while they belonged here
-    (a team task reports them as deleted samples).
+    (a team task reports them as deleted samples). ``revision`` counts the changes of
+    membership, state and labels, which ``shown`` keeps answers made from them by.
     """
 
-    __slots__ = ("order", "states", "tally", "removed")
+    __slots__ = ("order", "states", "tally", "removed", "revision", "shown")
 
     def __init__(self) -> None:
         self.order = Ordered()
@@ -92,6 +95,8 @@ class SampleView:
         # state -> label name -> [times carried, samples carrying it]
         self.tally: dict[str, dict[str, list[int]]] = {}
         self.removed = 0
+        self.revision = 0
+        self.shown: Memo[Any] = Memo()
 
     def __len__(self) -> int:
         return len(self.order)
@@ -117,6 +122,7 @@ class SampleView:
 
     def count_in(self, sample: Indexed) -> None:
         """Counts a member under its current state and labels."""
+        self.revision += 1
         members = self.states.get(sample.status)
         if members is None:  # the first in this state: built only then, as it runs per sample
             members = self.states[sample.status] = Ordered()
@@ -125,6 +131,7 @@ class SampleView:
 
     def count_out(self, sample: Indexed) -> None:
         """Takes back what ``count_in`` counted (before the state or labels change)."""
+        self.revision += 1
         self.states[sample.status].remove(sample)
         self._tally(sample, -1)
 
