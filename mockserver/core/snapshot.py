@@ -48,8 +48,10 @@ FORMAT = "mockserver-state"
 # One more whenever the pickled classes change shape (5: CrowdFlower ontologies and bans,
 # ModelArts OBS directories, lazily seeded generators; 6: a tenant is its world's context,
 # its crowd and event queue are made when first used, and so are the CloudFactory and
-# clickworker worlds' parts).
-VERSION = 6
+# clickworker worlds' parts; 7: CrowdFlower's units, judgments and jobs count their changes
+# and keep reports made from them, clickworker's products and templates and ModelArts' sample
+# views keep their written answers).
+VERSION = 7
 
 
 class SnapshotError(ValueError):
