@@ -25,7 +25,6 @@ from defusedxml import DefusedXmlException, DTDForbidden
 from .errors import MalformedBody
 from .jsontext import MAX_DEPTH
 
-XML_TYPES = ("application/xml", "text/xml")
 LINKS = frozenset({"link"})  # the attribute carriers unless a vendor names others
 NAMESPACE_SEPARATOR = "}"  # ElementTree's: expanded names read ``uri}local``
 
