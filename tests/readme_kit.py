@@ -16,6 +16,7 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -55,31 +56,36 @@ def _tokens() -> tuple[Token, ...]:
     return tuple(MarkdownIt().parse(readme()))
 
 
-@cache
-def all_blocks() -> tuple[Block, ...]:
-    """Every fenced block of the README, in order."""
-    found: list[Block] = []
+def _by_section() -> Iterator[tuple[str, Token]]:
+    """Each token of the README with the ``##`` heading it falls under (``""`` before the
+    first)."""
     section = ""
     tokens = _tokens()
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h2":
             section = tokens[index + 1].content
-        elif token.type == "fence" and token.map is not None:
-            found.append(Block(token.info.strip(), token.content, section, token.map[0] + 1))
-    return tuple(found)
+        yield section, token
+
+
+@cache
+def all_blocks() -> tuple[Block, ...]:
+    """Every fenced block of the README, in order."""
+    return tuple(
+        Block(token.info.strip(), token.content, section, token.map[0] + 1)
+        for section, token in _by_section()
+        if token.type == "fence" and token.map is not None
+    )
 
 
 def code_spans(section: str | None = None) -> list[str]:
     """The inline code spans (`like this`) of one ``##`` section, or of the whole README."""
-    found: list[str] = []
-    heading = ""
-    tokens = _tokens()
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2":
-            heading = tokens[index + 1].content
-        elif token.type == "inline" and section in (None, heading):
-            found += [c.content for c in token.children or () if c.type == "code_inline"]
-    return found
+    return [
+        child.content
+        for heading, token in _by_section()
+        if token.type == "inline" and section in (None, heading)
+        for child in token.children or ()
+        if child.type == "code_inline"
+    ]
 
 
 def blocks(section: str, lang: str) -> list[Block]:
