@@ -95,9 +95,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     gc.collect()
     gc.freeze()  # as ``mockserver serve`` does before building the app
-    app = create_app(Settings(clock="manual", seed=1, journal_size=JOURNAL_SIZE))
+    # Rate limits off, as the soak's server runs: the load measures serving, not refusing.
+    settings = Settings(clock="manual", seed=1, journal_size=JOURNAL_SIZE, rate_limits=False)
+    app = create_app(settings)
     with TestClient(app) as client:
-        scenarios.raise_rate_limits(client)
         prepared = [scenarios.BENCHES[v].prepare(client) for v in scenarios.VENDORS]
         tenants = app.sandbox.tenants  # counted as is: GET /_mock/tenants makes lazy parts
         out(f"prepared: {tracked_types().total():,} tracked objects, {len(tenants)} tenants")
