@@ -50,8 +50,8 @@ FORMAT = "mockserver-state"
 # its crowd and event queue are made when first used, and so are the CloudFactory and
 # clickworker worlds' parts; 7: CrowdFlower's units, judgments and jobs count their changes
 # and keep reports made from them, clickworker's products and templates and ModelArts' sample
-# views keep their written answers).
-VERSION = 7
+# views keep their written answers; 8: clickworker's tasks keep their own interner).
+VERSION = 8
 
 
 class SnapshotError(ValueError):

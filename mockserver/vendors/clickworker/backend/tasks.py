@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from mockserver.core.errors import NotFound
-from mockserver.core.interning import interned
+from mockserver.core.interning import Interner
 from mockserver.core.scheduler import Event
 from mockserver.core.vendor import Notification, WorldContext
 
@@ -146,6 +146,9 @@ class Tasks:
         # who works on a task, when, or what they write.
         self._rng = context.rng.child("tasks")
         self._writer = Writer(self._rng)
+        # A client's tasks share their callbacks and a template's tasks their price, and
+        # the tasks are kept for good: equal values are kept once (core.interning).
+        self._interned = Interner()
         self.tasks: dict[int, Task] = {}
         self.jobs: dict[int, Job] = {}
         self.notifications: dict[int, NotificationRecord] = {}
@@ -164,9 +167,8 @@ class Tasks:
     def create(self, order: Order, base_url: str) -> Task:
         """A new task from a client's order; the price is reserved, the crowd will pick it up."""
         template, inputs, subscriptions = check(order, self._templates)
-        # A client's tasks share their callbacks and a template's tasks their price, and
-        # the tasks are kept for good: equal values are kept once (core.interning).
-        price = interned(quote(template.product, template.attributes, self._customer.currency))
+        quoted = quote(template.product, template.attributes, self._customer.currency)
+        price = self._interned(quoted)
         self._customer.reserve(price.gross)
         task = Task(
             id=self._id("task"),
@@ -174,7 +176,7 @@ class Tasks:
             template=template,
             base_url=base_url,
             input=tuple(inputs),
-            subscriptions=interned(tuple(subscriptions)),
+            subscriptions=self._interned(tuple(subscriptions)),
             price=price,
             created_at=self._now(),
             reserved=price.gross,
